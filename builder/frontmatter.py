@@ -1,0 +1,166 @@
+"""Split a post into YAML front-matter and body, and validate the front-matter's fields."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from builder.errors import Problem
+from builder.fields import describe, type_problem, unknown_keys
+from builder.model import Config, Tag, Topic
+from builder.urls import slugify
+from builder.yamldoc import Mapping, parse_mapping
+
+FENCE = "---"
+FIELDS = ("title", "date", "topic", "tags", "summary", "author", "slug", "updated", "draft")
+REQUIRED = ("title", "date", "topic")
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A post file cut in two: its front-matter mapping and its Markdown body."""
+
+    meta: Mapping
+    body: str
+    body_line: int  # the line of the file where the body starts
+
+
+@dataclass(frozen=True, slots=True)
+class FrontMatter:
+    """The validated fields of a post's front-matter; optional ones may be None."""
+
+    title: str
+    date: datetime
+    topic: Topic
+    tags: tuple[Tag, ...]
+    summary: str | None
+    author: str | None
+    slug: str | None
+    updated: datetime | None
+    draft: bool
+
+
+def split(text: str, path: Path) -> Source | Problem:
+    """Cut `text` at its `---` fences; the front-matter must open on the first line."""
+    lines = text.split("\n")
+    if lines[0].rstrip() != FENCE:
+        return Problem(path, 1, 1, "a post must start with `---`, then its front-matter, then `---`")
+    for index, line in enumerate(lines[1:], start=1):
+        if line.rstrip() == FENCE:
+            meta = parse_mapping("\n".join(lines[1:index]), path, first_line=2)
+            if isinstance(meta, Problem):
+                return meta
+            return Source(meta, "\n".join(lines[index + 1:]), index + 2)
+    return Problem(path, 1, 1, "the front-matter is never closed: add a `---` line after it")
+
+
+def validate(meta: Mapping, path: Path, config: Config) -> FrontMatter | list[Problem]:
+    """Check every field of `meta` against the schema; give all the problems at once."""
+    problems = unknown_keys(meta, FIELDS, path, "front-matter")
+    for key in REQUIRED:
+        if key not in meta.values:
+            problems.append(Problem(path, *meta.start, f"missing required field `{key}`"))
+    zone = ZoneInfo(config.timezone)
+    values: dict[str, object] = {}
+    readers = {
+        "title": lambda key: _text(meta, key, path),
+        "summary": lambda key: _text(meta, key, path),
+        "author": lambda key: _text(meta, key, path),
+        "date": lambda key: _datetime(meta, key, path, zone),
+        "updated": lambda key: _datetime(meta, key, path, zone),
+        "topic": lambda key: _topic(meta, path, config),
+        "tags": lambda key: _tags(meta, path),
+        "slug": lambda key: _slug(meta, path),
+        "draft": lambda key: type_problem(meta, key, bool, path) or meta.values[key],
+    }
+    for key, read in readers.items():
+        if key not in meta.values:
+            values[key] = None
+            continue
+        value = read(key)
+        if isinstance(value, Problem):
+            problems.append(value)
+        else:
+            values[key] = value
+    if not problems and values["updated"] and values["updated"] < values["date"]:
+        problems.append(Problem(path, *meta.position("updated"), "`updated` is before `date`"))
+    if problems:
+        return problems
+    values["tags"] = values["tags"] or ()
+    values["draft"] = bool(values["draft"])
+    return FrontMatter(**values)
+
+
+def _text(meta: Mapping, key: str, path: Path) -> str | Problem:
+    """Give a non-empty one-line text field, stripped."""
+    problem = type_problem(meta, key, str, path)
+    if problem:
+        return problem
+    value = " ".join(meta.values[key].split())
+    return value or Problem(path, *meta.position(key), f"`{key}` is empty")
+
+
+def _datetime(meta: Mapping, key: str, path: Path, zone: ZoneInfo) -> datetime | Problem:
+    """Give an ISO 8601 date as an aware datetime in the site's timezone; a date
+    or a time without offset is read in that timezone."""
+    value = meta.values[key]
+    if not isinstance(value, str):
+        return Problem(path, *meta.position(key),
+                       f"`{key}` must be an ISO 8601 date like 2021-02-28T09:00:00+01:00, found {describe(value)}")
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        try:  # fromisoformat accepts a bare date too, so this only words the message
+            date.fromisoformat(value.strip()[:10])
+            reason = "is not a valid ISO 8601 date and time"
+        except ValueError:
+            reason = "is not a valid date"
+        return Problem(path, *meta.position(key), f"`{key}` {value!r} {reason}",
+                       hint="write it like 2021-02-28T09:00:00+01:00")
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=zone)
+    return parsed.astimezone(zone)
+
+
+def _topic(meta: Mapping, path: Path, config: Config) -> Topic | Problem:
+    """Give the declared topic named by its key or by a title that slugifies to it."""
+    problem = type_problem(meta, "topic", str, path)
+    if problem:
+        return problem
+    value = meta.values["topic"]
+    topic = config.topic(slugify(value))
+    if topic:
+        return topic
+    known = ", ".join(t.slug for t in config.topics)
+    return Problem(path, *meta.position("topic"), f"unknown topic {value!r}", hint=f"declared topics: {known}")
+
+
+def _tags(meta: Mapping, path: Path) -> tuple[Tag, ...] | Problem:
+    """Give the list of tags, each a non-empty text, none repeated."""
+    value = meta.values["tags"]
+    where = meta.position("tags")
+    if not isinstance(value, list):
+        return Problem(path, *where, f"`tags` must be a list like [CNIL, RGPD], found {describe(value)}")
+    tags: list[Tag] = []
+    for item in value:
+        if not isinstance(item, str) or not slugify(item):
+            return Problem(path, *where, f"each tag must be a word or a phrase, found {describe(item)}")
+        tag = Tag(" ".join(item.split()), slugify(item))
+        if any(seen.slug == tag.slug for seen in tags):
+            return Problem(path, *where, f"tag {item!r} is listed twice")
+        tags.append(tag)
+    return tuple(tags)
+
+
+def _slug(meta: Mapping, path: Path) -> str | Problem:
+    """Give an explicit slug, which must already be in slug form (it becomes a folder name)."""
+    problem = type_problem(meta, "slug", str, path)
+    if problem:
+        return problem
+    value = meta.values["slug"]
+    if slugify(value) != value:
+        return Problem(path, *meta.position("slug"), f"`slug` {value!r} is not a slug",
+                       hint=f"use lowercase ASCII words and dashes, e.g. {slugify(value) or 'mon-article'!r}")
+    return value

@@ -1,0 +1,211 @@
+"""Pure functions that arrange posts: order, neighbours, related posts, tags, topics,
+archives and pagination. Every order is explicit, so output never depends on file order."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import groupby
+
+from builder.model import Config, Post, Tag, Topic
+from builder.urls import month_url, paginated, tag_url, topic_url, year_url
+
+RELATED_COUNT = 3
+
+
+@dataclass(frozen=True, slots=True)
+class PageOfPosts:
+    """One page of a paginated listing."""
+
+    number: int
+    count: int  # how many pages the listing has
+    posts: tuple[Post, ...]
+    base: str  # URL of the listing's first page
+    total: int  # how many posts the whole listing has
+
+    @property
+    def url(self) -> str:
+        """Give this page's URL."""
+        return paginated(self.base, self.number)
+
+    def url_of(self, number: int) -> str:
+        """Give the URL of page `number` of the same listing."""
+        return paginated(self.base, number)
+
+    @property
+    def previous_url(self) -> str | None:
+        """Give the URL of the page of newer posts, if any."""
+        return self.url_of(self.number - 1) if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        """Give the URL of the page of older posts, if any."""
+        return self.url_of(self.number + 1) if self.number < self.count else None
+
+    def window(self, around: int = 2) -> tuple[int | None, ...]:
+        """Give the page numbers to show: first, last and those near this one; None marks a gap."""
+        shown = sorted({1, self.count, *range(max(1, self.number - around), min(self.count, self.number + around) + 1)})
+        numbers: list[int | None] = []
+        for number in shown:
+            if numbers and number - numbers[-1] > 1:
+                numbers.append(None)
+            numbers.append(number)
+        return tuple(numbers)
+
+
+@dataclass(frozen=True, slots=True)
+class TagGroup:
+    """A tag and its posts, newest first."""
+
+    tag: Tag
+    posts: tuple[Post, ...]
+
+    @property
+    def url(self) -> str:
+        """Give the tag page's URL."""
+        return tag_url(self.tag.slug)
+
+
+@dataclass(frozen=True, slots=True)
+class TopicGroup:
+    """A topic and its posts, newest first."""
+
+    topic: Topic
+    posts: tuple[Post, ...]
+
+    @property
+    def url(self) -> str:
+        """Give the topic page's URL."""
+        return topic_url(self.topic.slug)
+
+
+@dataclass(frozen=True, slots=True)
+class Month:
+    """A month of the archives and its posts, newest first."""
+
+    year: int
+    month: int
+    posts: tuple[Post, ...]
+
+    @property
+    def url(self) -> str:
+        """Give the month page's URL."""
+        return month_url(self.year, self.month)
+
+
+@dataclass(frozen=True, slots=True)
+class Year:
+    """A year of the archives, with its months newest first."""
+
+    year: int
+    months: tuple[Month, ...]
+
+    @property
+    def posts(self) -> tuple[Post, ...]:
+        """Give the year's posts, newest first."""
+        return tuple(post for month in self.months for post in month.posts)
+
+    @property
+    def url(self) -> str:
+        """Give the year page's URL."""
+        return year_url(self.year)
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbours:
+    """What to show at the end of a post: the posts around it and those like it."""
+
+    older: Post | None
+    newer: Post | None
+    related: tuple[Post, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SiteIndex:
+    """Everything the pages need to know about how posts relate."""
+
+    posts: tuple[Post, ...]  # newest first
+    tags: tuple[TagGroup, ...]  # by slug
+    topics: tuple[TopicGroup, ...]  # in the config's order
+    years: tuple[Year, ...]  # newest first
+    neighbours: dict[str, Neighbours]  # by post URL
+
+
+def newest_first(posts: tuple[Post, ...] | list[Post]) -> tuple[Post, ...]:
+    """Order posts newest first; posts of the same instant by slug, so the order is total."""
+    return tuple(sorted(posts, key=lambda post: (post.date, post.slug), reverse=True))
+
+
+def published(posts: tuple[Post, ...], now: datetime, drafts: bool = False, future: bool = False) -> tuple[Post, ...]:
+    """Keep the posts a build publishes: drafts and posts dated after `now` only when asked."""
+    return tuple(post for post in posts if (drafts or not post.draft) and (future or post.date <= now))
+
+
+def build_index(posts: tuple[Post, ...], config: Config) -> SiteIndex:
+    """Arrange the published posts into every grouping the site shows."""
+    ordered = newest_first(posts)
+    return SiteIndex(
+        posts=ordered,
+        tags=group_by_tag(ordered),
+        topics=tuple(TopicGroup(topic, tuple(p for p in ordered if p.topic.slug == topic.slug)) for topic in config.topics),
+        years=archive(ordered),
+        neighbours=neighbours(ordered),
+    )
+
+
+def group_by_tag(ordered: tuple[Post, ...]) -> tuple[TagGroup, ...]:
+    """Group posts (newest first) by tag, tags ordered by slug."""
+    by_slug: dict[str, list[Post]] = defaultdict(list)
+    names: dict[str, Tag] = {}
+    for post in ordered:
+        for tag in post.tags:
+            by_slug[tag.slug].append(post)
+            names.setdefault(tag.slug, tag)
+    return tuple(TagGroup(names[slug], tuple(by_slug[slug])) for slug in sorted(by_slug))
+
+
+def archive(ordered: tuple[Post, ...]) -> tuple[Year, ...]:
+    """Group posts (newest first) into years and months, newest first."""
+    years = []
+    for year, in_year in groupby(ordered, key=lambda post: post.date.year):
+        months = tuple(
+            Month(year, month, tuple(in_month))
+            for month, in_month in groupby(in_year, key=lambda post: post.date.month)
+        )
+        years.append(Year(year, months))
+    return tuple(years)
+
+
+def neighbours(ordered: tuple[Post, ...]) -> dict[str, Neighbours]:
+    """Give each post its older and newer neighbours and up to three related posts."""
+    related = related_posts(ordered)
+    return {
+        post.url: Neighbours(
+            older=ordered[i + 1] if i + 1 < len(ordered) else None,
+            newer=ordered[i - 1] if i > 0 else None,
+            related=related[post.url],
+        )
+        for i, post in enumerate(ordered)
+    }
+
+
+def related_posts(ordered: tuple[Post, ...], count: int = RELATED_COUNT) -> dict[str, tuple[Post, ...]]:
+    """Give each post the posts sharing most tags with it; ties go to the nearest in time."""
+    by_tag: dict[str, list[int]] = defaultdict(list)
+    for position, post in enumerate(ordered):
+        for tag in post.tags:
+            by_tag[tag.slug].append(position)
+    related = {}
+    for position, post in enumerate(ordered):
+        shared = Counter(other for tag in post.tags for other in by_tag[tag.slug] if other != position)
+        best = sorted(shared, key=lambda other: (-shared[other], abs(other - position), other))[:count]
+        related[post.url] = tuple(ordered[other] for other in best)
+    return related
+
+
+def paginate(posts: tuple[Post, ...], per_page: int, base: str) -> tuple[PageOfPosts, ...]:
+    """Split a listing into pages of `per_page` posts; an empty listing still has one page."""
+    chunks = [posts[start:start + per_page] for start in range(0, len(posts), per_page)] or [()]
+    return tuple(PageOfPosts(number, len(chunks), chunk, base, len(posts))
+                 for number, chunk in enumerate(chunks, start=1))

@@ -1,0 +1,90 @@
+"""Markdown text in, HTML and headings out: a pure function of the text and two settings."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from html import escape
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+from builder.model import Heading
+from builder.urls import slugify
+
+CODE_CSS_CLASS = "highlight"
+_WORD = re.compile(r"\w+(?:[’'-]\w+)*")
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A body rendered to HTML, with what the rest of the build needs to know of it."""
+
+    html: str
+    headings: tuple[Heading, ...]
+    word_count: int
+
+
+def render_markdown(text: str, allow_raw_html: bool = False) -> Rendered:
+    """Render CommonMark with tables, footnotes, heading anchors and highlighted code."""
+    parser = _parser(allow_raw_html)
+    tokens = parser.parse(text)
+    html = parser.renderer.render(tokens, parser.options, {})
+    return Rendered(html, _headings(tokens), _count_words(tokens))
+
+
+@lru_cache(maxsize=2)
+def _parser(allow_raw_html: bool) -> MarkdownIt:
+    """Give the configured parser; raw HTML stays escaped text unless the site allows it."""
+    parser = MarkdownIt("commonmark", {"html": allow_raw_html, "highlight": _highlight})
+    parser.enable("table")
+    parser.use(footnote_plugin)
+    parser.use(anchors_plugin, min_level=1, max_level=6, slug_func=slugify)
+    return parser
+
+
+def _highlight(code: str, language: str, _attrs: str) -> str:
+    """Give a fenced block as highlighted HTML (CSS classes), or escaped when the language is unknown."""
+    name = language.strip().split(maxsplit=1)[0] if language.strip() else ""
+    try:
+        lexer = get_lexer_by_name(name) if name else None
+    except ClassNotFound:
+        lexer = None
+    body = highlight(code, lexer, HtmlFormatter(nowrap=True)) if lexer else escape(code)
+    data = f' data-lang="{escape(name)}"' if name else ""
+    return f'<pre class="{CODE_CSS_CLASS}"{data}><code>{body}</code></pre>\n'
+
+
+def code_stylesheet() -> str:
+    """Give the CSS for highlighted code: light by default, dark when the reader prefers it."""
+    light = HtmlFormatter(style="default").get_style_defs(f".{CODE_CSS_CLASS}")
+    dark = HtmlFormatter(style="monokai").get_style_defs(f".{CODE_CSS_CLASS}")
+    return f"{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n"
+
+
+def _headings(tokens) -> tuple[Heading, ...]:
+    """Give the document's headings with their levels, texts and anchors."""
+    headings = []
+    for opening, inline in zip(tokens, tokens[1:]):
+        if opening.type == "heading_open":
+            text = "".join(child.content for child in inline.children or () if child.type in ("text", "code_inline"))
+            headings.append(Heading(int(opening.tag[1]), text, str(opening.attrs.get("id", ""))))
+    return tuple(headings)
+
+
+def _count_words(tokens) -> int:
+    """Count the words a reader reads: text and code, not markup."""
+    count = 0
+    for token in tokens:
+        if token.type in ("fence", "code_block"):
+            count += len(_WORD.findall(token.content))
+        for child in token.children or ():
+            if child.type in ("text", "code_inline"):
+                count += len(_WORD.findall(child.content))
+    return count

@@ -1,0 +1,177 @@
+"""Render pages in memory with Jinja: autoescaped, strict about undefined names, each
+template given an explicit context."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from builder import french, urls
+from builder.errors import BuildFailed, Problem
+from builder.index import PageOfPosts, SiteIndex, paginate
+from builder.model import Config, Page, Post
+
+
+@dataclass(frozen=True, slots=True)
+class Crumb:
+    """One step of a breadcrumb trail; the last one (the page itself) has no URL."""
+
+    title: str
+    url: str | None = None
+
+
+def make_environment(template_dirs: tuple[Path, ...], config: Config) -> jinja2.Environment:
+    """Give a Jinja environment over the theme folders, site's first."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(folder) for folder in template_dirs]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        long_date=french.long_date,
+        month_name=lambda month: french.month_name(month.year, month.month),
+        plural=french.plural,
+        absolute=lambda url: urls.absolute(config.base_url, url),
+        tag_url=urls.tag_url,
+        topic_url=urls.topic_url,
+    )
+    env.globals.update(
+        site=_site_context(config),
+        urls={"home": urls.HOME, "tags": urls.TAGS, "topics": urls.TOPICS,
+              "archives": urls.ARCHIVES, "feed": urls.FEED},
+    )
+    return env
+
+
+def _site_context(config: Config) -> dict[str, Any]:
+    """Give what every template may know of the site: not the whole config."""
+    return {
+        "title": config.title,
+        "description": config.description,
+        "base_url": config.base_url,
+        "language": config.language,
+        "topics": [{"title": t.title, "url": urls.topic_url(t.slug)} for t in config.topics],
+    }
+
+
+def render_site(env: jinja2.Environment, index: SiteIndex, config: Config) -> list[Page]:
+    """Render every HTML page of the site; raise `BuildFailed` naming each broken template."""
+    renderer = _Renderer(env)
+    for job in _page_jobs(index, config):
+        renderer.render(*job)
+    if renderer.problems:
+        raise BuildFailed(renderer.problems, "render")
+    return renderer.pages
+
+
+class _Renderer:
+    """Render pages one by one, keeping the first problem of each template."""
+
+    def __init__(self, env: jinja2.Environment) -> None:
+        self.env = env
+        self.pages: list[Page] = []
+        self.problems: list[Problem] = []
+        self._failed: set[str] = set()
+
+    def render(self, template: str, url: str, origin: str, context: dict[str, Any]) -> None:
+        """Render `template` for `url` and keep the page, or the problem."""
+        if template in self._failed:
+            return
+        try:
+            html = self.env.get_template(template).render(context, page_url=url)
+        except jinja2.TemplateError as error:
+            self._failed.add(template)
+            self.problems.append(template_problem(error, self.env, template))
+            return
+        self.pages.append(Page(url, urls.output_path(url), html.encode("utf-8"), origin))
+
+
+def template_problem(error: jinja2.TemplateError, env: jinja2.Environment, template: str) -> Problem:
+    """Locate a template error: the syntax error's own position, or the deepest template
+    frame of the traceback for errors raised while rendering (undefined names)."""
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        path = Path(error.filename or template)
+        return Problem(path, error.lineno or 1, 1, f"template syntax: {error.message}")
+    path, line = Path(template), 1
+    tb = sys.exc_info()[2]
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".txt")) and Path(filename).exists():
+            path, line = Path(filename), tb.tb_lineno
+        tb = tb.tb_next
+    if isinstance(error, jinja2.TemplateNotFound):
+        return Problem(path, line, 1, f"template not found: {error.name}")
+    return Problem(path, line, 1, f"template: {error.message or error}")
+
+
+def _page_jobs(index: SiteIndex, config: Config) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+    """Give (template, url, origin, context) for every page, in a fixed order."""
+    per_page = config.posts_per_page
+    home = Crumb("Accueil", urls.HOME)
+    for post in index.posts:
+        around = index.neighbours[post.url]
+        yield "post.html", post.url, str(post.source), {
+            "post": post, "older": around.older, "newer": around.newer, "related": around.related,
+            "title": post.title, "description": post.summary,
+            "crumbs": [home, Crumb(post.topic.title, urls.topic_url(post.topic.slug)), Crumb(post.title)],
+        }
+    yield from _listing(paginate(index.posts, per_page, urls.HOME), "home.html", "home", lambda page: {
+        "title": config.title, "heading": "Derniers articles", "description": config.description, "crumbs": [],
+    })
+    yield "tags.html", urls.TAGS, "tags", {
+        "tags": index.tags, "title": "Tous les mots-clés", "description": f"Les mots-clés de {config.title}.",
+        "crumbs": [home, Crumb("Mots-clés")],
+    }
+    for group in index.tags:
+        name = group.tag.name
+        yield from _listing(paginate(group.posts, per_page, group.url), "listing.html", f"tag {name}", lambda page, name=name: {
+            "title": f"Mot-clé « {name} »", "heading": f"Mot-clé « {name} »",
+            "description": f"Les articles de {config.title} sur {name}.",
+            "crumbs": [home, Crumb("Mots-clés", urls.TAGS), Crumb(name)],
+        })
+    yield "topics.html", urls.TOPICS, "topics", {
+        "topics": index.topics, "title": "Rubriques", "description": f"Les rubriques de {config.title}.",
+        "crumbs": [home, Crumb("Rubriques")],
+    }
+    for group in index.topics:
+        topic = group.topic
+        yield from _listing(paginate(group.posts, per_page, group.url), "listing.html", f"topic {topic.slug}", lambda page, topic=topic: {
+            "title": topic.title, "heading": topic.title, "description": topic.description,
+            "crumbs": [home, Crumb("Rubriques", urls.TOPICS), Crumb(topic.title)],
+        })
+    yield "archives.html", urls.ARCHIVES, "archives", {
+        "years": index.years, "title": "Archives", "description": f"Tous les articles de {config.title}, par mois.",
+        "crumbs": [home, Crumb("Archives")],
+    }
+    archives = Crumb("Archives", urls.ARCHIVES)
+    for year in index.years:
+        yield from _listing(paginate(year.posts, per_page, year.url), "listing.html", f"year {year.year}", lambda page, year=year: {
+            "title": f"Archives {year.year}", "heading": f"Articles de {year.year}",
+            "description": f"Les articles de {config.title} publiés en {year.year}.",
+            "crumbs": [home, archives, Crumb(str(year.year))],
+        })
+        for month in year.months:
+            name = french.month_name(month.year, month.month)
+            yield from _listing(paginate(month.posts, per_page, month.url), "listing.html", f"month {name}", lambda page, name=name, year=year: {
+                "title": f"Archives {name}", "heading": f"Articles de {name}",
+                "description": f"Les articles de {config.title} publiés en {name}.",
+                "crumbs": [home, archives, Crumb(str(year.year), year.url), Crumb(name)],
+            })
+    yield "404.html", urls.NOT_FOUND, "404", {
+        "title": "Page introuvable", "description": "Cette page n’existe pas ou plus.", "crumbs": [],
+    }
+
+
+def _listing(pages: tuple[PageOfPosts, ...], template: str, origin: str,
+             context: Callable[[PageOfPosts], dict[str, Any]]) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+    """Give a job for each page of a paginated listing."""
+    for page in pages:
+        yield template, page.url, origin, {"pagination": page, **context(page)}

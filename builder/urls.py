@@ -1,0 +1,64 @@
+"""The one URL scheme of the site, the output path of each URL, and slugs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from slugify import slugify as _slugify
+
+# An apostrophe separates words in French ("l’amende" -> "l-amende").
+_REPLACEMENTS = [["’", "-"], ["'", "-"]]
+
+
+def slugify(text: str) -> str:
+    """Give the lowercase ASCII slug of `text`, accents folded: "Les hôpitaux" -> "les-hopitaux"."""
+    return _slugify(text, replacements=_REPLACEMENTS)
+
+
+def post_url(date: datetime, slug: str) -> str:
+    """Give a post's URL path: `/yyyy/mm/slug/`."""
+    return f"/{date:%Y}/{date:%m}/{slug}/"
+
+
+def paginated(base: str, number: int) -> str:
+    """Give the URL of page `number` of a listing at `base` (page 1 is `base` itself)."""
+    return base if number == 1 else f"{base}page/{number}/"
+
+
+HOME = "/"
+TAGS = "/tags/"
+TOPICS = "/topics/"
+ARCHIVES = "/archives/"
+FEED = "/feed.xml"
+NOT_FOUND = "/404.html"
+
+
+def tag_url(slug: str) -> str:
+    """Give a tag page's URL path."""
+    return f"{TAGS}{slug}/"
+
+
+def topic_url(slug: str) -> str:
+    """Give a topic page's URL path."""
+    return f"{TOPICS}{slug}/"
+
+
+def year_url(year: int) -> str:
+    """Give a year archive's URL path."""
+    return f"/{year:04d}/"
+
+
+def month_url(year: int, month: int) -> str:
+    """Give a month archive's URL path."""
+    return f"/{year:04d}/{month:02d}/"
+
+
+def output_path(url: str) -> str:
+    """Give the file, relative to the output folder, that serves `url` (pretty URLs)."""
+    path = url.lstrip("/")
+    return f"{path}index.html" if url.endswith("/") else path
+
+
+def absolute(base_url: str, url: str) -> str:
+    """Give `url` (a path from the site root) as an absolute URL."""
+    return base_url + url if url.startswith("/") else url

@@ -1,0 +1,81 @@
+"""The only writer of the output: every file staged in a sibling folder, swapped in whole."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path, PurePosixPath
+
+from builder.errors import BuildFailed, Problem
+from builder.model import Page
+
+# Marks a folder as one `blog build` made, so that it never replaces a folder it did not make.
+MARKER = ".blog-build"
+MARKER_TEXT = b"This folder is written by `blog build`; it is replaced whole on each build.\n"
+
+
+def check_pages(pages: list[Page]) -> list[Problem]:
+    """Give a problem for each page whose path leaves the output folder or is already taken."""
+    problems, owners = [], {}
+    for page in pages:
+        parts = PurePosixPath(page.path).parts
+        if not parts or page.path.startswith("/") or "\\" in page.path or "\0" in page.path or ".." in parts:
+            problems.append(Problem(Path(page.origin), 1, 1, f"output path {page.path!r} is outside the output folder"))
+        elif page.path in owners:
+            problems.append(Problem(Path(page.origin), 1, 1,
+                                    f"{page.path} is written twice: {owners[page.path]} writes it too"))
+        else:
+            owners[page.path] = page.origin
+    return problems
+
+
+def static_pages(folders: tuple[Path, ...]) -> list[Page]:
+    """Read the static files to copy, the first folder's winning over later ones."""
+    found: dict[str, Path] = {}
+    for folder in reversed(folders):  # later (default) first, so the site's files replace them
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not path.name.startswith("."):
+                found[path.relative_to(folder).as_posix()] = path
+    return [Page("/" + rel, rel, path.read_bytes(), str(path)) for rel, path in sorted(found.items())]
+
+
+def replaceable(output: Path) -> bool:
+    """Tell whether `output` may be replaced: absent, empty, or made by a previous build."""
+    if not output.exists():
+        return True
+    return output.is_dir() and (not any(output.iterdir()) or (output / MARKER).is_file())
+
+
+def write_site(pages: list[Page], output: Path) -> None:
+    """Write every page into a staging folder beside `output`, then swap it in; on any
+    failure the previous output stays as it was."""
+    problems = check_pages(pages)
+    if problems:
+        raise BuildFailed(problems, "write")
+    output = output.resolve()
+    if not replaceable(output):
+        raise BuildFailed([Problem(output, 1, 1, f"refusing to replace {output}: it was not made by `blog build`",
+                                   hint=f"choose another --output, or empty it (a build leaves a {MARKER} file)")], "write")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.staging-", dir=output.parent))
+    try:
+        for page in pages:
+            target = staging / page.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(page.data)
+        (staging / MARKER).write_bytes(MARKER_TEXT)
+        _swap(staging, output)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _swap(staging: Path, output: Path) -> None:
+    """Put `staging` in place of `output` with renames, so a reader sees one or the other."""
+    if not output.exists():
+        os.replace(staging, output)
+        return
+    retired = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
+    os.replace(output, retired / output.name)
+    os.replace(staging, output)
+    shutil.rmtree(retired, ignore_errors=True)
