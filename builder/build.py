@@ -15,12 +15,13 @@ from builder.config import load_config
 from builder.errors import BuildFailed, Problem
 from builder.feeds import rss_feed
 from builder.index import build_index, published
-from builder.load import load_posts
+from builder.links import missing_static_images, resolve_links
+from builder.load import POSTS_DIR, load_posts
 from builder.markdown import code_stylesheet
-from builder.model import Page
-from builder.render import make_environment, render_site
+from builder.model import Config, Page, Post
+from builder.render import RenderMemo, make_environment, render_site
 from builder.theme import theme_dirs
-from builder.write import static_pages, write_site
+from builder.write import Manifest, static_pages, sync_site, write_site
 
 CODE_CSS = "/css/code.css"
 T = TypeVar("T")
@@ -41,6 +42,8 @@ class BuildReport:
 
     pages: int = 0
     posts: int = 0
+    rendered: int = 0  # pages rendered anew (the others were unchanged in the memo)
+    written: int = 0  # files written (in place, only those whose bytes changed)
     warnings: tuple[Problem, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -56,25 +59,98 @@ class BuildReport:
             self.timings[name] = time.perf_counter() - start
 
 
-def build(site_root: Path, output: Path, options: BuildOptions = BuildOptions()) -> BuildReport:
-    """Build the site at `site_root` into `output`; raise `BuildFailed` with every problem."""
-    report = BuildReport()
+@dataclass(slots=True)
+class Memo:
+    """What a long-lived process (`blog serve`) keeps between builds of one site, so that a
+    rebuild redoes only what changed; each part is dropped when what it depends on changes."""
+
+    config: Config | None = None
+    templates: tuple[tuple[str, int, int], ...] = ()  # (path, mtime, size) of every template
+    posts: dict[Path, Post] = field(default_factory=dict)  # as loaded, before links resolve
+    pages: RenderMemo = field(default_factory=dict)
+    written: Manifest = field(default_factory=dict)
+
+    def keep_if(self, config: Config, templates: tuple[tuple[str, int, int], ...]) -> None:
+        """Forget what a new config or changed templates make stale."""
+        if config != self.config:
+            self.config, self.posts = config, {}
+            self.pages.clear()
+        if templates != self.templates:
+            self.templates = templates
+            self.pages.clear()
+
+
+def template_stamp(site_root: Path) -> tuple[tuple[str, int, int], ...]:
+    """Give the path, modification time and size of every template, to notice any change."""
+    stamp = []
+    for folder in theme_dirs(site_root, "templates"):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                info = path.stat()
+                stamp.append((str(path), info.st_mtime_ns, info.st_size))
+    return tuple(stamp)
+
+
+@dataclass(frozen=True, slots=True)
+class Sources:
+    """A site read and cross-checked: its config, every post (drafts included), static files."""
+
+    config: Config
+    posts: tuple[Post, ...]
+    static: tuple[Page, ...]
+    problems: tuple[Problem, ...]  # errors and warnings, all located
+
+
+def read_site(site_root: Path, report: BuildReport, memo: Memo | None = None) -> Sources:
+    """Read the config, the posts and the static files, and check what links them."""
     config = report.stage("config", load_config, site_root)
-    loaded = report.stage("load", load_posts, site_root, config)
-    errors = [problem for problem in loaded.problems if problem.is_error]
-    if errors:
-        raise BuildFailed(loaded.problems, "load")
-    report.warnings = loaded.problems
+    if memo is not None:
+        memo.keep_if(config, template_stamp(site_root))
+    loaded = report.stage("load", load_posts, site_root, config, memo.posts if memo else None)
+    if memo is not None:
+        memo.posts = {post.source: post for post in loaded.posts}
+    static = tuple(report.stage("static", static_pages, theme_dirs(site_root, "static")))
+    posts, link_problems = report.stage("links", resolve_links, loaded.posts, site_root / POSTS_DIR)
+    static_urls = {page.url for page in static}
+    problems = (*loaded.problems, *link_problems, *missing_static_images(posts, static_urls))
+    return Sources(config, posts, static, problems)
+
+
+def render_pages(site_root: Path, sources: Sources, options: BuildOptions, report: BuildReport,
+                 memo: Memo | None = None) -> list[Page]:
+    """Render every output file of the published posts, in memory."""
+    config = sources.config
     zone = ZoneInfo(config.timezone)
     now = options.now or datetime.now(zone)
     now = now if now.tzinfo else now.replace(tzinfo=zone)
-    posts = published(loaded.posts, now, options.drafts, options.future)
+    posts = published(sources.posts, now, options.drafts, options.future)
     index = report.stage("index", build_index, posts, config)
     env = make_environment(theme_dirs(site_root, "templates"), config)
-    pages = report.stage("render", render_site, env, index, config)
+    pages, report.rendered = report.stage("render", render_site, env, index, config, now,
+                                          memo.pages if memo else None)
     pages.append(report.stage("feeds", rss_feed, index.posts, config))
     pages.append(Page(CODE_CSS, urls.output_path(CODE_CSS), code_stylesheet().encode("utf-8"), "code stylesheet"))
-    pages += report.stage("static", static_pages, theme_dirs(site_root, "static"))
-    report.stage("write", write_site, pages, output)
-    report.pages, report.posts = len(pages), len(index.posts)
+    pages += [Page(asset.url, urls.output_path(asset.url), asset.source.read_bytes(), str(asset.source))
+              for post in index.posts for asset in post.assets]
+    pages += sources.static
+    report.posts = len(index.posts)
+    return pages
+
+
+def build(site_root: Path, output: Path, options: BuildOptions = BuildOptions(),
+          memo: Memo | None = None) -> BuildReport:
+    """Build the site at `site_root` into `output`; raise `BuildFailed` with every problem.
+    Without a memo the output is replaced whole; with one (a preview) it is updated in place."""
+    report = BuildReport()
+    sources = read_site(site_root, report, memo)
+    if any(problem.is_error for problem in sources.problems):
+        raise BuildFailed(sources.problems, "load")
+    report.warnings = sources.problems
+    pages = render_pages(site_root, sources, options, report, memo)
+    if memo is None:
+        report.stage("write", write_site, pages, output)
+        report.written = len(pages)
+    else:
+        report.written, _deleted = report.stage("write", sync_site, pages, output, memo.written)
+    report.pages = len(pages)
     return report

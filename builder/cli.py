@@ -11,10 +11,14 @@ from enum import IntEnum
 from pathlib import Path
 from typing import TextIO
 
+from zoneinfo import ZoneInfo
+
 from builder import __version__
 from builder.build import BuildOptions, build
-from builder.config import CONFIG_NAME
+from builder.check import check_site
+from builder.config import CONFIG_NAME, load_config
 from builder.errors import BuildFailed, display_path
+from builder.scaffold import ScaffoldError, init_site, new_post
 
 
 class ExitCode(IntEnum):
@@ -58,6 +62,28 @@ def _parser() -> argparse.ArgumentParser:
     build_.add_argument("--future", action="store_true", help="include posts dated after now")
     build_.add_argument("--now", metavar="DATETIME", help="the build's 'now', ISO 8601 (default: SOURCE_DATE_EPOCH or the clock)")
     build_.set_defaults(run=_run_build)
+
+    check = commands.add_parser("check", help="list every problem of the site without writing anything")
+    check.add_argument("--source", type=Path, default=Path("."), help="site root holding site.yaml (default: .)")
+    check.set_defaults(run=_run_check)
+
+    serve = commands.add_parser("serve", help="preview the site, drafts included, reloading on every change")
+    serve.add_argument("--source", type=Path, default=Path("."), help="site root holding site.yaml (default: .)")
+    serve.add_argument("--output", type=Path, default=None, help="preview folder (default: SOURCE/.cache/serve)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    serve.set_defaults(run=_run_serve)
+
+    new = commands.add_parser("new", help="write a new draft post and print its path")
+    new.add_argument("title", help="the post's title, in quotes")
+    new.add_argument("--topic", help="one of the topics of site.yaml (default: the first)")
+    new.add_argument("--tags", default="", help="comma-separated tags, e.g. CNIL,RGPD")
+    new.add_argument("--source", type=Path, default=Path("."), help="site root holding site.yaml (default: .)")
+    new.set_defaults(run=_run_new)
+
+    init = commands.add_parser("init", help="create a new site that builds as it is")
+    init.add_argument("folder", type=Path, help="where to create it (absent or empty)")
+    init.set_defaults(run=_run_init)
     return parser
 
 
@@ -80,6 +106,65 @@ def _run_build(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO,
     seconds = sum(report.timings.values())
     print(f"Built {report.posts} posts, {report.pages} files into {display_path(output)} in {seconds:.2f} s",
           file=stdout)
+    return ExitCode.OK
+
+
+def _run_check(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO, stderr: TextIO) -> int:
+    """List every problem, errors and warnings; fail when there is an error."""
+    problems = check_site(_site_root(args.source))
+    for problem in problems:
+        print(problem.format(), file=stdout)
+    errors = sum(problem.is_error for problem in problems)
+    print(f"{errors} error(s), {len(problems) - errors} warning(s)", file=stderr)
+    return ExitCode.CONTENT_ERROR if errors else ExitCode.OK
+
+
+def _run_serve(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO, stderr: TextIO) -> int:
+    """Preview the site until interrupted."""
+    from builder.serve import serve  # the web server is only needed here
+
+    source = _site_root(args.source)
+    output = _output(source, args.output if args.output is not None else source / ".cache" / "serve")
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port {args.port}: not a port number")
+    try:
+        serve(source, output, args.host, args.port, stdout)
+    except OSError as error:
+        raise UsageError(f"cannot listen on {args.host}:{args.port}: {error.strerror}") from None
+    return ExitCode.OK
+
+
+def _run_new(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO, stderr: TextIO) -> int:
+    """Write a new draft post and print its path."""
+    source = _site_root(args.source)
+    try:
+        config = load_config(source)
+    except BuildFailed as failure:
+        for problem in failure.problems:
+            print(problem.format(), file=stderr)
+        return ExitCode.CONTENT_ERROR
+    zone = ZoneInfo(config.timezone)
+    now = _now(None, env) or datetime.now(zone)
+    tags = [tag.strip() for tag in args.tags.split(",") if tag.strip()]
+    try:
+        path = new_post(source, config, args.title, args.topic, tags, now.astimezone(zone))
+    except ScaffoldError as error:
+        print(f"blog: error: {error}", file=stderr)
+        return ExitCode.CONTENT_ERROR
+    print(display_path(path), file=stdout)
+    return ExitCode.OK
+
+
+def _run_init(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO, stderr: TextIO) -> int:
+    """Create a new site and say how to build it."""
+    now = _now(None, env) or datetime.now(timezone.utc)
+    try:
+        files = init_site(args.folder, now.astimezone(ZoneInfo("Europe/Paris")))
+    except ScaffoldError as error:
+        raise UsageError(str(error)) from None
+    for path in files:
+        print(display_path(path), file=stdout)
+    print(f"Build it with: blog build --source {args.folder}", file=stderr)
     return ExitCode.OK
 
 

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from html import unescape
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
 
-from builder.errors import Problem
+from builder.errors import Problem, display_path
 from builder.frontmatter import split, validate
 from builder.markdown import render_markdown
-from builder.model import Config, Post
-from builder.sources import read_text
+from builder.links import is_local
+from builder.model import Asset, Config, Post, Reference
+from builder.sources import decode, read_text
 from builder.urls import post_url, slugify
-from builder.yamldoc import Mapping
 
 POSTS_DIR = Path("content") / "posts"
 SUMMARY_WORDS = 40
@@ -34,23 +36,31 @@ def post_files(site_root: Path) -> tuple[Path, ...]:
     return tuple(sorted(folder.rglob("*.md"))) if folder.is_dir() else ()
 
 
-def load_posts(site_root: Path, config: Config) -> Loaded:
-    """Read every post of the site, then check what only the whole set can tell."""
-    posts, problems, metas = [], [], {}
+def load_posts(site_root: Path, config: Config, known: dict[Path, Post] | None = None) -> Loaded:
+    """Read every post of the site, then check what only the whole set can tell. Posts in
+    `known` (read earlier with this same config) are reused when their file is unchanged."""
+    known = known or {}
+    posts, problems = [], []
     for path in post_files(site_root):
-        result = load_post(path, config)
-        if isinstance(result, list):
-            problems += result
+        result = load_post(path, config, known.get(path))
+        if isinstance(result, Post):
+            posts.append(result)
         else:
-            post, metas[path] = result
-            posts.append(post)
-    problems += _duplicate_slugs(posts, metas) + _tag_spellings(posts, metas)
+            problems += result
+    problems += _duplicate_slugs(posts) + _tag_spellings(posts)
     return Loaded(tuple(posts), tuple(problems))
 
 
-def load_post(path: Path, config: Config) -> tuple[Post, Mapping] | list[Problem]:
-    """Read, validate and render one post file; give it with its front-matter's positions."""
-    text = read_text(path)
+def load_post(path: Path, config: Config, known: Post | None = None) -> Post | list[Problem]:
+    """Read, validate and render one post file; give `known` back if the file is unchanged."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return [Problem(path, 1, 1, f"cannot read the file: {error.strerror}")]
+    digest = hashlib.sha256(data).hexdigest()
+    if known is not None and known.source_digest == digest:
+        return known
+    text = decode(data, path)
     if isinstance(text, Problem):
         return [text]
     source = split(text, path)
@@ -66,7 +76,11 @@ def load_post(path: Path, config: Config) -> tuple[Post, Mapping] | list[Problem
     if not slug:
         return [Problem(path, *source.meta.position("title"), "the title gives an empty slug",
                         hint="add a `slug:` field")]
-    post = Post(
+    url = post_url(fields.date, slug)
+    assets = _assets(rendered.references, path, url, source.body_line)
+    if isinstance(assets, list):
+        return assets
+    return Post(
         source=path,
         slug=slug,
         title=fields.title,
@@ -80,9 +94,34 @@ def load_post(path: Path, config: Config) -> tuple[Post, Mapping] | list[Problem
         body_html=rendered.html,
         headings=rendered.headings,
         word_count=rendered.word_count,
-        url=post_url(fields.date, slug),
+        url=url,
+        references=rendered.references,
+        assets=assets,
+        body_line=source.body_line,
+        source_digest=digest,
+        digest=digest,
+        field_lines=tuple((key, line) for key, (line, _col) in source.meta.positions.items()),
     )
-    return post, source.meta
+
+
+def _assets(references: tuple[Reference, ...], path: Path, url: str, body_line: int) -> tuple[Asset, ...] | list[Problem]:
+    """Give the images a post names by a relative path, published beside its page; a
+    problem for each that does not exist or lies outside the post's folder."""
+    assets, problems = {}, []
+    for reference in references:
+        if not reference.image or not is_local(reference.target):
+            continue
+        relative = PurePosixPath(unquote(urlsplit(reference.target).path))
+        line = body_line + reference.line - 1
+        if ".." in relative.parts or not relative.parts:
+            problems.append(Problem(path, line, 1, f"image {str(relative)!r} is outside the post's folder",
+                                    hint="put it beside the post, or in static/ and write /images/…"))
+        elif not (path.parent / relative).is_file():
+            problems.append(Problem(path, line, 1, f"image {str(relative)!r} not found",
+                                    hint=f"looked for {path.parent / relative}"))
+        else:
+            assets[relative] = Asset(path.parent / relative, url + relative.as_posix())
+    return problems or tuple(assets[key] for key in sorted(assets))
 
 
 def _first_words(html: str) -> str:
@@ -94,22 +133,22 @@ def _first_words(html: str) -> str:
     return unescape(text) + ("…" if len(words) > SUMMARY_WORDS else "")
 
 
-def _duplicate_slugs(posts: list[Post], metas: dict[Path, Mapping]) -> list[Problem]:
+def _duplicate_slugs(posts: list[Post]) -> list[Problem]:
     """Give an error for each post whose slug another post already has, naming both files."""
     first: dict[str, Post] = {}
     problems = []
     for post in posts:
         if post.slug in first:
             other = first[post.slug]
-            where = metas[post.source].position("slug" if "slug" in metas[post.source].values else "title")
-            problems.append(Problem(post.source, *where, f"duplicate slug {post.slug!r}: {other.source} has it too",
+            line = post.line_of("slug" if "slug" in dict(post.field_lines) else "title")
+            problems.append(Problem(post.source, line, 1, f"duplicate slug {post.slug!r}: {display_path(other.source)} has it too",
                                     hint="change the title or set a `slug:`"))
         else:
             first[post.slug] = post
     return problems
 
 
-def _tag_spellings(posts: list[Post], metas: dict[Path, Mapping]) -> list[Problem]:
+def _tag_spellings(posts: list[Post]) -> list[Problem]:
     """Give an error for each tag spelled differently from its first use: both spellings
     would share one page under one name."""
     first: dict[str, tuple[str, Path]] = {}
@@ -118,7 +157,35 @@ def _tag_spellings(posts: list[Post], metas: dict[Path, Mapping]) -> list[Proble
         for tag in post.tags:
             name, where = first.setdefault(tag.slug, (tag.name, post.source))
             if name != tag.name:
-                problems.append(Problem(post.source, *metas[post.source].position("tags"),
-                                        f"tag {tag.name!r} is spelled {name!r} in {where}",
+                problems.append(Problem(post.source, post.line_of("tags"), 1,
+                                        f"tag {tag.name!r} is spelled {name!r} in {display_path(where)}",
                                         hint="use one spelling for a tag"))
     return problems
+
+
+@dataclass(frozen=True, slots=True)
+class Names:
+    """The slugs and tag spellings already used by a site's posts (front-matter only)."""
+
+    slugs: dict[str, Path]
+    tags: dict[str, str]  # tag slug -> its spelling
+
+
+def existing_names(site_root: Path) -> Names:
+    """Read only the front-matter of every post, for the slugs and tags it uses; files
+    that cannot be read are skipped here (`blog check` reports them)."""
+    slugs, tags = {}, {}
+    for path in post_files(site_root):
+        text = read_text(path)
+        source = split(text, path) if isinstance(text, str) else text
+        if isinstance(source, Problem):
+            continue
+        values = source.meta.values
+        slug = values.get("slug") if isinstance(values.get("slug"), str) else None
+        title = values.get("title") if isinstance(values.get("title"), str) else ""
+        slugs.setdefault(slug or slugify(title) or path.stem, path)
+        listed = values.get("tags") if isinstance(values.get("tags"), list) else []
+        for tag in listed:
+            if isinstance(tag, str):
+                tags.setdefault(slugify(tag), " ".join(tag.split()))
+    return Names(slugs, tags)

@@ -15,7 +15,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from builder.model import Heading
+from builder.model import Heading, Reference
 from builder.urls import slugify
 
 CODE_CSS_CLASS = "highlight"
@@ -28,6 +28,7 @@ class Rendered:
 
     html: str
     headings: tuple[Heading, ...]
+    references: tuple[Reference, ...]
     word_count: int
 
 
@@ -36,7 +37,8 @@ def render_markdown(text: str, allow_raw_html: bool = False) -> Rendered:
     parser = _parser(allow_raw_html)
     tokens = parser.parse(text)
     html = parser.renderer.render(tokens, parser.options, {})
-    return Rendered(html, _headings(tokens), _count_words(tokens))
+    lines = text.split("\n")
+    return Rendered(html, _headings(tokens), _references(tokens, lines), _count_words(tokens))
 
 
 @lru_cache(maxsize=2)
@@ -69,13 +71,39 @@ def code_stylesheet() -> str:
 
 
 def _headings(tokens) -> tuple[Heading, ...]:
-    """Give the document's headings with their levels, texts and anchors."""
+    """Give the document's headings with their levels, texts, anchors and lines."""
     headings = []
     for opening, inline in zip(tokens, tokens[1:]):
         if opening.type == "heading_open":
             text = "".join(child.content for child in inline.children or () if child.type in ("text", "code_inline"))
-            headings.append(Heading(int(opening.tag[1]), text, str(opening.attrs.get("id", ""))))
+            line = opening.map[0] + 1 if opening.map else 1
+            headings.append(Heading(int(opening.tag[1]), text, str(opening.attrs.get("id", "")), line))
     return tuple(headings)
+
+
+def _references(tokens, lines: list[str]) -> tuple[Reference, ...]:
+    """Give every link and image target with the line it is written on."""
+    found = []
+    for block in tokens:
+        for child in block.children or ():
+            if child.type not in ("link_open", "image"):
+                continue
+            attr = "src" if child.type == "image" else "href"
+            target = str(child.attrs.get(attr, ""))
+            found.append(Reference(target, _line_of(child.markup, target, block.map, lines), child.type == "image"))
+    return tuple(found)
+
+
+def _line_of(markup: str, target: str, block_map, lines: list[str]) -> int:
+    """Find the body line of a reference inside its block; the block's first line if unsure."""
+    if not block_map:
+        return 1
+    start, end = block_map
+    needle = target.split("#", 1)[0] or target
+    for number in range(start, min(end, len(lines))):
+        if needle and needle in lines[number]:
+            return number + 1
+    return start + 1
 
 
 def _count_words(tokens) -> int:

@@ -43,6 +43,24 @@ class Heading:
     level: int
     text: str
     anchor: str
+    line: int  # in the body, 1-based
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A link or image target written in a post's body, and the body line (1-based) it is on."""
+
+    target: str
+    line: int
+    image: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    """A file next to a post (an image) published beside the post's page."""
+
+    source: Path
+    url: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,11 +89,22 @@ class Post:
     headings: tuple[Heading, ...]
     word_count: int
     url: str  # from builder.urls, the one place that knows the scheme
+    references: tuple[Reference, ...]
+    assets: tuple[Asset, ...]
+    body_line: int  # the file line where the body starts, to locate problems in it
+    source_digest: str  # of the source file's bytes
+    digest: str  # of everything the post's pages show of it: its source and its resolved links
+    field_lines: tuple[tuple[str, int], ...]  # front-matter key -> line, to locate problems
 
     @property
     def reading_minutes(self) -> int:
         """Give the reading time in whole minutes, at 200 words a minute, at least one."""
         return max(1, round(self.word_count / 200))
+
+    def line_of(self, key: str) -> int:
+        """Give the line of a front-matter key, or 1 when the key is absent."""
+        return dict(self.field_lines).get(key, 1)
+
 
 
 @dataclass(frozen=True, slots=True)

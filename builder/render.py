@@ -3,9 +3,12 @@ template given an explicit context."""
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -62,28 +65,44 @@ def _site_context(config: Config) -> dict[str, Any]:
     }
 
 
-def render_site(env: jinja2.Environment, index: SiteIndex, config: Config) -> list[Page]:
-    """Render every HTML page of the site; raise `BuildFailed` naming each broken template."""
-    renderer = _Renderer(env)
-    for job in _page_jobs(index, config):
-        renderer.render(*job)
+# Rendered pages kept by a long-lived process: URL -> (fingerprint of the inputs, page).
+RenderMemo = dict[str, tuple[str, Page]]
+
+
+def render_site(env: jinja2.Environment, index: SiteIndex, config: Config, now: datetime,
+                memo: RenderMemo | None = None) -> tuple[list[Page], int]:
+    """Render every HTML page of the site; give the pages and how many were rendered anew
+    (the others come from `memo`, their inputs unchanged). Raise `BuildFailed` naming each
+    broken template. Templates must not change while a memo is kept."""
+    renderer = _Renderer(env, memo if memo is not None else {})
+    scheduled = frozenset(post.url for post in index.posts if post.date > now)
+    for template, url, origin, context in _page_jobs(index, config):
+        renderer.render(template, url, origin, {**context, "scheduled": scheduled})
     if renderer.problems:
         raise BuildFailed(renderer.problems, "render")
-    return renderer.pages
+    return renderer.pages, renderer.rendered
 
 
 class _Renderer:
     """Render pages one by one, keeping the first problem of each template."""
 
-    def __init__(self, env: jinja2.Environment) -> None:
+    def __init__(self, env: jinja2.Environment, memo: RenderMemo) -> None:
         self.env = env
+        self.memo = memo
         self.pages: list[Page] = []
         self.problems: list[Problem] = []
+        self.rendered = 0
         self._failed: set[str] = set()
 
     def render(self, template: str, url: str, origin: str, context: dict[str, Any]) -> None:
-        """Render `template` for `url` and keep the page, or the problem."""
+        """Render `template` for `url` and keep the page, or the problem; a page whose
+        inputs are those of its memo entry is reused as it is."""
         if template in self._failed:
+            return
+        key = fingerprint((template, url, context))
+        kept = self.memo.get(url)
+        if kept and kept[0] == key:
+            self.pages.append(kept[1])
             return
         try:
             html = self.env.get_template(template).render(context, page_url=url)
@@ -91,7 +110,39 @@ class _Renderer:
             self._failed.add(template)
             self.problems.append(template_problem(error, self.env, template))
             return
-        self.pages.append(Page(url, urls.output_path(url), html.encode("utf-8"), origin))
+        page = Page(url, urls.output_path(url), html.encode("utf-8"), origin)
+        self.memo[url] = (key, page)
+        self.pages.append(page)
+        self.rendered += 1
+
+
+def fingerprint(value: Any) -> str:
+    """Give a digest of everything a page is rendered from; a post counts by its digest."""
+    digest = hashlib.blake2b(digest_size=16)
+    _feed(digest, value)
+    return digest.hexdigest()
+
+
+def _feed(digest: "hashlib._Hash", value: Any) -> None:
+    """Feed a value's stable description to `digest`, recursively."""
+    if isinstance(value, Post):
+        digest.update(b"P" + value.digest.encode())
+    elif isinstance(value, dict):
+        digest.update(b"{")
+        for key in sorted(value):
+            _feed(digest, key)
+            _feed(digest, value[key])
+        digest.update(b"}")
+    elif isinstance(value, (list, tuple, frozenset, set)):
+        digest.update(b"[")
+        for item in sorted(value) if isinstance(value, (set, frozenset)) else value:
+            _feed(digest, item)
+        digest.update(b"]")
+    elif dataclasses.is_dataclass(value):
+        digest.update(type(value).__name__.encode())
+        _feed(digest, [getattr(value, f.name) for f in dataclasses.fields(value)])
+    else:
+        digest.update(f"{type(value).__name__}:{value!r};".encode())
 
 
 def template_problem(error: jinja2.TemplateError, env: jinja2.Environment, template: str) -> Problem:

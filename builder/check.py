@@ -1,0 +1,58 @@
+"""`blog check`: every problem of a site, errors and warnings, without writing anything."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from builder.build import BuildOptions, BuildReport, read_site, render_pages
+from builder.errors import BuildFailed, Problem, Severity, sort_problems
+from builder.model import Post
+
+# Beyond these, search engines cut the text they show.
+TITLE_MAX = 70
+SUMMARY_MAX = 160
+
+
+def check_site(site_root: Path) -> tuple[Problem, ...]:
+    """Give every problem of the site at `site_root`: what fails a build, drafts and future
+    posts included, and what a reader or a search engine would stumble on."""
+    report = BuildReport()
+    try:
+        sources = read_site(site_root, report)
+    except BuildFailed as failure:  # a broken config: nothing else can be checked
+        return failure.problems
+    problems = list(sources.problems)
+    for post in sources.posts:
+        problems += post_warnings(post)
+    if not any(problem.is_error for problem in problems):
+        try:
+            render_pages(site_root, sources, BuildOptions(drafts=True, future=True), report)
+        except BuildFailed as failure:
+            problems += failure.problems
+    return sort_problems(problems)
+
+
+def post_warnings(post: Post) -> list[Problem]:
+    """Give the warnings about one post: lengths for search results, heading levels."""
+    warnings = []
+    if len(post.title) > TITLE_MAX:
+        warnings.append(_warning(post, post.line_of("title"),
+                                 f"title is {len(post.title)} characters long; search results show about {TITLE_MAX}"))
+    if "summary" in dict(post.field_lines) and len(post.summary) > SUMMARY_MAX:
+        warnings.append(_warning(post, post.line_of("summary"),
+                                 f"summary is {len(post.summary)} characters long; search results show about {SUMMARY_MAX}"))
+    level = 1  # the title is the page's h1
+    for heading in post.headings:
+        line = post.body_line + heading.line - 1
+        if heading.level == 1:
+            warnings.append(_warning(post, line, "a `#` heading in the body: the title is already the page's h1; use `##`"))
+        elif heading.level > level + 1:
+            warnings.append(_warning(post, line, f"heading level skips from h{level} to h{heading.level}; "
+                                                 f"use {'#' * (level + 1)}"))
+        level = heading.level
+    return warnings
+
+
+def _warning(post: Post, line: int, message: str) -> Problem:
+    """Give a warning located in `post`."""
+    return Problem(post.source, line, 1, message, Severity.WARNING)

@@ -1,0 +1,89 @@
+"""Links between posts, written as the Markdown file's path, turned into the posts' URLs."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import html
+import json
+import posixpath
+import re
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+from builder.errors import Problem
+from builder.model import Post
+
+_HREF = re.compile(r'href="([^"]*)"')
+
+
+def is_local(target: str) -> bool:
+    """Tell whether a link or image target is a path in the site, not a URL or an anchor."""
+    parts = urlsplit(target)
+    return not (parts.scheme or parts.netloc or target.startswith(("#", "/")))
+
+
+def is_post_link(target: str) -> bool:
+    """Tell whether a target names another post's Markdown file (`autre.md#section`)."""
+    return is_local(target) and urlsplit(target).path.endswith(".md")
+
+
+def resolve_links(posts: tuple[Post, ...], posts_root: Path) -> tuple[tuple[Post, ...], list[Problem]]:
+    """Rewrite each post's links to other posts' files as those posts' URLs; give a problem
+    for each link whose file or anchor does not exist."""
+    by_file = {_key(post.source, posts_root): post for post in posts}
+    resolved, problems = [], []
+    for post in posts:
+        here = PurePosixPath(_key(post.source, posts_root)).parent
+        urls: dict[str, str] = {}
+        for reference in post.references:
+            if reference.image or not is_post_link(reference.target):
+                continue
+            parts = urlsplit(reference.target)
+            name = posixpath.normpath(str(here / unquote(parts.path)))
+            target = by_file.get(name)
+            line = post.body_line + reference.line - 1
+            if target is None:
+                problems.append(Problem(post.source, line, 1, f"link to {unquote(parts.path)!r}: no such post",
+                                        hint=f"paths are relative to {post.source.parent}"))
+                continue
+            anchor = unquote(parts.fragment)
+            if anchor and anchor not in {heading.anchor for heading in target.headings}:
+                known = ", ".join(f"#{h.anchor}" for h in target.headings) or "none"
+                problems.append(Problem(post.source, line, 1,
+                                        f"link to {unquote(parts.path)!r}: no heading #{anchor} there",
+                                        hint=f"its anchors: {known}"))
+                continue
+            urls[reference.target] = target.url + (f"#{parts.fragment}" if parts.fragment else "")
+        if urls:  # the post's pages now depend on its targets' URLs too
+            digest = hashlib.sha256(json.dumps([post.source_digest, sorted(urls.items())]).encode()).hexdigest()
+            post = dataclasses.replace(post, body_html=_rewrite(post.body_html, urls), digest=digest)
+        resolved.append(post)
+    return tuple(resolved), problems
+
+
+def _key(source: Path, posts_root: Path) -> str:
+    """Give a post file's path relative to the posts folder, with forward slashes."""
+    return source.relative_to(posts_root).as_posix()
+
+
+def _rewrite(body: str, urls: dict[str, str]) -> str:
+    """Replace the `href` of every resolved link (markdown-it writes hrefs escaped)."""
+    def replace(match: re.Match[str]) -> str:
+        target = html.unescape(match.group(1))
+        return f'href="{html.escape(urls[target])}"' if target in urls else match.group(0)
+
+    return _HREF.sub(replace, body)
+
+
+def missing_static_images(posts: tuple[Post, ...], static_urls: set[str]) -> list[Problem]:
+    """Give a problem for each image written as a site path (`/images/x.png`) that no
+    static file provides."""
+    problems = []
+    for post in posts:
+        for reference in post.references:
+            path = urlsplit(reference.target).path
+            if reference.image and path.startswith("/") and not path.startswith("//") and unquote(path) not in static_urls:
+                problems.append(Problem(post.source, post.body_line + reference.line - 1, 1,
+                                        f"image {unquote(path)!r} not found in static/"))
+    return problems
