@@ -16,7 +16,7 @@ from builder.errors import BuildFailed, Problem
 from builder.feeds import rss_feed
 from builder.index import build_index, published
 from builder.links import missing_static_images, resolve_links
-from builder.load import POSTS_DIR, load_posts
+from builder.load import POSTS_DIR, load_posts, post_files
 from builder.markdown import code_stylesheet
 from builder.model import Config, Page, Post
 from builder.render import RenderMemo, make_environment, render_site
@@ -110,7 +110,8 @@ def read_site(site_root: Path, report: BuildReport, memo: Memo | None = None) ->
     if memo is not None:
         memo.posts = {post.source: post for post in loaded.posts}
     static = tuple(report.stage("static", static_pages, theme_dirs(site_root, "static")))
-    posts, link_problems = report.stage("links", resolve_links, loaded.posts, site_root / POSTS_DIR)
+    posts, link_problems = report.stage("links", resolve_links, loaded.posts, site_root / POSTS_DIR,
+                                        post_files(site_root))
     static_urls = {page.url for page in static}
     problems = (*loaded.problems, *link_problems, *missing_static_images(posts, static_urls))
     return Sources(config, posts, static, problems)

@@ -11,6 +11,7 @@ from builder.model import Post
 # Beyond these, search engines cut the text they show.
 TITLE_MAX = 70
 SUMMARY_MAX = 160
+TAGS_MIN, TAGS_MAX = 2, 6  # enough to relate posts, few enough to mean something
 
 
 def check_site(site_root: Path) -> tuple[Problem, ...]:
@@ -41,6 +42,9 @@ def post_warnings(post: Post) -> list[Problem]:
     if "summary" in dict(post.field_lines) and len(post.summary) > SUMMARY_MAX:
         warnings.append(_warning(post, post.line_of("summary"),
                                  f"summary is {len(post.summary)} characters long; search results show about {SUMMARY_MAX}"))
+    if not TAGS_MIN <= len(post.tags) <= TAGS_MAX:
+        warnings.append(_warning(post, post.line_of("tags"),
+                                 f"{len(post.tags)} tag(s); give {TAGS_MIN} to {TAGS_MAX}, for related posts and tag pages"))
     level = 1  # the title is the page's h1
     for heading in post.headings:
         line = post.body_line + heading.line - 1

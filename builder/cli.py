@@ -19,6 +19,7 @@ from builder.check import check_site
 from builder.config import CONFIG_NAME, load_config
 from builder.errors import BuildFailed, display_path
 from builder.scaffold import ScaffoldError, init_site, new_post
+from builder.write import MARKER, replaceable
 
 
 class ExitCode(IntEnum):
@@ -38,7 +39,7 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     """Run the command and give its exit code; the environment and streams are passed in."""
     env = os.environ if env is None else env
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
-    parser = _parser()
+    parser = _parser(stdout, stderr)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:  # argparse has printed the usage message
@@ -50,9 +51,17 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
         return ExitCode.USAGE_ERROR
 
 
-def _parser() -> argparse.ArgumentParser:
-    """Give the argument parser of `blog` and its subcommands."""
-    parser = argparse.ArgumentParser(prog="blog", description="Build the Buzz Médecin blog from Markdown.")
+def _parser(stdout: TextIO, stderr: TextIO) -> argparse.ArgumentParser:
+    """Give the argument parser of `blog` and its subcommands, printing to the given streams."""
+
+    class Parser(argparse.ArgumentParser):
+        """An argument parser that writes help to `stdout` and errors to `stderr`."""
+
+        def _print_message(self, message: str, file: TextIO | None = None) -> None:
+            if message:
+                (stderr if file is sys.stderr else stdout).write(message)
+
+    parser = Parser(prog="blog", description="Build the Buzz Médecin blog from Markdown.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
     build_ = commands.add_parser("build", help="build the site into the output folder")
@@ -98,8 +107,8 @@ def _run_build(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO,
         for problem in failure.problems:
             print(problem.format(), file=stderr)
         errors = sum(problem.is_error for problem in failure.problems)
-        print(f"blog: build failed ({failure.stage}): {errors} error(s); {display_path(output)} left unchanged",
-              file=stderr)
+        kept = f"{display_path(output)} left unchanged" if output.exists() else "nothing written"
+        print(f"blog: build failed ({failure.stage}): {errors} error(s); {kept}", file=stderr)
         return ExitCode.CONTENT_ERROR
     for warning in report.warnings:
         print(warning.format(), file=stderr)
@@ -186,6 +195,9 @@ def _output(source: Path, output: Path | None) -> Path:
     for name in ("content", "templates", "static"):
         if resolved.is_relative_to(root / name):
             raise UsageError(f"--output {output}: it is inside the site's {name}/ folder")
+    if not replaceable(output):
+        raise UsageError(f"--output {output}: not made by `blog build`; "
+                         f"choose another or empty it (a build leaves a {MARKER} file in its output)")
     return output
 
 

@@ -28,10 +28,13 @@ def is_post_link(target: str) -> bool:
     return is_local(target) and urlsplit(target).path.endswith(".md")
 
 
-def resolve_links(posts: tuple[Post, ...], posts_root: Path) -> tuple[tuple[Post, ...], list[Problem]]:
+def resolve_links(posts: tuple[Post, ...], posts_root: Path,
+                  files: tuple[Path, ...]) -> tuple[tuple[Post, ...], list[Problem]]:
     """Rewrite each post's links to other posts' files as those posts' URLs; give a problem
-    for each link whose file or anchor does not exist."""
+    for each link whose file or anchor does not exist. `files` are all the post files: a link
+    to one that failed to load is left alone, its own problems being reported already."""
     by_file = {_key(post.source, posts_root): post for post in posts}
+    broken = {_key(path, posts_root) for path in files} - by_file.keys()
     resolved, problems = [], []
     for post in posts:
         here = PurePosixPath(_key(post.source, posts_root)).parent
@@ -43,6 +46,8 @@ def resolve_links(posts: tuple[Post, ...], posts_root: Path) -> tuple[tuple[Post
             name = posixpath.normpath(str(here / unquote(parts.path)))
             target = by_file.get(name)
             line = post.body_line + reference.line - 1
+            if name in broken:
+                continue
             if target is None:
                 problems.append(Problem(post.source, line, 1, f"link to {unquote(parts.path)!r}: no such post",
                                         hint=f"paths are relative to {post.source.parent}"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from dataclasses import dataclass
@@ -13,13 +14,14 @@ from builder.errors import Problem, display_path
 from builder.frontmatter import split, validate
 from builder.markdown import render_markdown
 from builder.links import is_local
-from builder.model import Asset, Config, Post, Reference
+from builder.model import Asset, Config, Post
 from builder.sources import decode, read_text
 from builder.urls import post_url, slugify
 
 POSTS_DIR = Path("content") / "posts"
 SUMMARY_WORDS = 40
 _TAGS = re.compile(r"<[^>]+>")
+_FOOTNOTE_REFS = re.compile(r'<sup class="footnote-ref">.*?</sup>')
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,10 +45,13 @@ def load_posts(site_root: Path, config: Config, known: dict[Path, Post] | None =
     posts, problems = [], []
     for path in post_files(site_root):
         result = load_post(path, config, known.get(path))
-        if isinstance(result, Post):
-            posts.append(result)
-        else:
+        if isinstance(result, list):
             problems += result
+            continue
+        # Checked on every build, reused post or not: images come and go on their own.
+        assets, missing = _assets(result)
+        posts.append(result if assets == result.assets else dataclasses.replace(result, assets=assets))
+        problems += missing
     problems += _duplicate_slugs(posts) + _tag_spellings(posts)
     return Loaded(tuple(posts), tuple(problems))
 
@@ -77,9 +82,6 @@ def load_post(path: Path, config: Config, known: Post | None = None) -> Post | l
         return [Problem(path, *source.meta.position("title"), "the title gives an empty slug",
                         hint="add a `slug:` field")]
     url = post_url(fields.date, slug)
-    assets = _assets(rendered.references, path, url, source.body_line)
-    if isinstance(assets, list):
-        return assets
     return Post(
         source=path,
         slug=slug,
@@ -96,7 +98,7 @@ def load_post(path: Path, config: Config, known: Post | None = None) -> Post | l
         word_count=rendered.word_count,
         url=url,
         references=rendered.references,
-        assets=assets,
+        assets=(),
         body_line=source.body_line,
         source_digest=digest,
         digest=digest,
@@ -104,15 +106,16 @@ def load_post(path: Path, config: Config, known: Post | None = None) -> Post | l
     )
 
 
-def _assets(references: tuple[Reference, ...], path: Path, url: str, body_line: int) -> tuple[Asset, ...] | list[Problem]:
-    """Give the images a post names by a relative path, published beside its page; a
+def _assets(post: Post) -> tuple[tuple[Asset, ...], list[Problem]]:
+    """Give the images a post names by a relative path, published beside its page, and a
     problem for each that does not exist or lies outside the post's folder."""
+    path = post.source
     assets, problems = {}, []
-    for reference in references:
+    for reference in post.references:
         if not reference.image or not is_local(reference.target):
             continue
         relative = PurePosixPath(unquote(urlsplit(reference.target).path))
-        line = body_line + reference.line - 1
+        line = post.body_line + reference.line - 1
         if ".." in relative.parts or not relative.parts:
             problems.append(Problem(path, line, 1, f"image {str(relative)!r} is outside the post's folder",
                                     hint="put it beside the post, or in static/ and write /images/…"))
@@ -120,14 +123,14 @@ def _assets(references: tuple[Reference, ...], path: Path, url: str, body_line: 
             problems.append(Problem(path, line, 1, f"image {str(relative)!r} not found",
                                     hint=f"looked for {path.parent / relative}"))
         else:
-            assets[relative] = Asset(path.parent / relative, url + relative.as_posix())
-    return problems or tuple(assets[key] for key in sorted(assets))
+            assets[relative] = Asset(path.parent / relative, post.url + relative.as_posix())
+    return tuple(assets[key] for key in sorted(assets)), problems
 
 
 def _first_words(html: str) -> str:
     """Give the opening words of the first paragraph, as a summary for posts without one."""
     paragraph = html.split("<p>", 1)[-1].split("</p>", 1)[0]
-    words = _TAGS.sub("", paragraph).split()
+    words = _TAGS.sub("", _FOOTNOTE_REFS.sub("", paragraph)).split()
     text = " ".join(words[:SUMMARY_WORDS])
     # The summary is plain text: templates escape it again.
     return unescape(text) + ("…" if len(words) > SUMMARY_WORDS else "")

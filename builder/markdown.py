@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from mdit_py_plugins.anchors import anchors_plugin
@@ -85,25 +86,32 @@ def _references(tokens, lines: list[str]) -> tuple[Reference, ...]:
     """Give every link and image target with the line it is written on."""
     found = []
     for block in tokens:
+        cursor = None  # where the previous reference of this block was found
         for child in block.children or ():
             if child.type not in ("link_open", "image"):
                 continue
-            attr = "src" if child.type == "image" else "href"
-            target = str(child.attrs.get(attr, ""))
-            found.append(Reference(target, _line_of(child.markup, target, block.map, lines), child.type == "image"))
+            target = str(child.attrs.get("src" if child.type == "image" else "href", ""))
+            cursor = _locate(target, block.map, lines, cursor)
+            found.append(Reference(target, cursor[0] + 1, child.type == "image"))
     return tuple(found)
 
 
-def _line_of(markup: str, target: str, block_map, lines: list[str]) -> int:
-    """Find the body line of a reference inside its block; the block's first line if unsure."""
+def _locate(target: str, block_map, lines: list[str], after: tuple[int, int] | None) -> tuple[int, int]:
+    """Find (line index, column) of `target` in its block, after the previous reference
+    found there; markdown-it may have percent-encoded it, so its path alone is tried next."""
     if not block_map:
-        return 1
+        return (0, 0)
     start, end = block_map
-    needle = target.split("#", 1)[0] or target
-    for number in range(start, min(end, len(lines))):
-        if needle and needle in lines[number]:
-            return number + 1
-    return start + 1
+    line, column = after if after else (start, 0)
+    path = target.split("#", 1)[0]
+    for needle in dict.fromkeys((target, unquote(target), path, unquote(path))):
+        if not needle:
+            continue
+        for number in range(line, min(end, len(lines))):
+            found = lines[number].find(needle, column if number == line else 0)
+            if found >= 0:
+                return (number, found + len(needle))
+    return (line, column)
 
 
 def _count_words(tokens) -> int:

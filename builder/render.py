@@ -74,7 +74,7 @@ def render_site(env: jinja2.Environment, index: SiteIndex, config: Config, now: 
     """Render every HTML page of the site; give the pages and how many were rendered anew
     (the others come from `memo`, their inputs unchanged). Raise `BuildFailed` naming each
     broken template. Templates must not change while a memo is kept."""
-    renderer = _Renderer(env, memo if memo is not None else {})
+    renderer = _Renderer(env, memo)
     scheduled = frozenset(post.url for post in index.posts if post.date > now)
     for template, url, origin, context in _page_jobs(index, config):
         renderer.render(template, url, origin, {**context, "scheduled": scheduled})
@@ -86,7 +86,7 @@ def render_site(env: jinja2.Environment, index: SiteIndex, config: Config, now: 
 class _Renderer:
     """Render pages one by one, keeping the first problem of each template."""
 
-    def __init__(self, env: jinja2.Environment, memo: RenderMemo) -> None:
+    def __init__(self, env: jinja2.Environment, memo: RenderMemo | None) -> None:
         self.env = env
         self.memo = memo
         self.pages: list[Page] = []
@@ -99,8 +99,8 @@ class _Renderer:
         inputs are those of its memo entry is reused as it is."""
         if template in self._failed:
             return
-        key = fingerprint((template, url, context))
-        kept = self.memo.get(url)
+        key = fingerprint((template, url, context)) if self.memo is not None else ""
+        kept = self.memo.get(url) if self.memo is not None else None
         if kept and kept[0] == key:
             self.pages.append(kept[1])
             return
@@ -111,7 +111,8 @@ class _Renderer:
             self.problems.append(template_problem(error, self.env, template))
             return
         page = Page(url, urls.output_path(url), html.encode("utf-8"), origin)
-        self.memo[url] = (key, page)
+        if self.memo is not None:
+            self.memo[url] = (key, page)
         self.pages.append(page)
         self.rendered += 1
 

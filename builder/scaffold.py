@@ -35,14 +35,17 @@ def new_post(site_root: Path, config: Config, title: str, topic: str | None,
     if slug in names.slugs:
         raise ScaffoldError(f"the slug {slug!r} is already used by {names.slugs[slug]}")
     path = site_root / POSTS_DIR / f"{slug}.md"
-    spelled = [names.tags.get(slugify(tag), " ".join(tag.split())) for tag in tags if slugify(tag)]
+    spelled: dict[str, str] = {}  # slug -> spelling; a tag given twice (Foo, foo) is written once
+    for tag in tags:
+        if slugify(tag):  # a spelling the site already uses wins
+            spelled.setdefault(slugify(tag), names.tags.get(slugify(tag), " ".join(tag.split())))
     others = ", ".join(t.slug for t in config.topics if t is not chosen)
     text = (
         "---\n"
         f"title: {_quoted(title)}\n"
         f"date: {now.isoformat(timespec='seconds')}\n"
         f"topic: {chosen.slug}{f'  # or: {others}' if others else ''}\n"
-        f"tags: [{', '.join(_quoted(tag) for tag in spelled)}]\n"
+        f"tags: [{', '.join(_quoted(tag) for tag in spelled.values())}]\n"
         "# summary: \"Une ou deux phrases : le chapeau de l’article.\"\n"
         "draft: true  # remove this line to publish\n"
         "---\n\n"

@@ -25,7 +25,8 @@ def decode(data: bytes, path: Path) -> str | Problem:
     except UnicodeDecodeError as error:
         before = data[: error.start]
         line = before.count(b"\n") + 1
-        col = error.start - (before.rfind(b"\n") + 1) + 1
+        # Columns count characters, as YAML's do; the line's start decodes, being before the error.
+        col = len(before[before.rfind(b"\n") + 1:].decode("utf-8")) + 1
         return Problem(path, line, col, f"not valid UTF-8 (byte 0x{data[error.start]:02x})",
                        hint="save the file as UTF-8")
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")

@@ -6,6 +6,7 @@ import io
 import re
 import shutil
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -78,10 +79,17 @@ def file_for(output: Path, url: str) -> Path:
 
 
 def read_page(output: Path, url: str) -> BeautifulSoup:
-    """Parse the HTML page served at `url` with the standard library's parser."""
+    """Parse the HTML page served at `url` with the standard library's parser (don't change it: it is shared)."""
     path = file_for(output, url)
     assert path.is_file(), f"{url} was not built ({path} is missing)"
-    return BeautifulSoup(path.read_text("utf-8"), "html.parser")
+    info = path.stat()
+    return _parse(str(path), info.st_mtime_ns, info.st_size)
+
+
+@lru_cache(maxsize=1024)
+def _parse(path: str, _mtime_ns: int, _size: int) -> BeautifulSoup:
+    """Parse one HTML file, once per version of it: the session's builds are read by many tests."""
+    return BeautifulSoup(Path(path).read_text("utf-8"), "html.parser")
 
 
 def listing_pages(output: Path, base: str) -> list[BeautifulSoup]:

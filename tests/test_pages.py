@@ -124,7 +124,8 @@ def test_post_links_to_older_post_with_rel_prev_and_newer_with_rel_next(built: P
 
 def related_links(page) -> list[str]:
     """Give the post links of the "À lire aussi" section, or [] when there is none."""
-    heading = page.main.find(lambda tag: tag.name in ("h2", "h3") and text_of(tag) == "À lire aussi")
+    heading = page.main.find(lambda tag: tag.name in ("h2", "h3") and text_of(tag) == "À lire aussi"
+                             and tag.parent.name == "section")
     return post_links(heading.parent) if heading else []
 
 
@@ -258,6 +259,26 @@ def test_every_internal_link_leads_to_a_built_file(built: Path) -> None:
             href = tag["href"].split("#")[0]
             if href.startswith("/") and not href.startswith("//"):
                 assert file_for(built, href).is_file(), f"{path}: broken link {href}"
+
+
+def duplicate_ids(page) -> list[str]:
+    """Give the ids used more than once in a page."""
+    ids = [tag["id"] for tag in page.find_all(id=True)]
+    return sorted({id_ for id_ in ids if ids.count(id_) > 1})
+
+
+def test_ids_are_unique_in_every_page(built: Path) -> None:
+    for path in html_files(built):
+        assert duplicate_ids(read_page(built, "/" + path.relative_to(built).as_posix())) == [], path
+
+
+def test_ids_stay_unique_when_a_body_heading_is_named_like_the_related_section(site: Path, tmp_path: Path) -> None:
+    post = site / "content" / "posts" / "deux-medecins-a-l-amende.md"
+    post.write_text(post.read_text("utf-8") + "\n## À lire aussi\n\nLe site de la CNIL.\n", "utf-8")
+    assert build(site, tmp_path / "out").code == 0
+    page = read_page(tmp_path / "out", AMENDE)
+    assert related_links(page)  # the page does have its related-posts section
+    assert duplicate_ids(page) == []
 
 
 def test_not_found_page_is_built_at_the_root(built: Path) -> None:
