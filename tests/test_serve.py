@@ -1,0 +1,171 @@
+"""`blog serve` previews the site, drafts and future posts marked, rebuilds what an edit
+affects, tells browsers to reload, keeps serving the last good site with an error banner
+while the sources are broken, and stops cleanly. Each test drives the real command."""
+
+from __future__ import annotations
+
+import re
+import signal
+from pathlib import Path
+
+import pytest
+
+from editor_support import (DRAFT, POSTS, PREMIER, SCHEDULED, SECOND, LiveReloadClient, Served, children_of,
+                            copy_editor_site, pid_alive, port_closed, soup_of, tree_bytes, wait_until)
+
+BANNER = {"role": "alert", "id": "blog-build-error"}
+BUILT = re.compile(r"^built: (\d+) of (\d+) pages rendered, (\d+) written")
+
+
+def banner_text(page: str) -> str | None:
+    """Give the text of a page's build-error banner, or None when it has none."""
+    banner = soup_of(page).find("div", attrs=BANNER)
+    return None if banner is None else banner.get_text()
+
+
+def main_text(page: str) -> str:
+    """Give the text of a page's main content."""
+    return soup_of(page).main.get_text(" ")
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A copy of the editor fixture site that the test may change."""
+    return copy_editor_site(tmp_path / "site")
+
+
+def test_serve_previews_drafts_and_future_posts_marked_and_leaves_public_alone(site: Path) -> None:
+    (site / "public").mkdir()
+    (site / "public" / "index.html").write_text("le site publié\n", "utf-8")
+    with Served(site) as served:
+        assert served.port not in (0, 8000)
+        pages = {url: served.get(url) for url in ("/", PREMIER, DRAFT, SCHEDULED)}
+        assert {url: status for url, (status, _) in pages.items()} == dict.fromkeys(pages, 200)
+        assert "Brouillon" in main_text(pages[DRAFT][1])
+        assert "Programmé" in main_text(pages[SCHEDULED][1])
+        assert "Brouillon" not in main_text(pages[PREMIER][1]) and "Programmé" not in main_text(pages[PREMIER][1])
+        home_links = {a["href"] for a in soup_of(pages["/"][1]).find_all("a", href=True)}
+        assert {DRAFT, SCHEDULED, PREMIER, SECOND} <= home_links
+        assert served.get("/nulle-part/")[0] == 404
+        assert served.stop(signal.SIGTERM) == 0
+    assert served.lines[-1] == "stopped"
+    assert (site / ".cache" / "serve" / "index.html").is_file()  # serve's default output
+    assert tree_bytes(site / "public") == {"index.html": "le site publié\n".encode()}
+
+
+@pytest.mark.slow
+def test_serve_reloads_an_edit_and_shows_a_broken_post_as_a_banner_until_fixed(site: Path) -> None:
+    post = site / POSTS / "premier-article.md"
+    original = post.read_text("utf-8")
+    with Served(site) as served:
+        status, page = served.get(PREMIER)
+        assert status == 200 and "Texte d’origine" in main_text(page)
+        browser = LiveReloadClient(served.port, f"http://127.0.0.1:{served.port}{PREMIER}")
+
+        # An edit: the new text is served, browsers reload, and only what it affects is redone.
+        mark = len(served.lines)
+        edited = original.replace("Texte d’origine", "Texte revu")
+        post.write_text(edited, "utf-8")
+        assert wait_until(lambda: "Texte revu" in served.get(PREMIER)[1] and browser.reloads() == 1), served.output
+        built = BUILT.match(served.wait_for_line(BUILT.pattern, after=mark) or "")
+        assert built, served.output
+        rendered, total, written = map(int, built.groups())
+        assert 0 < rendered < total and 0 < written < total
+
+        # Broken YAML: the last good page stays, with a banner that holds the printed problem line.
+        mark = len(served.lines)
+        post.write_text(edited.replace("tags: [CNIL, RGPD]", "tags: CNIL: RGPD"), "utf-8")
+        problem = served.wait_for_line(r"content/posts/premier-article\.md:5:\d+: error: invalid YAML", after=mark)
+        assert problem, served.output
+        assert wait_until(lambda: browser.reloads() == 2), browser.messages
+        for url in (PREMIER, "/", SECOND):
+            status, page = served.get(url)
+            assert status == 200
+            assert problem in (banner_text(page) or ""), url
+        assert "Texte revu" in main_text(served.get(PREMIER)[1])
+        assert served.get("/nulle-part/")[0] == 404 and banner_text(served.get("/nulle-part/")[1])
+
+        # Fixed: the banner goes, the fixed page is served.
+        post.write_text(edited.replace("Texte revu", "Texte corrigé"), "utf-8")
+        assert wait_until(lambda: "Texte corrigé" in served.get(PREMIER)[1] and browser.reloads() == 3)
+        assert banner_text(served.get(PREMIER)[1]) is None and banner_text(served.get("/")[1]) is None
+
+        # Ctrl-C, with a browser still connected: exit code 0, `stopped`, nothing left running.
+        children = children_of(served.process.pid)
+        try:
+            assert served.stop(signal.SIGINT) == 0
+        finally:
+            browser.close()
+    assert served.lines[-1] == "stopped"
+    assert not pid_alive(served.process.pid)
+    assert not any(pid_alive(child) for child in children)
+    assert port_closed(served.port)
+
+
+def test_ten_files_saved_at_once_rebuild_once(site: Path) -> None:
+    with Served(site) as served:
+        mark = len(served.lines)
+        for number in range(10):
+            (site / POSTS / f"lot-{number}.md").write_text(
+                f"---\ntitle: Article du lot {number}\ndate: 2021-04-{number + 1:02d}T09:00:00+02:00\n"
+                f"topic: securite\n---\n\nLe texte {number}.\n", "utf-8")
+        assert served.wait_for_line(r"^built: ", after=mark), served.output
+        # One more save, once the burst is built: its own rebuild proves the burst's is over.
+        post = site / POSTS / "premier-article.md"
+        post.write_text(post.read_text("utf-8") + "\nUne ligne de plus.\n", "utf-8")
+        assert wait_until(lambda: "Une ligne de plus" in served.get(PREMIER)[1]), served.output
+        assert served.get("/2021/04/article-du-lot-3/")[0] == 200
+        rebuilding = [line for line in served.lines[mark:] if "rebuilding" in line]
+        assert rebuilding == ["10 file(s) changed, rebuilding", "1 file(s) changed, rebuilding"], served.output
+        assert served.stop() == 0
+
+
+def test_broken_template_keeps_serving_with_the_banner_until_fixed(site: Path, tmp_path: Path) -> None:
+    template = site / "templates" / "post.html"
+    preview = tmp_path / "apercu"
+    with Served(site, "--output", str(preview)) as served:
+        mark = len(served.lines)
+        template.parent.mkdir()
+        template.write_text("{% if %}\n", "utf-8")
+        problem = served.wait_for_line(r"templates/post\.html:1:\d+: error: template syntax", after=mark)
+        assert problem, served.output
+        assert wait_until(lambda: banner_text(served.get(PREMIER)[1]))
+        for url in (PREMIER, "/"):
+            status, page = served.get(url)
+            assert status == 200 and problem in banner_text(page)
+        assert "Texte d’origine" in main_text(served.get(PREMIER)[1])
+        template.unlink()
+        assert wait_until(lambda: banner_text(served.get(PREMIER)[1]) is None), served.output
+        assert served.stop() == 0
+    assert (preview / "index.html").is_file()  # --output is where the preview is built
+    assert not (site / ".cache").exists() and not (site / "public").exists()
+
+
+def test_serve_started_on_a_broken_site_shows_the_error_then_the_fixed_site(site: Path) -> None:
+    post = site / POSTS / "premier-article.md"
+    original = post.read_text("utf-8")
+    post.write_text(original.replace("topic: sante-numerique", "topic: astronomie"), "utf-8")
+    with Served(site) as served:
+        problem = next(line for line in served.lines if ": error: unknown topic 'astronomie'" in line)
+        assert re.match(r"^site/content/posts/premier-article\.md:4:1: error: ", problem)
+        status, page = served.get(PREMIER)
+        assert status >= 500 and problem in banner_text(page)
+        post.write_text(original, "utf-8")
+        assert wait_until(lambda: served.get(PREMIER)[0] == 200), served.output
+        assert banner_text(served.get(PREMIER)[1]) is None
+        assert served.stop() == 0
+
+
+def test_deleting_the_image_of_a_post_reports_it_missing(site: Path) -> None:
+    (site / POSTS / "cas.md").write_text("---\ntitle: Un cas\ndate: 2021-04-01T09:00:00+02:00\ntopic: securite\n"
+                                         "---\n\n![Le schéma](schema.svg)\n", "utf-8")
+    image = site / POSTS / "schema.svg"
+    image.write_text("<svg xmlns='http://www.w3.org/2000/svg'/>\n", "utf-8")
+    with Served(site) as served:
+        assert served.get("/2021/04/un-cas/schema.svg")[0] == 200
+        mark = len(served.lines)
+        image.unlink()
+        assert served.wait_for_line(r"^built: |build failed|internal error", after=mark), served.output
+        assert served.stop() == 0
+    assert any(re.match(r"^site/content/posts/cas\.md:7:1: error: image 'schema\.svg' not found", line)
+               for line in served.lines[mark:]), served.output
