@@ -15,7 +15,7 @@ from builder.config import load_config
 from builder.errors import BuildFailed, Problem
 from builder.feeds import rss_feed
 from builder.index import build_index, published
-from builder.links import missing_static_images, resolve_links
+from builder.links import links_to_unpublished, missing_static_images, resolve_links
 from builder.load import POSTS_DIR, load_posts, post_files
 from builder.markdown import code_stylesheet
 from builder.model import Config, Page, Post
@@ -117,14 +117,24 @@ def read_site(site_root: Path, report: BuildReport, memo: Memo | None = None) ->
     return Sources(config, posts, static, problems)
 
 
+def moment(now: datetime | None, config: Config) -> datetime:
+    """Give the build's 'now': the one given (read in the site's timezone when it has no
+    offset), or the clock."""
+    zone = ZoneInfo(config.timezone)
+    if now is None:
+        return datetime.now(zone)
+    return now if now.tzinfo else now.replace(tzinfo=zone)
+
+
 def render_pages(site_root: Path, sources: Sources, options: BuildOptions, report: BuildReport,
                  memo: Memo | None = None) -> list[Page]:
     """Render every output file of the published posts, in memory."""
     config = sources.config
-    zone = ZoneInfo(config.timezone)
-    now = options.now or datetime.now(zone)
-    now = now if now.tzinfo else now.replace(tzinfo=zone)
+    now = moment(options.now, config)
     posts = published(sources.posts, now, options.drafts, options.future)
+    dead = links_to_unpublished(sources.posts, posts)
+    if dead:
+        raise BuildFailed(dead, "links")
     index = report.stage("index", build_index, posts, config)
     env = make_environment(theme_dirs(site_root, "templates"), config)
     pages, report.rendered = report.stage("render", render_site, env, index, config, now,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
-from builder.build import BuildOptions, BuildReport, read_site, render_pages
+from builder.build import BuildOptions, BuildReport, moment, read_site, render_pages
 from builder.errors import BuildFailed, Problem, Severity, sort_problems
+from builder.index import published
+from builder.links import links_to_unpublished
 from builder.model import Post
 
 # Beyond these, search engines cut the text they show.
@@ -14,7 +17,7 @@ SUMMARY_MAX = 160
 TAGS_MIN, TAGS_MAX = 2, 6  # enough to relate posts, few enough to mean something
 
 
-def check_site(site_root: Path) -> tuple[Problem, ...]:
+def check_site(site_root: Path, now: datetime | None = None) -> tuple[Problem, ...]:
     """Give every problem of the site at `site_root`: what fails a build, drafts and future
     posts included, and what a reader or a search engine would stumble on."""
     report = BuildReport()
@@ -25,11 +28,12 @@ def check_site(site_root: Path) -> tuple[Problem, ...]:
     problems = list(sources.problems)
     for post in sources.posts:
         problems += post_warnings(post)
-    if not any(problem.is_error for problem in problems):
-        try:
-            render_pages(site_root, sources, BuildOptions(drafts=True, future=True), report)
-        except BuildFailed as failure:
-            problems += failure.problems
+    public = published(sources.posts, moment(now, sources.config))
+    problems += links_to_unpublished(sources.posts, public, Severity.WARNING)
+    try:  # the templates too, with every post that could be read
+        render_pages(site_root, sources, BuildOptions(drafts=True, future=True), report)
+    except BuildFailed as failure:
+        problems += failure.problems
     return sort_problems(problems)
 
 

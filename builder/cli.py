@@ -120,7 +120,7 @@ def _run_build(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO,
 
 def _run_check(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO, stderr: TextIO) -> int:
     """List every problem, errors and warnings; fail when there is an error."""
-    problems = check_site(_site_root(args.source))
+    problems = check_site(_site_root(args.source), _now(None, env))
     for problem in problems:
         print(problem.format(), file=stdout)
     errors = sum(problem.is_error for problem in problems)

@@ -11,8 +11,8 @@ import re
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from builder.errors import Problem
-from builder.model import Post
+from builder.errors import Problem, Severity, display_path
+from builder.model import Post, PostLink
 
 _HREF = re.compile(r'href="([^"]*)"')
 
@@ -39,6 +39,7 @@ def resolve_links(posts: tuple[Post, ...], posts_root: Path,
     for post in posts:
         here = PurePosixPath(_key(post.source, posts_root)).parent
         urls: dict[str, str] = {}
+        post_links = []
         for reference in post.references:
             if reference.image or not is_post_link(reference.target):
                 continue
@@ -60,11 +61,24 @@ def resolve_links(posts: tuple[Post, ...], posts_root: Path,
                                         hint=f"its anchors: {known}"))
                 continue
             urls[reference.target] = target.url + (f"#{parts.fragment}" if parts.fragment else "")
+            post_links.append(PostLink(target.source, target.url, line))
         if urls:  # the post's pages now depend on its targets' URLs too
             digest = hashlib.sha256(json.dumps([post.source_digest, sorted(urls.items())]).encode()).hexdigest()
-            post = dataclasses.replace(post, body_html=_rewrite(post.body_html, urls), digest=digest)
+            post = dataclasses.replace(post, body_html=_rewrite(post.body_html, urls), digest=digest,
+                                       post_links=tuple(post_links))
         resolved.append(post)
     return tuple(resolved), problems
+
+
+def links_to_unpublished(posts: tuple[Post, ...], published: tuple[Post, ...],
+                         severity: Severity = Severity.ERROR) -> list[Problem]:
+    """Give a problem for each link from a published post to a post left out of the
+    build (a draft, or dated in the future): readers would find nothing there."""
+    out = {post.url for post in posts} - {post.url for post in published}
+    return [Problem(post.source, link.line, 1,
+                    f"link to {display_path(link.target)}: that post is not published (draft or future)",
+                    severity, hint="publish it first, or link to it later")
+            for post in published for link in post.post_links if link.url in out]
 
 
 def _key(source: Path, posts_root: Path) -> str:

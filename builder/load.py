@@ -98,6 +98,7 @@ def load_post(path: Path, config: Config, known: Post | None = None) -> Post | l
         word_count=rendered.word_count,
         url=url,
         references=rendered.references,
+        post_links=(),
         assets=(),
         body_line=source.body_line,
         source_digest=digest,

@@ -56,6 +56,15 @@ class Reference:
 
 
 @dataclass(frozen=True, slots=True)
+class PostLink:
+    """A link from a post's body to another post, once resolved."""
+
+    target: Path  # the other post's file
+    url: str  # the other post's URL
+    line: int  # where the link is written in the linking post's file
+
+
+@dataclass(frozen=True, slots=True)
 class Asset:
     """A file next to a post (an image) published beside the post's page."""
 
@@ -90,6 +99,7 @@ class Post:
     word_count: int
     url: str  # from builder.urls, the one place that knows the scheme
     references: tuple[Reference, ...]
+    post_links: tuple[PostLink, ...]  # filled in when links resolve
     assets: tuple[Asset, ...]
     body_line: int  # the file line where the body starts, to locate problems in it
     source_digest: str  # of the source file's bytes

@@ -98,8 +98,9 @@ Lancez `blog new "Titre de l’article"`, écrivez le texte sous l’en-tête, p
 
 
 def init_site(folder: Path, now: datetime) -> list[Path]:
-    """Create a new site in `folder` (absent or empty): config and one example post."""
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+    """Create a new site in `folder` (absent, or with hidden entries only, like `.git`):
+    config and one example post."""
+    if folder.exists() and (not folder.is_dir() or any(not p.name.startswith(".") for p in folder.iterdir())):
         raise ScaffoldError(f"{folder} already exists and is not an empty folder")
     posts = folder / POSTS_DIR
     posts.mkdir(parents=True, exist_ok=True)
@@ -108,7 +109,11 @@ def init_site(folder: Path, now: datetime) -> list[Path]:
         posts / "bienvenue.md": WELCOME_POST.format(date=now.isoformat(timespec="seconds")),
         folder / ".gitignore": "/public/\n/.cache/\n",
     }
+    written = []
     for path, text in files.items():
+        if path.name.startswith(".") and path.exists():  # an existing .gitignore is the user's
+            continue
         with path.open("x", encoding="utf-8") as file:
             file.write(text)
-    return list(files)
+        written.append(path)
+    return written

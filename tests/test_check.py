@@ -231,3 +231,21 @@ def test_an_image_beside_a_post_is_copied_beside_its_page(tmp_path: Path) -> Non
     source = soup_of(file_for(output, url).read_text("utf-8")).main.find("img", alt="Le schéma")["src"]
     assert urljoin(url, source) == url + "schema.svg"
     assert file_for(output, url + "schema.svg").read_bytes() == image
+
+
+@pytest.mark.parametrize("target", ["brouillon.md", "programme.md"], ids=["a-draft", "a-future-post"])
+def test_a_link_to_an_unpublished_post_fails_the_build_and_is_a_warning_in_check(tmp_path: Path, target: str) -> None:
+    site = copy_editor_site(tmp_path / "site")
+    write_files(site, {"content/posts/cas.md": post(body=f"Du texte.\n\nVoir [la suite]({target}).\n")})
+    output = tmp_path / "public"
+    run = build(site, output)
+    assert run.code == 1
+    problems = parse_problems(run.stderr)
+    assert [(p.path, p.line, p.severity) for p in problems] == [(site / POSTS / "cas.md", 10, "error")], run.stderr
+    assert "not published" in problems[0].message
+    assert not output.exists()
+    # With the post it links to included, the link resolves.
+    assert build(site, output, "--drafts", "--future").code == 0
+    checked = blog("check", "--source", site, env={"SOURCE_DATE_EPOCH": "1700000000"})
+    assert checked.code == 0
+    assert [(p.line, p.severity) for p in parse_problems(checked.stdout)] == [(10, "warning")], checked.stdout

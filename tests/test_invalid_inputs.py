@@ -81,6 +81,8 @@ CASES = [
     # Encodings and line endings.
     Case("not-utf-8", BAD, 7, 7, ("not valid UTF-8", "0xe9"),
          {BAD: post(TITLE, DATE, TOPIC, body="").encode("utf-8") + b"Un caf\xe9 noir.\n"}),
+    Case("not-utf-8-column-counts-characters", BAD, 7, 15, ("not valid UTF-8", "0xe9"),
+         {BAD: post(TITLE, DATE, TOPIC, body="").encode("utf-8") + "Un thé, un caf".encode("utf-8") + b"\xe9.\n"}),
     Case("crlf-lines-keep-their-numbers", BAD, 5, 1, ("unknown front-matter key `titel`",),
          {BAD: post(TITLE, DATE, TOPIC, "titel: Un titre").replace("\n", "\r\n")}),
     Case("bom-keeps-columns", BAD, 2, 1, ("unknown front-matter key `titre`",),

@@ -3,6 +3,7 @@ nothing an author writes (raw HTML, `javascript:` links, markup in a title) runs
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from support import BALISES, CODE, build, html_files, read_page, text_of
@@ -77,3 +78,13 @@ def test_raw_html_is_kept_when_the_site_allows_it(site: Path, tmp_path: Path) ->
     article = body(read_page(tmp_path / "out", BALISES))
     assert text_of(article.find("b")) == "gras"
     assert [a["href"] for a in article.find_all("a") if "lien" in text_of(a)] == ["https://example.com/"]
+
+
+def test_a_default_summary_leaves_footnote_markers_out(site: Path, tmp_path: Path) -> None:
+    (site / "content" / "posts" / "note.md").write_text(
+        "---\ntitle: Une note\ndate: 2021-03-02T09:00:00+01:00\ntopic: securite\ntags: [CNIL, RGPD]\n---\n\n"
+        "Un texte avec une note[^1] au milieu.\n\n[^1]: La note.\n", "utf-8")
+    assert build(site, tmp_path / "out").code == 0
+    feed = (tmp_path / "out" / "feed.xml").read_text("utf-8")
+    items = {item.findtext("title"): item for item in ET.fromstring(feed).iter("item")}
+    assert items["Une note"].findtext("description") == "Un texte avec une note au milieu."

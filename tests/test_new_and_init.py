@@ -221,11 +221,22 @@ def test_init_accepts_an_empty_folder(tmp_path: Path) -> None:
     assert (folder / "site.yaml").is_file()
 
 
+def test_init_accepts_a_folder_holding_only_a_git_repository(tmp_path: Path) -> None:
+    folder = tmp_path / "depot"
+    (folder / ".git").mkdir(parents=True)
+    (folder / ".git" / "HEAD").write_text("ref: refs/heads/main\n", "utf-8")
+    (folder / ".gitignore").write_text("/notes/\n", "utf-8")
+    assert blog("init", folder, env=WINTER).code == 0
+    assert (folder / "site.yaml").is_file()
+    assert (folder / ".git" / "HEAD").read_text("utf-8") == "ref: refs/heads/main\n"
+    assert (folder / ".gitignore").read_text("utf-8") == "/notes/\n"  # the user's own, kept
+
+
 @pytest.mark.parametrize("content", [
     {"notes.txt": "à garder\n"},
-    {".git/HEAD": "ref: refs/heads/main\n"},
+    {".git/HEAD": "ref: refs/heads/main\n", "brouillon.md": "# idée\n"},
     {"site.yaml": "title: Déjà là\n"},
-], ids=["a-file", "a-hidden-folder", "a-site"])
+], ids=["a-file", "a-repository-with-files", "a-site"])
 def test_init_refuses_a_folder_that_is_not_empty(tmp_path: Path, content: dict[str, str]) -> None:
     folder = tmp_path / "plein"
     for relative, text in content.items():
