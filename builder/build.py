@@ -109,12 +109,12 @@ def read_site(site_root: Path, report: BuildReport, memo: Memo | None = None) ->
     loaded = report.stage("load", load_posts, site_root, config, memo.posts if memo else None)
     if memo is not None:
         memo.posts = {post.source: post for post in loaded.posts}
-    static = tuple(report.stage("static", static_pages, theme_dirs(site_root, "static")))
+    static, static_problems = report.stage("static", static_pages, theme_dirs(site_root, "static"))
     posts, link_problems = report.stage("links", resolve_links, loaded.posts, site_root / POSTS_DIR,
                                         post_files(site_root))
     static_urls = {page.url for page in static}
-    problems = (*loaded.problems, *link_problems, *missing_static_images(posts, static_urls))
-    return Sources(config, posts, static, problems)
+    problems = (*loaded.problems, *static_problems, *link_problems, *missing_static_images(posts, static_urls))
+    return Sources(config, posts, tuple(static), problems)
 
 
 def moment(now: datetime | None, config: Config) -> datetime:

@@ -34,7 +34,7 @@ _TOPIC_FIELDS: dict[str, type] = {"title": str, "description": str}
 def load_config(site_root: Path) -> Config:
     """Read `site_root/site.yaml`; raise `BuildFailed` listing every problem in it."""
     path = site_root / CONFIG_NAME
-    text = read_text(path)
+    text = read_text(path, site_root)
     if isinstance(text, Problem):
         raise BuildFailed([text], "config")
     mapping = parse_mapping(text, path)

@@ -45,6 +45,8 @@ class FrontMatter:
 def split(text: str, path: Path) -> Source | Problem:
     """Cut `text` at its `---` fences; the front-matter must open on the first line."""
     lines = text.split("\n")
+    if not text.strip():
+        return Problem(path, 1, 1, "the file is empty: a post starts with `---`, its front-matter, then `---`")
     if lines[0].rstrip() != FENCE:
         return Problem(path, 1, 1, "a post must start with `---`, then its front-matter, then `---`")
     for index, line in enumerate(lines[1:], start=1):

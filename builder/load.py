@@ -15,7 +15,7 @@ from builder.frontmatter import split, validate
 from builder.markdown import render_markdown
 from builder.links import is_local
 from builder.model import Asset, Config, Post
-from builder.sources import decode, read_text
+from builder.sources import decode, outside, read_source, read_text
 from builder.urls import post_url, slugify
 
 POSTS_DIR = Path("content") / "posts"
@@ -44,24 +44,23 @@ def load_posts(site_root: Path, config: Config, known: dict[Path, Post] | None =
     known = known or {}
     posts, problems = [], []
     for path in post_files(site_root):
-        result = load_post(path, config, known.get(path))
+        result = load_post(path, site_root, config, known.get(path))
         if isinstance(result, list):
             problems += result
             continue
         # Checked on every build, reused post or not: images come and go on their own.
-        assets, missing = _assets(result)
+        assets, missing = _assets(result, site_root)
         posts.append(result if assets == result.assets else dataclasses.replace(result, assets=assets))
         problems += missing
     problems += _duplicate_slugs(posts) + _tag_spellings(posts)
     return Loaded(tuple(posts), tuple(problems))
 
 
-def load_post(path: Path, config: Config, known: Post | None = None) -> Post | list[Problem]:
+def load_post(path: Path, site_root: Path, config: Config, known: Post | None = None) -> Post | list[Problem]:
     """Read, validate and render one post file; give `known` back if the file is unchanged."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        return [Problem(path, 1, 1, f"cannot read the file: {error.strerror}")]
+    data = read_source(path, site_root)
+    if isinstance(data, Problem):
+        return [data]
     digest = hashlib.sha256(data).hexdigest()
     if known is not None and known.source_digest == digest:
         return known
@@ -107,7 +106,7 @@ def load_post(path: Path, config: Config, known: Post | None = None) -> Post | l
     )
 
 
-def _assets(post: Post) -> tuple[tuple[Asset, ...], list[Problem]]:
+def _assets(post: Post, site_root: Path) -> tuple[tuple[Asset, ...], list[Problem]]:
     """Give the images a post names by a relative path, published beside its page, and a
     problem for each that does not exist or lies outside the post's folder."""
     path = post.source
@@ -123,6 +122,8 @@ def _assets(post: Post) -> tuple[tuple[Asset, ...], list[Problem]]:
         elif not (path.parent / relative).is_file():
             problems.append(Problem(path, line, 1, f"image {str(relative)!r} not found",
                                     hint=f"looked for {path.parent / relative}"))
+        elif problem := outside(path.parent / relative, site_root):
+            problems.append(Problem(path, line, 1, f"image {str(relative)!r}: {problem.message}", hint=problem.hint))
         else:
             assets[relative] = Asset(path.parent / relative, post.url + relative.as_posix())
     return tuple(assets[key] for key in sorted(assets)), problems
@@ -180,7 +181,7 @@ def existing_names(site_root: Path) -> Names:
     that cannot be read are skipped here (`blog check` reports them)."""
     slugs, tags = {}, {}
     for path in post_files(site_root):
-        text = read_text(path)
+        text = read_text(path, site_root)
         source = split(text, path) if isinstance(text, str) else text
         if isinstance(source, Problem):
             continue

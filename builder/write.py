@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import hashlib
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path, PurePosixPath
 
 from builder.errors import BuildFailed, Problem
 from builder.model import Page
+from builder.sources import outside
 
 # Marks a folder as one `blog build` made, so that it never replaces a folder it did not make.
 MARKER = ".blog-build"
@@ -31,14 +35,21 @@ def check_pages(pages: list[Page]) -> list[Problem]:
     return problems
 
 
-def static_pages(folders: tuple[Path, ...]) -> list[Page]:
-    """Read the static files to copy, the first folder's winning over later ones."""
+def static_pages(folders: tuple[Path, ...]) -> tuple[list[Page], list[Problem]]:
+    """Read the static files to copy, the first folder's winning over later ones; a file
+    that links out of its folder is a problem, not a page."""
     found: dict[str, Path] = {}
+    problems = []
     for folder in reversed(folders):  # later (default) first, so the site's files replace them
         for path in sorted(folder.rglob("*")):
-            if path.is_file() and not path.name.startswith("."):
+            if not path.is_file() or path.name.startswith("."):
+                continue
+            problem = outside(path, folder)
+            if problem:
+                problems.append(problem)
+            else:
                 found[path.relative_to(folder).as_posix()] = path
-    return [Page("/" + rel, rel, path.read_bytes(), str(path)) for rel, path in sorted(found.items())]
+    return [Page("/" + rel, rel, path.read_bytes(), str(path)) for rel, path in sorted(found.items())], problems
 
 
 def replaceable(output: Path) -> bool:
@@ -59,6 +70,7 @@ def write_site(pages: list[Page], output: Path) -> None:
         raise BuildFailed([Problem(output, 1, 1, f"refusing to replace {output}: it was not made by `blog build`",
                                    hint=f"choose another --output, or empty it (a build leaves a {MARKER} file)")], "write")
     output.parent.mkdir(parents=True, exist_ok=True)
+    recover(output)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.staging-", dir=output.parent))
     try:
         for page in pages:
@@ -71,15 +83,49 @@ def write_site(pages: list[Page], output: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def recover(output: Path) -> None:
+    """Undo what a build killed mid-way left beside `output`: put back a site that was
+    moved aside but not replaced, and delete staging and retired folders."""
+    leftovers = sorted(output.parent.glob(f".{output.name}.staging-*")) + sorted(output.parent.glob(f".{output.name}.old-*"))
+    if not output.exists():
+        retired = [path / output.name for path in leftovers if (path / output.name / MARKER).is_file()]
+        if retired:
+            os.replace(retired[-1], output)
+    for path in leftovers:
+        shutil.rmtree(path, ignore_errors=True)
+
+
 def _swap(staging: Path, output: Path) -> None:
-    """Put `staging` in place of `output` with renames, so a reader sees one or the other."""
+    """Put `staging` in place of `output` so that, whenever the process dies, `output`
+    holds either the whole old site or the whole new one."""
     if not output.exists():
         os.replace(staging, output)
-        return
-    retired = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
-    os.replace(output, retired / output.name)
-    os.replace(staging, output)
-    shutil.rmtree(retired, ignore_errors=True)
+    elif _exchange(staging, output):
+        shutil.rmtree(staging)  # now the old site
+    else:  # two renames; `recover` puts the old site back if we die between them
+        retired = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
+        os.replace(output, retired / output.name)
+        os.replace(staging, output)
+        shutil.rmtree(retired, ignore_errors=True)
+
+
+_RENAME_EXCHANGE = 2  # from <linux/fs.h>
+_AT_FDCWD = -100
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one atomic step (Linux renameat2 with RENAME_EXCHANGE); give
+    False where the system or the file system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    result = renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
+    return result == 0
 
 
 # What an in-place writer last wrote: output path -> digest of its bytes.

@@ -1,0 +1,69 @@
+"""A build killed at any moment (SIGKILL) leaves the previous site whole and serveable, and
+the next build recovers by itself and equals a clean build."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from support import FIXTURE_SITE, NOW, REPO, build, copy_site, snapshot
+
+pytestmark = pytest.mark.slow
+POSTS = 150  # enough for a build to last long enough to be killed at many points
+
+
+def grow(site: Path, count: int) -> None:
+    """Add `count` generated posts to the site, so that a build takes a while."""
+    paragraph = "Les données de santé des patients circulent entre hôpitaux et cabinets. " * 12
+    for number in range(count):
+        (site / "content" / "posts" / f"genere-{number:04d}.md").write_text(
+            f"---\ntitle: Article généré {number}\ndate: 2020-{number % 12 + 1:02d}-{number % 27 + 1:02d}T08:00:00+01:00\n"
+            f"topic: securite\ntags: [CNIL, tag-{number % 17}]\n---\n\n{paragraph}\n\n## Suite\n\n{paragraph}\n",
+            "utf-8")
+
+
+def start_build(site: Path, output: Path) -> subprocess.Popen:
+    """Start `python -m builder build` on the site in a process of its own."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "builder", "build", "--source", str(site), "--output", str(output), "--now", NOW],
+        cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def test_a_killed_build_leaves_the_previous_site_and_the_next_build_recovers(tmp_path: Path) -> None:
+    site = copy_site(FIXTURE_SITE, tmp_path / "site")
+    grow(site, POSTS)
+    output = tmp_path / "public"
+    assert build(site, output).code == 0
+    old = snapshot(output)
+    edited = site / "content" / "posts" / "genere-0000.md"
+    edited.write_text(edited.read_text("utf-8").replace("Suite", "Suite modifiée"), "utf-8")
+    clean = tmp_path / "clean"
+    assert build(site, clean).code == 0
+    new = snapshot(clean)
+
+    started = time.perf_counter()
+    assert start_build(site, tmp_path / "timing").wait(timeout=120) == 0
+    duration = time.perf_counter() - started
+    chance = random.Random(20261128)
+    outcomes = set()
+    for delay in sorted(chance.uniform(0.05, duration * 1.1) for _ in range(6)):
+        process = start_build(site, output)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=60)
+        now = snapshot(output)  # whole, old or new: never a mix, never missing
+        assert now in (old, new), f"killed after {delay:.2f} s: the output is neither the old nor the new site"
+        outcomes.add("old" if now == old else "new")
+    assert "old" in outcomes, "no kill landed before the swap: the test proved nothing"
+
+    assert build(site, output).code == 0  # the next build recovers by itself
+    assert snapshot(output) == new
+    leftovers = [path.name for path in tmp_path.iterdir() if path.name.startswith(".public.")]
+    assert leftovers == []
