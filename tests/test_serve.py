@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import re
 import signal
+import threading
 from pathlib import Path
 
 import pytest
 
-from editor_support import (DRAFT, POSTS, PREMIER, SCHEDULED, SECOND, LiveReloadClient, Served, children_of,
+from editor_support import (DRAFT, POSTS, PREMIER, SCHEDULED, SECOND, LiveReloadClient, Served, blog, children_of,
                             copy_editor_site, pid_alive, port_closed, soup_of, tree_bytes, wait_until)
 
 BANNER = {"role": "alert", "id": "blog-build-error"}
@@ -169,3 +170,35 @@ def test_deleting_the_image_of_a_post_reports_it_missing(site: Path) -> None:
         assert served.stop() == 0
     assert any(re.match(r"^site/content/posts/cas\.md:7:1: error: image 'schema\.svg' not found", line)
                for line in served.lines[mark:]), served.output
+
+
+@pytest.mark.slow
+def test_serve_keeps_answering_through_a_storm_of_changes_then_equals_a_clean_build(site: Path, tmp_path: Path) -> None:
+    preview = tmp_path / "preview"
+    with Served(site, "--output", str(preview)) as served:
+        def storm() -> None:
+            for number in range(300):  # written as fast as the disk allows, edits and new posts mixed
+                (site / POSTS / f"orage-{number % 150}.md").write_text(
+                    f"---\ntitle: Orage {number % 150}\ndate: 2021-0{number % 9 + 1}-{number % 28 + 1:02d}T09:00:00+01:00\n"
+                    f"topic: securite\ntags: [CNIL, orage-{number % 7}]\n---\n\nVersion {number}.\n", "utf-8")
+
+        writer = threading.Thread(target=storm)
+        writer.start()
+        statuses = []
+        while writer.is_alive() or len(statuses) < 20:
+            statuses.append(served.get("/")[0])
+        writer.join()
+        assert set(statuses) == {200}
+        clean = tmp_path / "clean"
+        assert build_site(site, clean) == 0
+
+        def settled() -> bool:
+            return tree_bytes(preview) == tree_bytes(clean)
+
+        assert wait_until(settled, timeout=30), served.output
+        assert served.stop() == 0
+
+
+def build_site(site: Path, output: Path) -> int:
+    """Build `site` as the preview does (drafts and future posts included) and give the exit code."""
+    return blog("build", "--source", site, "--output", output, "--drafts", "--future").code
