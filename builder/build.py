@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from builder import urls
+from builder import cache, urls
 from builder.config import load_config
 from builder.errors import BuildFailed, Problem
 from builder.feeds import rss_feed
@@ -34,6 +34,8 @@ class BuildOptions:
     drafts: bool = False
     future: bool = False
     now: datetime | None = None  # None: the clock; without an offset, in the site's timezone
+    jobs: int = 1  # processes for the work that can be spread
+    cache: bool = False  # read and update the build cache in the site's .cache/
 
 
 @dataclass(slots=True)
@@ -101,14 +103,23 @@ class Sources:
     problems: tuple[Problem, ...]  # errors and warnings, all located
 
 
-def read_site(site_root: Path, report: BuildReport, memo: Memo | None = None) -> Sources:
-    """Read the config, the posts and the static files, and check what links them."""
+def read_site(site_root: Path, report: BuildReport, memo: Memo | None = None,
+              options: BuildOptions = BuildOptions()) -> Sources:
+    """Read the config, the posts and the static files, and check what links them. Posts
+    come from the memo of a long-lived process, or from the build cache when asked."""
     config = report.stage("config", load_config, site_root)
     if memo is not None:
         memo.keep_if(config, template_stamp(site_root))
-    loaded = report.stage("load", load_posts, site_root, config, memo.posts if memo else None)
+    key = cache.cache_key(config, config.allow_raw_html)
+    known = memo.posts if memo is not None else None
+    if options.cache and not known:
+        known = report.stage("cache", cache.read_posts, site_root, key)
+    loaded = report.stage("load", load_posts, site_root, config, known, options.jobs)
+    fresh = {post.source: post for post in loaded.posts}
+    if options.cache and fresh != (known or {}):
+        report.stage("cache", cache.write_posts, site_root, key, fresh)
     if memo is not None:
-        memo.posts = {post.source: post for post in loaded.posts}
+        memo.posts = fresh
     static, static_problems = report.stage("static", static_pages, theme_dirs(site_root, "static"))
     posts, link_problems = report.stage("links", resolve_links, loaded.posts, site_root / POSTS_DIR,
                                         post_files(site_root))
@@ -153,7 +164,7 @@ def build(site_root: Path, output: Path, options: BuildOptions = BuildOptions(),
     """Build the site at `site_root` into `output`; raise `BuildFailed` with every problem.
     Without a memo the output is replaced whole; with one (a preview) it is updated in place."""
     report = BuildReport()
-    sources = read_site(site_root, report, memo)
+    sources = read_site(site_root, report, memo, options)
     if any(problem.is_error for problem in sources.problems):
         raise BuildFailed(sources.problems, "load")
     report.warnings = sources.problems

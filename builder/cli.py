@@ -18,6 +18,7 @@ from builder.build import BuildOptions, build
 from builder.check import check_site
 from builder.config import CONFIG_NAME, load_config
 from builder.errors import BuildFailed, display_path
+from builder.parallel import default_jobs
 from builder.scaffold import ScaffoldError, init_site, new_post
 from builder.write import MARKER, replaceable
 
@@ -70,6 +71,10 @@ def _parser(stdout: TextIO, stderr: TextIO) -> argparse.ArgumentParser:
     build_.add_argument("--drafts", action="store_true", help="include posts marked `draft: true`")
     build_.add_argument("--future", action="store_true", help="include posts dated after now")
     build_.add_argument("--now", metavar="DATETIME", help="the build's 'now', ISO 8601 (default: SOURCE_DATE_EPOCH or the clock)")
+    build_.add_argument("--jobs", type=int, default=default_jobs(), metavar="N",
+                        help="processes to use (default: the machine's cores)")
+    build_.add_argument("--no-cache", dest="cache", action="store_false",
+                        help="neither read nor update the build cache (SOURCE/.cache)")
     build_.set_defaults(run=_run_build)
 
     check = commands.add_parser("check", help="list every problem of the site without writing anything")
@@ -100,7 +105,10 @@ def _run_build(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO,
     """Build the site and report problems as `path:line:col: severity: message` lines."""
     source = _site_root(args.source)
     output = _output(source, args.output)
-    options = BuildOptions(drafts=args.drafts, future=args.future, now=_now(args.now, env))
+    if args.jobs < 1:
+        raise UsageError(f"--jobs {args.jobs}: give at least 1")
+    options = BuildOptions(drafts=args.drafts, future=args.future, now=_now(args.now, env),
+                           jobs=args.jobs, cache=args.cache)
     try:
         report = build(source, output, options)
     except BuildFailed as failure:

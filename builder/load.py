@@ -15,6 +15,7 @@ from builder.frontmatter import split, validate
 from builder.markdown import render_markdown
 from builder.links import is_local
 from builder.model import Asset, Config, Post
+from builder.parallel import in_parallel
 from builder.sources import decode, outside, read_source, read_text
 from builder.urls import post_url, slugify
 
@@ -38,13 +39,26 @@ def post_files(site_root: Path) -> tuple[Path, ...]:
     return tuple(sorted(folder.rglob("*.md"))) if folder.is_dir() else ()
 
 
-def load_posts(site_root: Path, config: Config, known: dict[Path, Post] | None = None) -> Loaded:
+def load_posts(site_root: Path, config: Config, known: dict[Path, Post] | None = None, jobs: int = 1) -> Loaded:
     """Read every post of the site, then check what only the whole set can tell. Posts in
-    `known` (read earlier with this same config) are reused when their file is unchanged."""
+    `known` (read earlier with this same config) are reused when their file is unchanged:
+    not read at all when its size and time are the same. The others are read on `jobs`
+    processes."""
     known = known or {}
+    files = post_files(site_root)
+    results: dict[Path, Post | list[Problem]] = {}
+    todo = []
+    for path in files:
+        old = known.get(path)
+        if old is not None and old.stamp == file_stamp(path):
+            results[path] = old
+        else:
+            todo.append((path, site_root, config, old.source_digest if old else None))
+    for (path, *_), result in zip(todo, in_parallel(_load_one, todo, jobs)):
+        results[path] = known[path] if result is UNCHANGED else result
     posts, problems = [], []
-    for path in post_files(site_root):
-        result = load_post(path, site_root, config, known.get(path))
+    for path in files:
+        result = results[path]
         if isinstance(result, list):
             problems += result
             continue
@@ -56,14 +70,33 @@ def load_posts(site_root: Path, config: Config, known: dict[Path, Post] | None =
     return Loaded(tuple(posts), tuple(problems))
 
 
-def load_post(path: Path, site_root: Path, config: Config, known: Post | None = None) -> Post | list[Problem]:
-    """Read, validate and render one post file; give `known` back if the file is unchanged."""
+UNCHANGED = "unchanged"  # what a worker gives for a file whose bytes are those already known
+
+
+def _load_one(path: Path, site_root: Path, config: Config, known_digest: str | None) -> Post | list[Problem] | str:
+    """Load one post in a worker; give UNCHANGED rather than a post whose bytes are known."""
+    return load_post(path, site_root, config, known_digest)
+
+
+def file_stamp(path: Path) -> tuple[int, int] | None:
+    """Give a file's (mtime_ns, size), or None when it cannot be read."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_mtime_ns, info.st_size)
+
+
+def load_post(path: Path, site_root: Path, config: Config,
+              known_digest: str | None = None) -> Post | list[Problem] | str:
+    """Read, validate and render one post file; give UNCHANGED if its bytes have `known_digest`."""
+    stamp = file_stamp(path)
     data = read_source(path, site_root)
     if isinstance(data, Problem):
         return [data]
     digest = hashlib.sha256(data).hexdigest()
-    if known is not None and known.source_digest == digest:
-        return known
+    if digest == known_digest:
+        return UNCHANGED
     text = decode(data, path)
     if isinstance(text, Problem):
         return [text]
@@ -101,6 +134,7 @@ def load_post(path: Path, site_root: Path, config: Config, known: Post | None = 
         assets=(),
         body_line=source.body_line,
         source_digest=digest,
+        stamp=stamp or (0, 0),
         digest=digest,
         field_lines=tuple((key, line) for key, (line, _col) in source.meta.positions.items()),
     )

@@ -103,6 +103,7 @@ class Post:
     assets: tuple[Asset, ...]
     body_line: int  # the file line where the body starts, to locate problems in it
     source_digest: str  # of the source file's bytes
+    stamp: tuple[int, int]  # the source file's (mtime_ns, size) when read: unchanged means unread
     digest: str  # of everything the post's pages show of it: its source and its resolved links
     field_lines: tuple[tuple[str, int], ...]  # front-matter key -> line, to locate problems
 

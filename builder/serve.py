@@ -22,6 +22,7 @@ from tornado import httpserver, ioloop, netutil, web
 from builder.build import BuildOptions, Memo, build
 from builder.config import CONFIG_NAME
 from builder.errors import BuildFailed
+from builder.parallel import default_jobs
 from builder.write import replaceable
 
 POLL_SECONDS = 0.25
@@ -47,7 +48,8 @@ class Preview:
         files, and remember the problems to show. Give whether it succeeded."""
         started = time.perf_counter()
         try:
-            report = build(self.site_root, self.output, BuildOptions(drafts=True, future=True), self.memo)
+            options = BuildOptions(drafts=True, future=True, jobs=default_jobs(), cache=True)
+            report = build(self.site_root, self.output, options, self.memo)
         except BuildFailed as failure:
             self.errors = tuple(problem.format() for problem in failure.problems)
             for line in self.errors:

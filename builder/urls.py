@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 
 from slugify import slugify as _slugify
 
@@ -10,6 +11,7 @@ from slugify import slugify as _slugify
 _REPLACEMENTS = [["’", "-"], ["'", "-"]]
 
 
+@lru_cache(maxsize=8192)  # tags and topics repeat across thousands of posts; slugify is slow
 def slugify(text: str) -> str:
     """Give the lowercase ASCII slug of `text`, accents folded: "Les hôpitaux" -> "les-hopitaux"."""
     return _slugify(text, replacements=_REPLACEMENTS)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import hashlib
 import os
 import shutil
@@ -73,10 +72,11 @@ def write_site(pages: list[Page], output: Path) -> None:
     recover(output)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.staging-", dir=output.parent))
     try:
+        folders = sorted({(staging / page.path).parent for page in pages})
+        for folder in folders:  # each once, parents first: pages share folders
+            folder.mkdir(parents=True, exist_ok=True)
         for page in pages:
-            target = staging / page.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(page.data)
+            (staging / page.path).write_bytes(page.data)
         (staging / MARKER).write_bytes(MARKER_TEXT)
         _swap(staging, output)
     finally:
@@ -118,9 +118,8 @@ def _exchange(first: Path, second: Path) -> bool:
     False where the system or the file system cannot."""
     if not sys.platform.startswith("linux"):
         return False
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-        renameat2 = libc.renameat2
+    try:  # the running process's own symbols include libc's (find_library would spawn ldconfig)
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
     except (OSError, AttributeError):
         return False
     renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]

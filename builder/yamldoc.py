@@ -13,14 +13,18 @@ from builder.errors import Problem
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser where PyYAML was built with it: the same results, several times faster.
+_BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BASE):  # type: ignore[misc, valid-type]
     """A safe loader that keeps dates as strings, so that the builder parses them itself
     and can say which date is impossible and where (PyYAML raises a bare ValueError)."""
 
 
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    for first, resolvers in _BASE.yaml_implicit_resolvers.items()
 }
 
 
@@ -65,7 +69,9 @@ def parse_mapping(text: str, path: Path, first_line: int = 1) -> Mapping | Probl
         return Mapping(values, positions, (first_line, 1))
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line, col = (mark.line + 1 + offset, mark.column + 1) if mark else (first_line, 1)
+        # libyaml marks an error at the end of the text one line past it: keep it on the last line.
+        last = text.count("\n")
+        line, col = (min(mark.line, last) + 1 + offset, mark.column + 1 if mark.line <= last else 1) if mark else (first_line, 1)
         return Problem(path, line, col, f"invalid YAML: {error.problem or error.context}")
     except yaml.YAMLError as error:
         return Problem(path, first_line, 1, f"invalid YAML: {error}")

@@ -139,7 +139,7 @@ def test_broken_template_keeps_serving_with_the_banner_until_fixed(site: Path, t
         assert wait_until(lambda: banner_text(served.get(PREMIER)[1]) is None), served.output
         assert served.stop() == 0
     assert (preview / "index.html").is_file()  # --output is where the preview is built
-    assert not (site / ".cache").exists() and not (site / "public").exists()
+    assert not (site / ".cache" / "serve").exists() and not (site / "public").exists()
 
 
 def test_serve_started_on_a_broken_site_shows_the_error_then_the_fixed_site(site: Path) -> None:
