@@ -19,6 +19,7 @@ from builder.links import links_to_unpublished, missing_static_images, resolve_l
 from builder.load import POSTS_DIR, load_posts, post_files
 from builder.markdown import code_stylesheet
 from builder.model import Config, Page, Post
+from builder.redirects import redirect_rules
 from builder.render import RenderMemo, make_environment, render_site
 from builder.theme import theme_dirs
 from builder.write import Manifest, static_pages, sync_site, write_site
@@ -155,6 +156,10 @@ def render_pages(site_root: Path, sources: Sources, options: BuildOptions, repor
     pages += [Page(asset.url, urls.output_path(asset.url), asset.source.read_bytes(), str(asset.source))
               for post in index.posts for asset in post.assets]
     pages += sources.static
+    redirects, taken = redirect_rules(index.posts, {page.url for page in pages})
+    if taken:
+        raise BuildFailed(taken, "redirects")
+    pages.append(redirects)
     report.posts = len(index.posts)
     return pages
 

@@ -14,6 +14,8 @@ import io
 import os
 import pickle
 import tempfile
+from functools import lru_cache
+from importlib.metadata import version
 from pathlib import Path, PurePath
 from zoneinfo import ZoneInfo
 
@@ -55,9 +57,24 @@ class _Unpickler(pickle.Unpickler):
 
 
 def cache_key(config: Config, allow_raw_html: bool) -> bytes:
-    """Give what a cached post depends on besides its own file: builder and settings."""
-    text = repr((__version__, config, allow_raw_html))
+    """Give what a cached post depends on besides its own file: the builder's code (any change
+    to it may change a post's HTML or its data's shape), the libraries, and the settings."""
+    text = repr((__version__, _code_digest(), _library_versions(), config, allow_raw_html))
     return hashlib.blake2b(text.encode(), digest_size=16).digest()
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    """Give a digest of the builder's own Python files."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _library_versions() -> tuple[str, ...]:
+    """Give the versions of the libraries that turn a file into a post."""
+    return tuple(version(name) for name in ("markdown-it-py", "mdit-py-plugins", "pygments", "pyyaml", "python-slugify"))
 
 
 def read_posts(site_root: Path, key: bytes) -> dict[Path, Post]:
@@ -72,13 +89,11 @@ def read_posts(site_root: Path, key: bytes) -> dict[Path, Post]:
         return {}
     try:
         entries = _Unpickler(io.BytesIO(body)).load()
+        # Posts are kept with paths relative to the site root, so the cache survives a move.
+        return {site_root / relative: dataclasses.replace(post, source=site_root / relative)
+                for relative, post in entries.items() if isinstance(post, Post) and isinstance(relative, PurePath)}
     except Exception:  # any damage the checksum missed: rebuild rather than trust it
         return {}
-    if not isinstance(entries, dict):
-        return {}
-    # Posts are kept with paths relative to the site root, so the cache survives a move.
-    return {site_root / relative: dataclasses.replace(post, source=site_root / relative)
-            for relative, post in entries.items() if isinstance(post, Post) and isinstance(relative, PurePath)}
 
 
 def write_posts(site_root: Path, key: bytes, posts: dict[Path, Post]) -> None:

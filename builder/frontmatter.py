@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -14,7 +15,9 @@ from builder.urls import slugify
 from builder.yamldoc import Mapping, parse_mapping
 
 FENCE = "---"
-FIELDS = ("title", "date", "topic", "tags", "summary", "author", "slug", "updated", "draft")
+# An alias becomes a line of Netlify's _redirects, where spaces, `:name` and `*` mean something.
+_ALIAS = re.compile(r"/(?:[A-Za-z0-9._~%-]+/?)*")
+FIELDS = ("title", "date", "topic", "tags", "summary", "author", "slug", "updated", "draft", "aliases")
 REQUIRED = ("title", "date", "topic")
 
 
@@ -38,6 +41,7 @@ class FrontMatter:
     summary: str | None
     author: str | None
     slug: str | None
+    aliases: tuple[str, ...] | None  # old URL paths that redirect to the post
     updated: datetime | None
     draft: bool
 
@@ -75,6 +79,7 @@ def validate(meta: Mapping, path: Path, config: Config) -> FrontMatter | list[Pr
         "topic": lambda key: _topic(meta, path, config),
         "tags": lambda key: _tags(meta, path),
         "slug": lambda key: _slug(meta, path),
+        "aliases": lambda key: _aliases(meta, path),
         "draft": lambda key: type_problem(meta, key, bool, path) or meta.values[key],
     }
     for key, read in readers.items():
@@ -91,6 +96,7 @@ def validate(meta: Mapping, path: Path, config: Config) -> FrontMatter | list[Pr
     if problems:
         return problems
     values["tags"] = values["tags"] or ()
+    values["aliases"] = values["aliases"] or ()
     values["draft"] = bool(values["draft"])
     return FrontMatter(**values)
 
@@ -166,3 +172,32 @@ def _slug(meta: Mapping, path: Path) -> str | Problem:
         return Problem(path, *meta.position("slug"), f"`slug` {value!r} is not a slug",
                        hint=f"use lowercase ASCII words and dashes, e.g. {slugify(value) or 'mon-article'!r}")
     return value
+
+
+def _aliases(meta: Mapping, path: Path) -> tuple[str, ...] | Problem:
+    """Give the old URL paths of a post: each a path from the site's root, inside it."""
+    value = meta.values["aliases"]
+    where = meta.position("aliases")
+    if not isinstance(value, list):
+        return Problem(path, *where, f"`aliases` must be a list of paths like [/ancien/chemin/], found {describe(value)}")
+    aliases = []
+    for item in value:
+        problem = alias_problem(item)
+        if problem:
+            return Problem(path, *where, f"alias {item!r}: {problem}")
+        aliases.append(item)
+    return tuple(dict.fromkeys(aliases))
+
+
+def alias_problem(alias: object) -> str | None:
+    """Say what is wrong with an alias, or None: it must be a plain path from the site's
+    root that stays inside the site (it becomes a redirect rule and a path in the output)."""
+    if not isinstance(alias, str):
+        return f"must be a text, found {describe(alias)}"
+    if not alias.startswith("/") or alias.startswith("//"):
+        return "must be a path from the site's root, starting with one /"
+    if not _ALIAS.fullmatch(alias):
+        return "must be a plain path of letters, digits and - . _ ~ % (no space, query, anchor, : or *)"
+    if {".", ".."} & set(alias.split("/")):
+        return "must not contain . or .. segments"
+    return None

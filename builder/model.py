@@ -94,6 +94,7 @@ class Post:
     summary: str
     author: str
     draft: bool
+    aliases: tuple[str, ...]  # old URL paths redirected to the post
     body_html: str
     headings: tuple[Heading, ...]
     word_count: int

@@ -68,7 +68,7 @@ def build(source: Path, output: Path, *extra: str) -> Run:
 
 def copy_site(source: Path, target: Path) -> Path:
     """Copy a site root to `target` (which must not exist) and give it."""
-    shutil.copytree(source, target)
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns(".cache"))
     return target
 
 

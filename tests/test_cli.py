@@ -17,7 +17,7 @@ def test_python_dash_m_builder_builds_the_site(tmp_path: Path) -> None:
     env = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}
     result = subprocess.run(
         [sys.executable, "-m", "builder", "build", "--source", str(FIXTURE_SITE), "--output", str(output),
-         "--now", NOW],
+         "--now", NOW, "--no-cache"],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=60,
     )
     assert result.returncode == 0, result.stderr
@@ -115,7 +115,7 @@ def test_bom_and_crlf_line_endings_are_accepted(site: Path, tmp_path: Path) -> N
 
 def test_two_builds_of_the_same_sources_are_byte_identical(tmp_path: Path) -> None:
     first, second = tmp_path / "first", tmp_path / "second"
-    assert build(FIXTURE_SITE, first).code == 0
+    assert build(FIXTURE_SITE, first, "--no-cache").code == 0
     # From a copy elsewhere, so that no source path leaks into the output.
     assert build(copy_site(FIXTURE_SITE, tmp_path / "elsewhere"), second).code == 0
     assert snapshot(first) == snapshot(second)
