@@ -70,6 +70,8 @@ def _parser(stdout: TextIO, stderr: TextIO) -> argparse.ArgumentParser:
     build_.add_argument("--drafts", action="store_true", help="include posts marked `draft: true`")
     build_.add_argument("--future", action="store_true", help="include posts dated after now")
     build_.add_argument("--now", metavar="DATETIME", help="the build's 'now', ISO 8601 (default: SOURCE_DATE_EPOCH or the clock)")
+    build_.add_argument("--no-search", dest="search", action="store_false",
+                        help="skip the search index (quicker; /recherche/ then finds nothing)")
     build_.set_defaults(run=_run_build)
 
     check = commands.add_parser("check", help="list every problem of the site without writing anything")
@@ -100,7 +102,7 @@ def _run_build(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO,
     """Build the site and report problems as `path:line:col: severity: message` lines."""
     source = _site_root(args.source)
     output = _output(source, args.output)
-    options = BuildOptions(drafts=args.drafts, future=args.future, now=_now(args.now, env))
+    options = BuildOptions(drafts=args.drafts, future=args.future, now=_now(args.now, env), search=args.search)
     try:
         report = build(source, output, options)
     except BuildFailed as failure:

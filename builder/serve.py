@@ -47,7 +47,8 @@ class Preview:
         files, and remember the problems to show. Give whether it succeeded."""
         started = time.perf_counter()
         try:
-            report = build(self.site_root, self.output, BuildOptions(drafts=True, future=True), self.memo)
+            report = build(self.site_root, self.output, BuildOptions(drafts=True, future=True, search=False),
+                           self.memo)
         except BuildFailed as failure:
             self.errors = tuple(problem.format() for problem in failure.problems)
             for line in self.errors:

@@ -6,6 +6,8 @@ import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from builder.errors import BuildFailed, Problem
@@ -48,12 +50,11 @@ def replaceable(output: Path) -> bool:
     return output.is_dir() and (not any(output.iterdir()) or (output / MARKER).is_file())
 
 
-def write_site(pages: list[Page], output: Path) -> None:
-    """Write every page into a staging folder beside `output`, then swap it in; on any
-    failure the previous output stays as it was."""
-    problems = check_pages(pages)
-    if problems:
-        raise BuildFailed(problems, "write")
+@contextmanager
+def staged(output: Path) -> Iterator[Path]:
+    """Give a new, empty staging folder beside `output` for the next site; when the block
+    ends without error, swap it in place of `output`. On any failure (or interruption) the
+    staging folder is removed and the previous output stays as it was."""
     output = output.resolve()
     if not replaceable(output):
         raise BuildFailed([Problem(output, 1, 1, f"refusing to replace {output}: it was not made by `blog build`",
@@ -61,14 +62,23 @@ def write_site(pages: list[Page], output: Path) -> None:
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.staging-", dir=output.parent))
     try:
-        for page in pages:
-            target = staging / page.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(page.data)
+        yield staging
         (staging / MARKER).write_bytes(MARKER_TEXT)
         _swap(staging, output)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def write_pages(pages: list[Page], folder: Path) -> None:
+    """Write every page into `folder` (a staging folder); raise `BuildFailed` first if two
+    pages share a path or one leaves the folder."""
+    problems = check_pages(pages)
+    if problems:
+        raise BuildFailed(problems, "write")
+    for page in pages:
+        target = folder / page.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(page.data)
 
 
 def _swap(staging: Path, output: Path) -> None:
