@@ -34,9 +34,9 @@ _TARGET = re.compile(r"""(\s(?:href|src))=(["'])(.*?)\2""", re.DOTALL)
 def feed_pages(index: SiteIndex, config: Config) -> list[Page]:
     """Give every feed: RSS and Atom for each channel, JSON Feed for the whole site."""
     pages = []
-    for channel in index.channels:
+    for channel in index.channels.values():
         pages += [rss_feed(channel, config), atom_feed(channel, config)]
-    site = index.channel(urls.HOME)
+    site = index.channels.get(urls.HOME)
     if site is not None:
         pages.append(json_feed(site, config))
     return pages

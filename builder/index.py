@@ -132,11 +132,7 @@ class SiteIndex:
     topics: tuple[TopicGroup, ...]  # in the config's order
     years: tuple[Year, ...]  # newest first
     neighbours: dict[str, Neighbours]  # by post URL
-    channels: tuple[Channel, ...]  # the whole site's, then each tag's, then each topic's
-
-    def channel(self, page: str) -> Channel | None:
-        """Give the feed of the listing page at `page`, if it has one."""
-        return next((channel for channel in self.channels if channel.page == page), None)
+    channels: dict[str, Channel]  # by listing URL: the whole site's, then each tag's, then each topic's
 
 
 def newest_first(posts: tuple[Post, ...] | list[Post]) -> tuple[Post, ...]:
@@ -165,17 +161,19 @@ def build_index(posts: tuple[Post, ...], config: Config) -> SiteIndex:
 
 
 def feed_channels(ordered: tuple[Post, ...], tags: tuple[TagGroup, ...], topics: tuple[TopicGroup, ...],
-                  config: Config) -> tuple[Channel, ...]:
-    """Give the feeds: the whole site's, each tag's and each topic's, with their newest posts."""
+                  config: Config) -> dict[str, Channel]:
+    """Give the feeds by listing URL: the whole site's, each tag's and each topic's, with
+    their newest posts."""
     newest = config.feed_length
     site = config.title
-    return (
+    channels = (
         Channel(HOME, site, config.description, ordered[:newest]),
         *(Channel(group.url, f"{site} · {tag_heading(group.tag.name)}",
                   f"Les articles de {site} sur {group.tag.name}.", group.posts[:newest]) for group in tags),
         *(Channel(group.url, f"{site} · {group.topic.title}", group.topic.description, group.posts[:newest])
           for group in topics),
     )
+    return {channel.page: channel for channel in channels}
 
 
 def group_by_tag(ordered: tuple[Post, ...]) -> tuple[TagGroup, ...]:

@@ -118,9 +118,9 @@ def _meta(url: str, context: dict[str, Any], index: SiteIndex, config: Config) -
     """Give a page's metadata from what its template shows: its post, or its listing and
     that listing's feed beside the whole site's."""
     pagination: PageOfPosts | None = context.get("pagination")
-    channels = [index.channel(urls.HOME)]
+    channels = [index.channels.get(urls.HOME)]
     if pagination is not None and pagination.base != urls.HOME:
-        channels.append(index.channel(pagination.base))
+        channels.append(index.channels.get(pagination.base))
     return page_meta(config, url, context["title"], context["description"], context["crumbs"],
                      post=context.get("post"), number=pagination.number if pagination else 1,
                      channels=tuple(channel for channel in channels if channel is not None))
@@ -206,7 +206,7 @@ def _page_jobs(index: SiteIndex, config: Config) -> Iterator[tuple[str, str, str
     }
     for group in index.tags:
         name, heading = group.tag.name, french.tag_heading(group.tag.name)
-        channel = index.channel(group.url)  # its description is the tag's
+        channel = index.channels.get(group.url)  # its description is the tag's
         description = channel.description if channel else ""
         yield from _listing(paginate(group.posts, per_page, group.url), "listing.html", f"tag {name}", lambda page, name=name, heading=heading, description=description: {
             "title": heading, "heading": heading, "description": description,
