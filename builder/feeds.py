@@ -155,6 +155,7 @@ def absolute_links(html: str, page_url: str) -> str:
     resolved against the absolute URL of the page the HTML belongs to: feed readers show it
     elsewhere."""
     def rewrite(match: re.Match[str]) -> str:
+        """Give the attribute with its target made absolute, or as it was when it is already."""
         target = unescape(match.group(3))
         if urlsplit(target).scheme:
             return match.group(0)

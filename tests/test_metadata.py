@@ -94,6 +94,7 @@ def test_titles_name_the_site_and_the_page_number(built: Path) -> None:
 
 def test_index_pages_are_described_by_their_topic_or_tag(built: Path) -> None:
     def description(url: str) -> str:
+        """Give the meta description of the page at `url`."""
         return read_page(built, url).head.find("meta", attrs={"name": "description"})["content"]
 
     assert description("/topics/securite/") == "Attaques, failles et bonnes pratiques."
