@@ -115,7 +115,8 @@ def _run_build(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO,
     for warning in report.warnings:
         print(warning.format(), file=stderr)
     seconds = sum(report.timings.values())
-    print(f"Built {report.posts} posts, {report.pages} files into {display_path(output)} in {seconds:.2f} s",
+    search = f", search index in {report.timings['search']:.2f} s" if "search" in report.timings else ""
+    print(f"Built {report.posts} posts, {report.pages} files into {display_path(output)} in {seconds:.2f} s{search}",
           file=stdout)
     return ExitCode.OK
 

@@ -1,4 +1,5 @@
-"""The only writer of the output: every file staged in a sibling folder, swapped in whole."""
+"""The only writer of the output: every file staged in a sibling folder, swapped in whole; the
+search index is made inside the staging folder, before the swap."""
 
 from __future__ import annotations
 

@@ -46,6 +46,7 @@ def indexed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     output = root / "public"
     run = build(searchable_site(root / "site"), output, search=True)
     assert run.code == 0, run.stderr
+    assert ", search index in " in run.stdout
     return output
 
 
