@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from builder import cache, urls
 from builder.config import load_config
 from builder.errors import BuildFailed, Problem
-from builder.feeds import rss_feed
+from builder.feeds import feed_pages
 from builder.index import build_index, published
 from builder.links import links_to_unpublished, missing_static_images, resolve_links
 from builder.load import POSTS_DIR, load_posts, post_files
@@ -21,8 +21,10 @@ from builder.markdown import code_stylesheet
 from builder.model import Config, Page, Post
 from builder.redirects import redirect_rules
 from builder.render import RenderMemo, make_environment, render_site
+from builder.search import index_site
+from builder.sitemap import robots, sitemap
 from builder.theme import theme_dirs
-from builder.write import Manifest, static_pages, sync_site, write_site
+from builder.write import Manifest, staged, static_pages, sync_site, write_pages
 
 CODE_CSS = "/css/code.css"
 T = TypeVar("T")
@@ -30,13 +32,15 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, slots=True)
 class BuildOptions:
-    """What a build includes: drafts and future posts only when asked; `now` decides the future."""
+    """What a build includes: drafts and future posts only when asked; `now` decides the
+    future; the search index unless skipped (previews and quick builds do without)."""
 
     drafts: bool = False
     future: bool = False
     now: datetime | None = None  # None: the clock; without an offset, in the site's timezone
     jobs: int = 1  # processes for the work that can be spread
     cache: bool = False  # read and update the build cache in the site's .cache/
+    search: bool = True  # index the post pages with Pagefind (never in a preview)
 
 
 @dataclass(slots=True)
@@ -151,7 +155,10 @@ def render_pages(site_root: Path, sources: Sources, options: BuildOptions, repor
     env = make_environment(theme_dirs(site_root, "templates"), config)
     pages, report.rendered = report.stage("render", render_site, env, index, config, now,
                                           memo.pages if memo else None)
-    pages.append(report.stage("feeds", rss_feed, index.posts, config))
+    pages.append(report.stage("sitemap", sitemap, pages, config))
+    if not any(page.url == urls.ROBOTS for page in sources.static):  # a site's own robots.txt wins
+        pages.append(robots(config))
+    pages += report.stage("feeds", feed_pages, index, config)
     pages.append(Page(CODE_CSS, urls.output_path(CODE_CSS), code_stylesheet().encode("utf-8"), "code stylesheet"))
     pages += [Page(asset.url, urls.output_path(asset.url), asset.source.read_bytes(), str(asset.source))
               for post in index.posts for asset in post.assets]
@@ -167,7 +174,9 @@ def render_pages(site_root: Path, sources: Sources, options: BuildOptions, repor
 def build(site_root: Path, output: Path, options: BuildOptions = BuildOptions(),
           memo: Memo | None = None) -> BuildReport:
     """Build the site at `site_root` into `output`; raise `BuildFailed` with every problem.
-    Without a memo the output is replaced whole; with one (a preview) it is updated in place."""
+    Without a memo the output is replaced whole, search index included: the index is made in
+    the staging folder, so a failed build never leaves a half-indexed site. With a memo (a
+    preview) the output is updated in place and never indexed, so that no edit waits for it."""
     report = BuildReport()
     sources = read_site(site_root, report, memo, options)
     if any(problem.is_error for problem in sources.problems):
@@ -175,7 +184,10 @@ def build(site_root: Path, output: Path, options: BuildOptions = BuildOptions(),
     report.warnings = sources.problems
     pages = render_pages(site_root, sources, options, report, memo)
     if memo is None:
-        report.stage("write", write_site, pages, output)
+        with staged(output) as staging:
+            report.stage("write", write_pages, pages, staging)
+            if options.search and report.posts:  # Pagefind refuses a site without a page to index
+                report.stage("search", index_site, staging, sources.config)
         report.written = len(pages)
     else:
         report.written, _deleted = report.stage("write", sync_site, pages, output, memo.written)

@@ -75,6 +75,8 @@ def _parser(stdout: TextIO, stderr: TextIO) -> argparse.ArgumentParser:
                         help="processes to use (default: the machine's cores)")
     build_.add_argument("--no-cache", dest="cache", action="store_false",
                         help="neither read nor update the build cache (SOURCE/.cache)")
+    build_.add_argument("--no-search", dest="search", action="store_false",
+                        help="skip the search index (quicker; /recherche/ then finds nothing)")
     build_.set_defaults(run=_run_build)
 
     check = commands.add_parser("check", help="list every problem of the site without writing anything")
@@ -108,7 +110,7 @@ def _run_build(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO,
     if args.jobs < 1:
         raise UsageError(f"--jobs {args.jobs}: give at least 1")
     options = BuildOptions(drafts=args.drafts, future=args.future, now=_now(args.now, env),
-                           jobs=args.jobs, cache=args.cache)
+                           jobs=args.jobs, cache=args.cache, search=args.search)
     try:
         report = build(source, output, options)
     except BuildFailed as failure:
@@ -121,7 +123,8 @@ def _run_build(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO,
     for warning in report.warnings:
         print(warning.format(), file=stderr)
     seconds = sum(report.timings.values())
-    print(f"Built {report.posts} posts, {report.pages} files into {display_path(output)} in {seconds:.2f} s",
+    search = f", search index in {report.timings['search']:.2f} s" if "search" in report.timings else ""
+    print(f"Built {report.posts} posts, {report.pages} files into {display_path(output)} in {seconds:.2f} s{search}",
           file=stdout)
     return ExitCode.OK
 

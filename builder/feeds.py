@@ -1,47 +1,67 @@
-"""The RSS 2.0 feed, built as XML in memory: full content, absolute URLs, stable guids."""
+"""The feeds, built in memory: RSS 2.0 and Atom 1.0 for the whole site, each tag and each topic,
+and JSON Feed 1.1 for the whole site. Full content with absolute URLs, permalinks as stable ids,
+and dates from the posts, never from the clock, so that two builds give the same bytes."""
 
 from __future__ import annotations
 
+import json
 import re
 import xml.etree.ElementTree as ET
+from datetime import datetime, timezone
 from email.utils import format_datetime
+from html import escape, unescape
+from urllib.parse import urljoin, urlsplit
 
 from builder import urls
-from builder.model import Config, Page, Post
+from builder.index import SiteIndex
+from builder.model import Channel, Config, Page, Post
+from builder.seo import rfc3339
 
-NAMESPACES = {
+RSS_NAMESPACES = {
     "xmlns:atom": "http://www.w3.org/2005/Atom",
     "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
     "xmlns:dc": "http://purl.org/dc/elements/1.1/",
 }
+ATOM_NAMESPACE = "http://www.w3.org/2005/Atom"
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 GENERATOR = "Buzz Médecin builder"
-# Root-relative links and sources in post bodies; feed readers have no page to resolve them against.
-_ROOT_RELATIVE = re.compile(r'(\s(?:href|src))="(/(?!/)[^"]*)"')
+# A feed without posts still needs an Atom <updated>: a fixed moment keeps builds reproducible.
+NO_POSTS_YET = datetime(1970, 1, 1, tzinfo=timezone.utc)
+# Link and image targets in a body (raw HTML, when a site allows it, may quote with ' too).
+_TARGET = re.compile(r"""(\s(?:href|src))=(["'])(.*?)\2""", re.DOTALL)
 
 
-def rss_feed(posts: tuple[Post, ...], config: Config) -> Page:
-    """Give `/feed.xml` with the newest `feed_length` posts (posts come newest first)."""
-    items = posts[: config.feed_length]
-    site = urls.absolute(config.base_url, urls.HOME)
-    rss = ET.Element("rss", {"version": "2.0", **NAMESPACES})
-    channel = ET.SubElement(rss, "channel")
-    _text(channel, "title", config.title)
-    _text(channel, "link", site)
-    _text(channel, "description", config.description)
-    _text(channel, "language", config.language)
-    _text(channel, "generator", GENERATOR)
-    if items:  # the newest post, not the clock, so that builds are reproducible
-        _text(channel, "lastBuildDate", format_datetime(max(p.updated or p.date for p in items)))
-    ET.SubElement(channel, "atom:link", {"href": urls.absolute(config.base_url, urls.FEED),
-                                         "rel": "self", "type": "application/rss+xml"})
-    for post in items:
-        channel.append(_item(post, config))
-    ET.indent(rss)
-    data = ET.tostring(rss, encoding="utf-8", xml_declaration=True) + b"\n"
-    return Page(urls.FEED, urls.output_path(urls.FEED), data, "feed")
+def feed_pages(index: SiteIndex, config: Config) -> list[Page]:
+    """Give every feed: RSS and Atom for each channel, JSON Feed for the whole site."""
+    pages = []
+    for channel in index.channels.values():
+        pages += [rss_feed(channel, config), atom_feed(channel, config)]
+    site = index.channels.get(urls.HOME)
+    if site is not None:
+        pages.append(json_feed(site, config))
+    return pages
 
 
-def _item(post: Post, config: Config) -> ET.Element:
+def rss_feed(channel: Channel, config: Config) -> Page:
+    """Give a channel's RSS 2.0 feed (posts come newest first)."""
+    url = urls.rss_url(channel.page)
+    rss = ET.Element("rss", {"version": "2.0", **RSS_NAMESPACES})
+    head = ET.SubElement(rss, "channel")
+    _text(head, "title", channel.title)
+    _text(head, "link", urls.absolute(config.base_url, channel.page))
+    _text(head, "description", channel.description)
+    _text(head, "language", config.language)
+    _text(head, "generator", GENERATOR)
+    if channel.updated:  # the newest post, not the clock, so that builds are reproducible
+        _text(head, "lastBuildDate", format_datetime(channel.updated))
+    ET.SubElement(head, "atom:link", {"href": urls.absolute(config.base_url, url),
+                                      "rel": "self", "type": "application/rss+xml"})
+    for post in channel.posts:
+        head.append(_rss_item(post, config))
+    return _xml_page(rss, url, f"RSS feed of {channel.page}")
+
+
+def _rss_item(post: Post, config: Config) -> ET.Element:
     """Give one post as an RSS item."""
     link = urls.absolute(config.base_url, post.url)
     item = ET.Element("item")
@@ -50,17 +70,106 @@ def _item(post: Post, config: Config) -> ET.Element:
     ET.SubElement(item, "guid", {"isPermaLink": "true"}).text = link
     _text(item, "pubDate", format_datetime(post.date))
     _text(item, "dc:creator", post.author)  # RSS's own <author> must be an e-mail address
-    _text(item, "category", post.topic.title)
-    for tag in post.tags:
-        _text(item, "category", tag.name)
+    for term in categories(post):
+        _text(item, "category", term)
     _text(item, "description", post.summary)
-    _text(item, "content:encoded", absolute_links(post.body_html, config.base_url))
+    _text(item, "content:encoded", absolute_links(post.body_html, link))
     return item
 
 
-def absolute_links(html: str, base_url: str) -> str:
-    """Rewrite root-relative `href` and `src` attributes as absolute URLs."""
-    return _ROOT_RELATIVE.sub(lambda m: f'{m.group(1)}="{base_url}{m.group(2)}"', html)
+def atom_feed(channel: Channel, config: Config) -> Page:
+    """Give a channel's Atom 1.0 feed: ids are permalinks, which stay as long as the URLs do."""
+    url = urls.atom_url(channel.page)
+    feed = ET.Element("feed", {"xmlns": ATOM_NAMESPACE, "xml:lang": config.language})
+    _text(feed, "id", urls.absolute(config.base_url, url))
+    _text(feed, "title", channel.title)
+    _text(feed, "subtitle", channel.description)
+    _text(feed, "updated", rfc3339(channel.updated or NO_POSTS_YET))
+    ET.SubElement(feed, "link", {"rel": "self", "type": "application/atom+xml",
+                                 "href": urls.absolute(config.base_url, url)})
+    ET.SubElement(feed, "link", {"rel": "alternate", "type": "text/html",
+                                 "href": urls.absolute(config.base_url, channel.page)})
+    _text(feed, "generator", GENERATOR)
+    for post in channel.posts:
+        feed.append(_atom_entry(post, config))
+    return _xml_page(feed, url, f"Atom feed of {channel.page}")
+
+
+def _atom_entry(post: Post, config: Config) -> ET.Element:
+    """Give one post as an Atom entry."""
+    link = urls.absolute(config.base_url, post.url)
+    entry = ET.Element("entry")
+    _text(entry, "id", link)
+    _text(entry, "title", post.title)
+    ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": link})
+    _text(entry, "published", rfc3339(post.date))
+    _text(entry, "updated", rfc3339(post.modified))
+    _text(ET.SubElement(entry, "author"), "name", post.author)
+    ET.SubElement(entry, "category", {"term": post.topic.title,
+                                      "scheme": urls.absolute(config.base_url, urls.TOPICS)})
+    for tag in post.tags:
+        ET.SubElement(entry, "category", {"term": tag.name, "scheme": urls.absolute(config.base_url, urls.TAGS)})
+    _text(entry, "summary", post.summary)
+    ET.SubElement(entry, "content", {"type": "html"}).text = absolute_links(post.body_html, link)
+    return entry
+
+
+def json_feed(channel: Channel, config: Config) -> Page:
+    """Give a channel's JSON Feed 1.1, keys sorted so that its bytes never move."""
+    feed = {
+        "version": JSON_FEED_VERSION,
+        "title": channel.title,
+        "description": channel.description,
+        "home_page_url": urls.absolute(config.base_url, channel.page),
+        "feed_url": urls.absolute(config.base_url, urls.JSON_FEED),
+        "language": config.language,
+        "items": [_json_item(post, config) for post in channel.posts],
+    }
+    data = json.dumps(feed, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return Page(urls.JSON_FEED, urls.output_path(urls.JSON_FEED), data.encode("utf-8"), "JSON feed")
+
+
+def _json_item(post: Post, config: Config) -> dict[str, object]:
+    """Give one post as a JSON Feed item."""
+    link = urls.absolute(config.base_url, post.url)
+    return {
+        "id": link,
+        "url": link,
+        "title": post.title,
+        "summary": post.summary,
+        "content_html": absolute_links(post.body_html, link),
+        "date_published": rfc3339(post.date),
+        "date_modified": rfc3339(post.modified),
+        "authors": [{"name": post.author}],
+        "tags": list(dict.fromkeys(categories(post))),
+    }
+
+
+def categories(post: Post) -> list[str]:
+    """Give a post's categories for feeds: its topic's title, then its tags."""
+    return [post.topic.title, *(tag.name for tag in post.tags)]
+
+
+def absolute_links(html: str, page_url: str) -> str:
+    """Rewrite every relative `href` and `src` (`/x`, `image.png`, `#note`) as an absolute URL,
+    resolved against the absolute URL of the page the HTML belongs to: feed readers show it
+    elsewhere."""
+    def rewrite(match: re.Match[str]) -> str:
+        """Give the attribute with its target made absolute, or as it was when it is already."""
+        target = unescape(match.group(3))
+        if urlsplit(target).scheme:
+            return match.group(0)
+        quote = match.group(2)
+        return f"{match.group(1)}={quote}{escape(urljoin(page_url, target))}{quote}"
+
+    return _TARGET.sub(rewrite, html)
+
+
+def _xml_page(root: ET.Element, url: str, origin: str) -> Page:
+    """Serialize a feed, indented, with its XML declaration."""
+    ET.indent(root)
+    data = ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    return Page(url, urls.output_path(url), data, origin)
 
 
 def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:

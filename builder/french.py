@@ -23,3 +23,8 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """Give a count with its noun agreed: "1 article", "2 articles" (0 is singular in French)."""
     noun = singular if count < 2 else (plural_form or singular + "s")
     return f"{count} {noun}"
+
+
+def tag_heading(name: str) -> str:
+    """Give the heading of a tag's page and feed: "Mot-clé « CNIL »"."""
+    return f"Mot-clé « {name} »"

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
 
-from builder.model import Config, Post, Tag, Topic
-from builder.urls import month_url, paginated, tag_url, topic_url, year_url
+from builder.french import tag_heading
+from builder.model import Channel, Config, Post, Tag, Topic
+from builder.urls import HOME, month_url, paginated, tag_url, topic_url, year_url
 
 RELATED_COUNT = 3
 
@@ -23,6 +24,7 @@ class PageOfPosts:
     posts: tuple[Post, ...]
     base: str  # URL of the listing's first page
     total: int  # how many posts the whole listing has
+    latest: datetime | None  # the date of the listing's newest post: adding one shifts every page
 
     @property
     def url(self) -> str:
@@ -130,6 +132,7 @@ class SiteIndex:
     topics: tuple[TopicGroup, ...]  # in the config's order
     years: tuple[Year, ...]  # newest first
     neighbours: dict[str, Neighbours]  # by post URL
+    channels: dict[str, Channel]  # by listing URL: the whole site's, then each tag's, then each topic's
 
 
 def newest_first(posts: tuple[Post, ...] | list[Post]) -> tuple[Post, ...]:
@@ -145,13 +148,32 @@ def published(posts: tuple[Post, ...], now: datetime, drafts: bool = False, futu
 def build_index(posts: tuple[Post, ...], config: Config) -> SiteIndex:
     """Arrange the published posts into every grouping the site shows."""
     ordered = newest_first(posts)
+    tags = group_by_tag(ordered)
+    topics = tuple(TopicGroup(topic, tuple(p for p in ordered if p.topic.slug == topic.slug)) for topic in config.topics)
     return SiteIndex(
         posts=ordered,
-        tags=group_by_tag(ordered),
-        topics=tuple(TopicGroup(topic, tuple(p for p in ordered if p.topic.slug == topic.slug)) for topic in config.topics),
+        tags=tags,
+        topics=topics,
         years=archive(ordered),
         neighbours=neighbours(ordered),
+        channels=feed_channels(ordered, tags, topics, config),
     )
+
+
+def feed_channels(ordered: tuple[Post, ...], tags: tuple[TagGroup, ...], topics: tuple[TopicGroup, ...],
+                  config: Config) -> dict[str, Channel]:
+    """Give the feeds by listing URL: the whole site's, each tag's and each topic's, with
+    their newest posts."""
+    newest = config.feed_length
+    site = config.title
+    channels = (
+        Channel(HOME, site, config.description, ordered[:newest]),
+        *(Channel(group.url, f"{site} · {tag_heading(group.tag.name)}",
+                  f"Les articles de {site} sur {group.tag.name}.", group.posts[:newest]) for group in tags),
+        *(Channel(group.url, f"{site} · {group.topic.title}", group.topic.description, group.posts[:newest])
+          for group in topics),
+    )
+    return {channel.page: channel for channel in channels}
 
 
 def group_by_tag(ordered: tuple[Post, ...]) -> tuple[TagGroup, ...]:
@@ -207,5 +229,6 @@ def related_posts(ordered: tuple[Post, ...], count: int = RELATED_COUNT) -> dict
 def paginate(posts: tuple[Post, ...], per_page: int, base: str) -> tuple[PageOfPosts, ...]:
     """Split a listing into pages of `per_page` posts; an empty listing still has one page."""
     chunks = [posts[start:start + per_page] for start in range(0, len(posts), per_page)] or [()]
-    return tuple(PageOfPosts(number, len(chunks), chunk, base, len(posts))
+    latest = max((post.date for post in posts), default=None)
+    return tuple(PageOfPosts(number, len(chunks), chunk, base, len(posts), latest)
                  for number, chunk in enumerate(chunks, start=1))

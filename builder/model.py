@@ -109,6 +109,11 @@ class Post:
     field_lines: tuple[tuple[str, int], ...]  # front-matter key -> line, to locate problems
 
     @property
+    def modified(self) -> datetime:
+        """Give the moment of the post's last real change: `updated`, else `date`."""
+        return self.updated or self.date
+
+    @property
     def reading_minutes(self) -> int:
         """Give the reading time in whole minutes, at 200 words a minute, at least one."""
         return max(1, round(self.word_count / 200))
@@ -116,7 +121,6 @@ class Post:
     def line_of(self, key: str) -> int:
         """Give the line of a front-matter key, or 1 when the key is absent."""
         return dict(self.field_lines).get(key, 1)
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,3 +131,19 @@ class Page:
     path: str  # relative to the output folder, with forward slashes
     data: bytes
     origin: str  # what produced it (a source file or a page kind), to name in collisions
+    modified: datetime | None = None  # for an HTML page: the last change of the posts it shows
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """What one feed holds: the posts of a listing page, newest first, and how to name them."""
+
+    page: str  # the URL of the listing page the feed belongs to: `/`, a tag's or a topic's
+    title: str  # the feed's title, which names the site
+    description: str
+    posts: tuple[Post, ...]  # newest first, at most `feed_length`
+
+    @property
+    def updated(self) -> datetime | None:
+        """Give the last change of the feed's posts, if it has any."""
+        return max((post.modified for post in self.posts), default=None)

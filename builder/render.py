@@ -18,14 +18,8 @@ from builder import french, urls
 from builder.errors import BuildFailed, Problem
 from builder.index import PageOfPosts, SiteIndex, paginate
 from builder.model import Config, Page, Post
-
-
-@dataclass(frozen=True, slots=True)
-class Crumb:
-    """One step of a breadcrumb trail; the last one (the page itself) has no URL."""
-
-    title: str
-    url: str | None = None
+from builder.seo import Crumb, Meta, page_meta
+from builder.share import share_links
 
 
 def make_environment(template_dirs: tuple[Path, ...], config: Config) -> jinja2.Environment:
@@ -49,7 +43,8 @@ def make_environment(template_dirs: tuple[Path, ...], config: Config) -> jinja2.
     env.globals.update(
         site=_site_context(config),
         urls={"home": urls.HOME, "tags": urls.TAGS, "topics": urls.TOPICS,
-              "archives": urls.ARCHIVES, "feed": urls.FEED},
+              "archives": urls.ARCHIVES, "feed": urls.FEED, "search": urls.SEARCH,
+              "search_bundle": urls.SEARCH_BUNDLE},
     )
     return env
 
@@ -77,7 +72,8 @@ def render_site(env: jinja2.Environment, index: SiteIndex, config: Config, now: 
     renderer = _Renderer(env, memo)
     scheduled = frozenset(post.url for post in index.posts if post.date > now)
     for template, url, origin, context in _page_jobs(index, config):
-        renderer.render(template, url, origin, {**context, "scheduled": scheduled})
+        context = {**context, "scheduled": scheduled, "meta": _meta(url, context, index, config)}
+        renderer.render(template, url, origin, context, last_change(context, index))
     if renderer.problems:
         raise BuildFailed(renderer.problems, "render")
     return renderer.pages, renderer.rendered
@@ -94,12 +90,13 @@ class _Renderer:
         self.rendered = 0
         self._failed: set[str] = set()
 
-    def render(self, template: str, url: str, origin: str, context: dict[str, Any]) -> None:
+    def render(self, template: str, url: str, origin: str, context: dict[str, Any],
+               modified: datetime | None = None) -> None:
         """Render `template` for `url` and keep the page, or the problem; a page whose
         inputs are those of its memo entry is reused as it is."""
         if template in self._failed:
             return
-        key = fingerprint((template, url, context)) if self.memo is not None else ""
+        key = fingerprint((template, url, context, modified)) if self.memo is not None else ""
         kept = self.memo.get(url) if self.memo is not None else None
         if kept and kept[0] == key:
             self.pages.append(kept[1])
@@ -110,11 +107,36 @@ class _Renderer:
             self._failed.add(template)
             self.problems.append(template_problem(error, self.env, template))
             return
-        page = Page(url, urls.output_path(url), html.encode("utf-8"), origin)
+        page = Page(url, urls.output_path(url), html.encode("utf-8"), origin, modified)
         if self.memo is not None:
             self.memo[url] = (key, page)
         self.pages.append(page)
         self.rendered += 1
+
+
+def _meta(url: str, context: dict[str, Any], index: SiteIndex, config: Config) -> Meta:
+    """Give a page's metadata from what its template shows: its post, or its listing and
+    that listing's feed beside the whole site's."""
+    pagination: PageOfPosts | None = context.get("pagination")
+    channels = [index.channels.get(urls.HOME)]
+    if pagination is not None and pagination.base != urls.HOME:
+        channels.append(index.channels.get(pagination.base))
+    return page_meta(config, url, context["title"], context["description"], context["crumbs"],
+                     post=context.get("post"), number=pagination.number if pagination else 1,
+                     channels=tuple(channel for channel in channels if channel is not None))
+
+
+def last_change(context: dict[str, Any], index: SiteIndex) -> datetime | None:
+    """Give the last change of what a page shows: its post; for a page of a listing, the
+    listing's newest post (it shifts every page) or a later update of a post on the page; for
+    other pages, which sum up every post, the site's newest change."""
+    if "post" in context:
+        return context["post"].modified
+    pagination: PageOfPosts | None = context.get("pagination")
+    if pagination is None:
+        return max((post.modified for post in index.posts), default=None)
+    changes = [post.modified for post in pagination.posts]
+    return max([*changes, pagination.latest] if pagination.latest else changes, default=None)
 
 
 def fingerprint(value: Any) -> str:
@@ -172,7 +194,7 @@ def _page_jobs(index: SiteIndex, config: Config) -> Iterator[tuple[str, str, str
         around = index.neighbours[post.url]
         yield "post.html", post.url, str(post.source), {
             "post": post, "older": around.older, "newer": around.newer, "related": around.related,
-            "title": post.title, "description": post.summary,
+            "title": post.title, "description": post.summary, "share": share_links(post, config),
             "crumbs": [home, Crumb(post.topic.title, urls.topic_url(post.topic.slug)), Crumb(post.title)],
         }
     yield from _listing(paginate(index.posts, per_page, urls.HOME), "home.html", "home", lambda page: {
@@ -183,10 +205,11 @@ def _page_jobs(index: SiteIndex, config: Config) -> Iterator[tuple[str, str, str
         "crumbs": [home, Crumb("Mots-clés")],
     }
     for group in index.tags:
-        name = group.tag.name
-        yield from _listing(paginate(group.posts, per_page, group.url), "listing.html", f"tag {name}", lambda page, name=name: {
-            "title": f"Mot-clé « {name} »", "heading": f"Mot-clé « {name} »",
-            "description": f"Les articles de {config.title} sur {name}.",
+        name, heading = group.tag.name, french.tag_heading(group.tag.name)
+        channel = index.channels.get(group.url)  # its description is the tag's
+        description = channel.description if channel else ""
+        yield from _listing(paginate(group.posts, per_page, group.url), "listing.html", f"tag {name}", lambda page, name=name, heading=heading, description=description: {
+            "title": heading, "heading": heading, "description": description,
             "crumbs": [home, Crumb("Mots-clés", urls.TAGS), Crumb(name)],
         })
     yield "topics.html", urls.TOPICS, "topics", {
@@ -217,6 +240,10 @@ def _page_jobs(index: SiteIndex, config: Config) -> Iterator[tuple[str, str, str
                 "description": f"Les articles de {config.title} publiés en {name}.",
                 "crumbs": [home, archives, Crumb(str(year.year), year.url), Crumb(name)],
             })
+    yield "search.html", urls.SEARCH, "search", {
+        "title": "Rechercher", "description": f"Chercher parmi tous les articles de {config.title}.",
+        "crumbs": [home, Crumb("Recherche")],
+    }
     yield "404.html", urls.NOT_FOUND, "404", {
         "title": "Page introuvable", "description": "Cette page n’existe pas ou plus.", "crumbs": [],
     }

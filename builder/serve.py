@@ -48,7 +48,8 @@ class Preview:
         files, and remember the problems to show. Give whether it succeeded."""
         started = time.perf_counter()
         try:
-            options = BuildOptions(drafts=True, future=True, jobs=default_jobs(), cache=True)
+            # Never indexed for search: no edit waits for Pagefind.
+            options = BuildOptions(drafts=True, future=True, jobs=default_jobs(), cache=True, search=False)
             report = build(self.site_root, self.output, options, self.memo)
         except BuildFailed as failure:
             self.errors = tuple(problem.format() for problem in failure.problems)

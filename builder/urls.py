@@ -22,6 +22,10 @@ def post_url(date: datetime, slug: str) -> str:
     return f"/{date:%Y}/{date:%m}/{slug}/"
 
 
+# The output files of post pages, as a glob (archives are `yyyy/…` but never `yyyy/mm/x/index.html`).
+POST_PAGES_GLOB = "[0-9][0-9][0-9][0-9]/[0-9][0-9]/*/index.html"
+
+
 def paginated(base: str, number: int) -> str:
     """Give the URL of page `number` of a listing at `base` (page 1 is `base` itself)."""
     return base if number == 1 else f"{base}page/{number}/"
@@ -31,8 +35,26 @@ HOME = "/"
 TAGS = "/tags/"
 TOPICS = "/topics/"
 ARCHIVES = "/archives/"
-FEED = "/feed.xml"
+SEARCH = "/recherche/"
 NOT_FOUND = "/404.html"
+SITEMAP = "/sitemap.xml"
+ROBOTS = "/robots.txt"
+JSON_FEED = "/feed.json"
+SEARCH_BUNDLE = "/pagefind/"  # where Pagefind writes its scripts and index
+
+
+def rss_url(listing: str) -> str:
+    """Give the URL of the RSS feed of a listing page (`/`, a tag, a topic)."""
+    return f"{listing}feed.xml"
+
+
+def atom_url(listing: str) -> str:
+    """Give the URL of the Atom feed of a listing page (`/`, a tag, a topic)."""
+    return f"{listing}atom.xml"
+
+
+FEED = rss_url(HOME)
+ATOM = atom_url(HOME)
 
 
 def tag_url(slug: str) -> str:
@@ -63,4 +85,5 @@ def output_path(url: str) -> str:
 
 def absolute(base_url: str, url: str) -> str:
     """Give `url` (a path from the site root) as an absolute URL."""
-    return base_url + url if url.startswith("/") else url
+    return base_url + url if url.startswith("/") and not url.startswith("//") else url
+

@@ -1,4 +1,5 @@
-"""The only writer of the output: every file staged in a sibling folder, swapped in whole."""
+"""The only writer of the output: every file staged in a sibling folder, swapped in whole; the
+search index is made inside the staging folder, before the swap."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from builder.errors import BuildFailed, Problem
@@ -58,12 +61,11 @@ def replaceable(output: Path) -> bool:
     return output.is_dir() and (not any(output.iterdir()) or (output / MARKER).is_file())
 
 
-def write_site(pages: list[Page], output: Path) -> None:
-    """Write every page into a staging folder beside `output`, then swap it in; on any
-    failure the previous output stays as it was."""
-    problems = check_pages(pages)
-    if problems:
-        raise BuildFailed(problems, "write")
+@contextmanager
+def staged(output: Path) -> Iterator[Path]:
+    """Give a new, empty staging folder beside `output` for the next site; when the block
+    ends without error, swap it in place of `output`. On any failure (or interruption) the
+    staging folder is removed and the previous output stays as it was."""
     output = output.resolve()
     if not replaceable(output):
         raise BuildFailed([Problem(output, 1, 1, f"refusing to replace {output}: it was not made by `blog build`",
@@ -72,11 +74,7 @@ def write_site(pages: list[Page], output: Path) -> None:
     recover(output)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.staging-", dir=output.parent))
     try:
-        folders = sorted({(staging / page.path).parent for page in pages})
-        for folder in folders:  # each once, parents first: pages share folders
-            folder.mkdir(parents=True, exist_ok=True)
-        for page in pages:
-            (staging / page.path).write_bytes(page.data)
+        yield staging
         (staging / MARKER).write_bytes(MARKER_TEXT)
         _swap(staging, output)
     finally:
@@ -93,6 +91,18 @@ def recover(output: Path) -> None:
             os.replace(retired[-1], output)
     for path in leftovers:
         shutil.rmtree(path, ignore_errors=True)
+
+
+def write_pages(pages: list[Page], folder: Path) -> None:
+    """Write every page into `folder` (a staging folder); raise `BuildFailed` first if two
+    pages share a path or one leaves the folder."""
+    problems = check_pages(pages)
+    if problems:
+        raise BuildFailed(problems, "write")
+    for parent in sorted({(folder / page.path).parent for page in pages}):
+        parent.mkdir(parents=True, exist_ok=True)  # each once, parents first: pages share folders
+    for page in pages:
+        (folder / page.path).write_bytes(page.data)
 
 
 def _swap(staging: Path, output: Path) -> None:

@@ -22,6 +22,8 @@ FIXTURE_SITE = TESTS / "fixtures" / "site"
 
 # `path:line:col: severity: message`, what editors and CI parse.
 PROBLEM_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<severity>error|warning): (?P<message>.+)$")
+# Pagefind's files: the suite's quick builds skip the search index (tests/test_search.py builds it).
+SEARCH_BUNDLE = "/pagefind/"
 POST_URL = re.compile(r"^/\d{4}/\d{2}/[a-z0-9-]+/$")
 
 
@@ -61,9 +63,11 @@ def blog(*args: str | Path, env: dict[str, str] | None = None) -> Run:
     return Run(int(code), stdout.getvalue(), stderr.getvalue())
 
 
-def build(source: Path, output: Path, *extra: str) -> Run:
-    """Build `source` into `output` at the suite's fixed moment."""
-    return blog("build", "--source", source, "--output", output, "--now", NOW, *extra)
+def build(source: Path, output: Path, *extra: str, search: bool = False) -> Run:
+    """Build `source` into `output` at the suite's fixed moment; without the search index
+    unless asked, for speed (tests/test_search.py builds it)."""
+    flags = () if search else ("--no-search",)
+    return blog("build", "--source", source, "--output", output, "--now", NOW, *flags, *extra)
 
 
 def copy_site(source: Path, target: Path) -> Path:

@@ -32,7 +32,8 @@ def grow(site: Path, count: int) -> None:
 def start_build(site: Path, output: Path) -> subprocess.Popen:
     """Start `python -m builder build` on the site in a process of its own."""
     return subprocess.Popen(
-        [sys.executable, "-m", "builder", "build", "--source", str(site), "--output", str(output), "--now", NOW],
+        [sys.executable, "-m", "builder", "build", "--source", str(site), "--output", str(output), "--now", NOW,
+         "--no-search"],
         cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 

@@ -201,4 +201,4 @@ def test_serve_keeps_answering_through_a_storm_of_changes_then_equals_a_clean_bu
 
 def build_site(site: Path, output: Path) -> int:
     """Build `site` as the preview does (drafts and future posts included) and give the exit code."""
-    return blog("build", "--source", site, "--output", output, "--drafts", "--future").code
+    return blog("build", "--source", site, "--output", output, "--drafts", "--future", "--no-search").code

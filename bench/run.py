@@ -1,0 +1,121 @@
+"""Time the builder on generated sites: a clean build, a rebuild with nothing changed, a
+rebuild after editing one post; peak memory of the largest process; pages per second.
+
+    python bench/run.py --posts 1000 10000 [--repeat 3] [--jobs N] [--work DIR]
+
+Each figure is the median of `--repeat` runs, each run a separate process (so imports count,
+as they do for an editor). Where Pelican or Hugo is installed, `bench/peers.py` builds the
+same posts with them for comparison.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+from generate import write_site  # noqa: E402  (a script beside this one)
+
+NOW = "2030-01-01T00:00:00+01:00"  # after every generated post
+
+
+@dataclass(frozen=True)
+class Run:
+    """One timed process: its wall time, the peak memory of its largest process, and its output."""
+
+    seconds: float
+    peak_mb: float
+    output: str
+
+
+def timed(command: list[str], cwd: Path | None = None) -> Run:
+    """Run a command, giving its wall time and the largest resident set among its processes."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{output}")
+    return Run(seconds, usage.ru_maxrss / 1024, output)  # ru_maxrss is in KiB on Linux
+
+
+def blog(site: Path, output: Path, jobs: int, *extra: str) -> list[str]:
+    """Give the command that builds `site` into `output` with this checkout's builder."""
+    return [sys.executable, "-m", "builder", "build", "--source", str(site), "--output", str(output),
+            "--now", NOW, "--jobs", str(jobs), "--no-search", *extra]
+
+
+def median_run(command: list[str], repeat: int, before=None) -> Run:
+    """Give the run of median time among `repeat` runs, calling `before()` ahead of each."""
+    runs = []
+    for _ in range(repeat):
+        if before:
+            before()
+        runs.append(timed(command, cwd=BENCH.parent))
+    return sorted(runs, key=lambda run: run.seconds)[len(runs) // 2]
+
+
+def bench_size(posts: int, work: Path, repeat: int, jobs: int) -> dict[str, Run]:
+    """Measure the three builds on a site of `posts` posts."""
+    site = work / f"site-{posts}"
+    if not (site / "site.yaml").is_file():
+        write_site(site, posts)
+    output = work / f"public-{posts}"
+    edited = site / "content" / "posts" / f"article-{posts // 2:05d}.md"
+    original = edited.read_text("utf-8")
+
+    def clean() -> None:
+        shutil.rmtree(output, ignore_errors=True)
+        shutil.rmtree(site / ".cache", ignore_errors=True)
+
+    counter = iter(range(10**6))
+
+    def edit() -> None:
+        edited.write_text(original.replace("\n\n", f"\n\nÉdition {next(counter)}.\n\n", 1), "utf-8")
+
+    results = {"clean build": median_run(blog(site, output, jobs), repeat, clean)}
+    timed(blog(site, output, jobs))  # settle the cache and output after the clean runs
+    results["rebuild, nothing changed"] = median_run(blog(site, output, jobs), repeat)
+    results["rebuild, one post edited"] = median_run(blog(site, output, jobs), repeat, edit)
+    edited.write_text(original, "utf-8")
+    return results
+
+
+def pages(output: Path) -> int:
+    """Count the HTML pages of a built site."""
+    return sum(1 for _ in output.rglob("*.html"))
+
+
+def main() -> None:
+    """Parse the command line, run the measures, print a Markdown table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/blog-bench"))
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    print(f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}; jobs={args.jobs}, "
+          f"median of {args.repeat}\n")
+    print("| posts | build | seconds | pages/s | peak MB |\n| ---: | --- | ---: | ---: | ---: |")
+    for posts in args.posts:
+        results = bench_size(posts, args.work, args.repeat, args.jobs)
+        count = pages(args.work / f"public-{posts}")
+        for name, run in results.items():
+            rate = f"{count / run.seconds:,.0f}" if name == "clean build" else ""
+            print(f"| {posts:,} | {name} | {run.seconds:.2f} | {rate} | {run.peak_mb:.0f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()

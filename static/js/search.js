@@ -1,0 +1,28 @@
+// Starts Pagefind's default search UI on the search page. A file, not an inline script, so that
+// the site's Content-Security-Policy can allow only same-origin scripts.
+"use strict";
+(function () {
+  var root = document.getElementById("recherche");
+  if (!root) {
+    return;
+  }
+  if (typeof PagefindUI === "undefined") {
+    // The index was not built (a preview, or `blog build --no-search`): say so, offer the indexes.
+    var notice = document.querySelector(".search-unavailable");
+    if (notice) {
+      notice.hidden = false;
+    }
+    return;
+  }
+  var ui = new PagefindUI({
+    element: "#recherche",
+    bundlePath: root.getAttribute("data-bundle"),
+    showSubResults: true,
+    showImages: false
+  });
+  // `/recherche/?q=hopital` opens on the results, so that a search can be linked to.
+  var query = new URLSearchParams(window.location.search).get("q");
+  if (query) {
+    ui.triggerSearch(query);
+  }
+})();

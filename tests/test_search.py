@@ -1,0 +1,186 @@
+"""Site search: `blog build` indexes the posts with Pagefind, inside the staging folder; queries
+run through Pagefind's own JavaScript API (tests/js/pagefind_query.mjs, under Node)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from builder.build import BuildOptions, Memo, build as build_site
+from support import (CYBERATTAQUES, DRAFT, FIXTURE_SITE, POST_URL, PUBLISHED, SEARCH_BUNDLE, TESTS, build,
+                     copy_site, file_for, read_page, snapshot)
+
+QUERY_SCRIPT = TESTS / "js" / "pagefind_query.mjs"
+# A post that says "hôpital" often, but only in its body: the post with it in its title must still rank first.
+BODY_ONLY = "/2021/01/les-groupements-de-territoire/"
+BODY_ONLY_POST = """---
+title: Les groupements de territoire
+date: 2021-01-10T09:00:00+01:00
+topic: sante-numerique
+tags: [CNIL, RGPD]
+summary: "Un article qui parle beaucoup d’établissements."
+---
+
+Les hôpitaux d’un territoire partagent leurs outils. Chaque hôpital garde son dossier patient,
+mais l’hôpital support héberge les serveurs. Les hôpitaux voisins s’y raccordent : un hôpital,
+puis un autre hôpital, et bientôt tous les hôpitaux du groupement.
+"""
+
+
+def searchable_site(folder: Path) -> Path:
+    """Give a copy of the fixture site with the body-only post added."""
+    site = copy_site(FIXTURE_SITE, folder)
+    (site / "content" / "posts" / "groupements.md").write_text(BODY_ONLY_POST, "utf-8")
+    return site
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture site (and the body-only post) built with its search index; tests only read it."""
+    root = tmp_path_factory.mktemp("search")
+    output = root / "public"
+    run = build(searchable_site(root / "site"), output, search=True)
+    assert run.code == 0, run.stderr
+    assert ", search index in " in run.stdout
+    return output
+
+
+def search(output: Path, query: str) -> list[dict]:
+    """Run `query` against the built index with Pagefind's JavaScript API; give the results, best first."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("Node.js is needed to run Pagefind's JavaScript API")
+    result = subprocess.run([node, str(QUERY_SCRIPT), str(output), query], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_a_query_without_accents_finds_words_with_them(indexed: Path) -> None:
+    found = [result["url"] for result in search(indexed, "hopital")]
+    assert CYBERATTAQUES in found  # "hôpitaux" in its title, "l’hôpital" in its body
+    assert BODY_ONLY in found
+
+
+def test_french_stemming_finds_the_plural_from_the_singular(indexed: Path) -> None:
+    assert [result["url"] for result in search(indexed, "rançongiciel")] == [CYBERATTAQUES]  # "rançongiciels"
+
+
+def test_a_title_match_ranks_above_body_matches(indexed: Path) -> None:
+    results = search(indexed, "hopitaux")
+    assert results[0]["url"] == CYBERATTAQUES
+    assert results[0]["title"] == "Cyberattaques en série dans les hôpitaux"
+    assert results[0]["score"] > next(r["score"] for r in results if r["url"] == BODY_ONLY)
+
+
+def test_only_published_posts_are_indexed(indexed: Path) -> None:
+    for query in ("dossier", "hopital", "CNIL", "code"):
+        for result in search(indexed, query):
+            assert POST_URL.match(result["url"]), result
+    entry = json.loads((indexed / "pagefind" / "pagefind-entry.json").read_text())
+    assert entry["languages"]["fr"]["page_count"] == len(PUBLISHED) + 1
+    assert search(indexed, "inachevé") == []  # the draft's title
+    assert search(indexed, "programmé") == []  # the future post's summary
+    assert DRAFT not in json.dumps(search(indexed, "brouillon"))
+
+
+def test_navigation_and_footers_are_not_indexed(indexed: Path) -> None:
+    assert search(indexed, "générateur") == []  # the site's description, in every page's footer
+    assert search(indexed, "précédent") == []  # the links to the previous and next posts
+    assert search(indexed, "linkedin") == []  # the share links beside each post
+
+
+def test_the_index_is_in_french(indexed: Path) -> None:
+    entry = json.loads((indexed / "pagefind" / "pagefind-entry.json").read_text())
+    assert list(entry["languages"]) == ["fr"]
+    assert (indexed / "pagefind" / "wasm.fr.pagefind").is_file()
+
+
+def test_search_page_loads_only_same_origin_files_that_exist(indexed: Path) -> None:
+    page = read_page(indexed, "/recherche/")
+    loaded = [s["src"] for s in page.find_all("script", src=True)]
+    loaded += [link["href"] for link in page.find_all("link", rel="stylesheet")]
+    assert f"{SEARCH_BUNDLE}pagefind-ui.js" in loaded and f"{SEARCH_BUNDLE}pagefind-ui.css" in loaded
+    assert "/js/search.js" in loaded
+    for url in loaded:
+        assert url.startswith("/") and not url.startswith("//"), url
+        assert file_for(indexed, url).is_file(), url
+    # What the UI then fetches itself: the API, its worker, the French WebAssembly and the index.
+    for name in ("pagefind.js", "pagefind-worker.js", "wasm.fr.pagefind", "pagefind-entry.json"):
+        assert (indexed / "pagefind" / name).is_file(), name
+    inline = [s for s in page.find_all("script", src=False) if s.get("type") != "application/ld+json"]
+    assert inline == []  # nothing a strict Content-Security-Policy would have to allow
+
+
+def test_search_page_without_javascript_points_to_tags_and_topics(indexed: Path) -> None:
+    noscript = read_page(indexed, "/recherche/").main.find("noscript")
+    assert "JavaScript" in noscript.get_text()
+    assert {"/tags/", "/topics/"} <= {a["href"] for a in noscript.find_all("a")}
+
+
+def test_every_page_links_to_the_search_page(indexed: Path) -> None:
+    for url in ("/", PUBLISHED[0], "/tags/", "/404.html"):
+        assert read_page(indexed, url).find("a", href="/recherche/") is not None, url
+
+
+def test_two_indexed_builds_are_byte_identical(indexed: Path, tmp_path: Path) -> None:
+    output = tmp_path / "public"
+    assert build(searchable_site(tmp_path / "elsewhere"), output, search=True).code == 0
+    assert snapshot(output) == snapshot(indexed)
+
+
+def test_no_search_flag_builds_no_index(built: Path) -> None:
+    assert not (built / "pagefind").exists()
+    assert read_page(built, "/recherche/").find(class_="search-unavailable") is not None
+
+
+def test_a_preview_never_indexes(tmp_path: Path) -> None:
+    output = tmp_path / "preview"
+    build_site(copy_site(FIXTURE_SITE, tmp_path / "site"), output, BuildOptions(future=True), Memo())
+    assert file_for(output, "/recherche/").is_file()
+    assert not (output / "pagefind").exists()
+
+
+def failing_pagefind(folder: Path) -> Path:
+    """Give a stand-in for Pagefind that writes part of an index, then fails."""
+    script = folder / "pagefind"
+    script.write_text("#!/bin/sh\nmkdir -p pagefind && echo partial > pagefind/pagefind.js\n"
+                      "echo 'Error: disk full' >&2\nexit 1\n")
+    script.chmod(0o755)
+    return script
+
+
+def test_a_failed_index_leaves_the_previous_site_whole(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    site = copy_site(FIXTURE_SITE, tmp_path / "site")
+    output = tmp_path / "out" / "public"
+    assert build(site, output).code == 0
+    before = snapshot(output)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(failing_pagefind(tmp_path)))
+    (site / "content" / "posts" / "premier-article.md").unlink()
+    run = build(site, output, search=True)
+    assert run.code == 1
+    assert "disk full" in run.stderr and "build failed (search)" in run.stderr
+    assert snapshot(output) == before
+    assert sorted(path.name for path in output.parent.iterdir()) == ["public"]  # no staging folder left
+
+
+def test_a_missing_pagefind_is_an_error_that_says_how_to_build_without_it(monkeypatch: pytest.MonkeyPatch,
+                                                                          tmp_path: Path) -> None:
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
+    run = build(FIXTURE_SITE, tmp_path / "public", search=True)
+    assert run.code == 1
+    assert "--no-search" in run.stderr
+    assert not (tmp_path / "public").exists()
+
+
+def test_pagefind_is_found_without_configuration() -> None:
+    from builder.search import pagefind_binary
+
+    assert "PAGEFIND_BINARY_PATH" not in os.environ  # the one `pagefind[extended]` installs
+    assert pagefind_binary().is_file()
+    assert subprocess.run([str(pagefind_binary()), "--version"], capture_output=True, text=True,
+                          timeout=30).stdout.startswith("pagefind ")
