@@ -17,6 +17,7 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from builder.model import Heading, Reference
+from builder.typography import OPAQUE, typeset_runs
 from builder.urls import slugify
 
 CODE_CSS_CLASS = "highlight"
@@ -49,7 +50,47 @@ def _parser(allow_raw_html: bool) -> MarkdownIt:
     parser.enable("table")
     parser.use(footnote_plugin)
     parser.use(anchors_plugin, min_level=1, max_level=6, slug_func=slugify)
+    # Last, so that heading anchors are the slugs of the text as the editor wrote it.
+    parser.core.ruler.push("french_typography", _typography)
+    _label_footnote_links(parser)
     return parser
+
+
+def _label_footnote_links(parser: MarkdownIt) -> None:
+    """Name the footnote links for screen readers: "[1]" and "↩" do not say where they go."""
+    for rule, label in (("footnote_ref", "Note {}"), ("footnote_anchor", "Retour au texte de la note {}")):
+        default = parser.renderer.rules[rule]
+
+        def render(_renderer, tokens, idx, options, env, default=default, label=label) -> str:
+            """Give the plugin's link with an `aria-label` naming its target."""
+            number = tokens[idx].meta["id"] + 1
+            return default(tokens, idx, options, env).replace("<a ", f'<a aria-label="{label.format(number)}" ', 1)
+
+        parser.add_render_rule(rule, render)
+
+
+def _typography(state) -> None:
+    """Set the text of every paragraph, heading and cell in French typography; code, raw
+    HTML, URLs shown as link text and attributes (image descriptions) stay as written."""
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        runs, texts, in_autolink = [], [], False
+        for child in token.children:
+            if child.type in ("link_open", "link_close") and child.markup in ("autolink", "linkify"):
+                in_autolink = child.type == "link_open"
+            elif child.type == "text":
+                runs.append((child.content, not in_autolink))
+                texts.append(child)
+            elif child.type in ("softbreak", "hardbreak"):
+                runs.append(("\n", False))
+                texts.append(None)
+            elif child.type in ("code_inline", "image", "footnote_ref"):
+                runs.append((OPAQUE, False))
+                texts.append(None)
+        for child, text in zip(texts, typeset_runs(runs)):
+            if child is not None:
+                child.content = text
 
 
 def _highlight(code: str, language: str, _attrs: str) -> str:
