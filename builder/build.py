@@ -11,6 +11,7 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from builder import urls
+from builder.assets import fingerprint
 from builder.config import load_config
 from builder.errors import BuildFailed, Problem
 from builder.feeds import rss_feed
@@ -136,14 +137,15 @@ def render_pages(site_root: Path, sources: Sources, options: BuildOptions, repor
     if dead:
         raise BuildFailed(dead, "links")
     index = report.stage("index", build_index, posts, config)
+    code_css = Page(CODE_CSS, urls.output_path(CODE_CSS), code_stylesheet().encode("utf-8"), "code stylesheet")
+    assets = fingerprint((*sources.static, code_css))
     env = make_environment(theme_dirs(site_root, "templates"), config)
-    pages, report.rendered = report.stage("render", render_site, env, index, config, now,
+    pages, report.rendered = report.stage("render", render_site, env, index, config, now, assets.urls,
                                           memo.pages if memo else None)
     pages.append(report.stage("feeds", rss_feed, index.posts, config))
-    pages.append(Page(CODE_CSS, urls.output_path(CODE_CSS), code_stylesheet().encode("utf-8"), "code stylesheet"))
     pages += [Page(asset.url, urls.output_path(asset.url), asset.source.read_bytes(), str(asset.source))
               for post in index.posts for asset in post.assets]
-    pages += sources.static
+    pages += assets.pages
     report.posts = len(index.posts)
     return pages
 
