@@ -53,7 +53,22 @@ def _parser(allow_raw_html: bool) -> MarkdownIt:
     # Last, so that heading anchors are the slugs of the text as the editor wrote it.
     parser.core.ruler.push("french_typography", _typography)
     _label_footnote_links(parser)
+    _focusable_scrolling(parser)
     return parser
+
+
+def _focusable_scrolling(parser: MarkdownIt) -> None:
+    """Let the keyboard reach code blocks and tables, which scroll sideways on narrow
+    screens (fenced code gets it from `_highlight`)."""
+    for rule, tag in (("code_block", "<pre"), ("table_open", "<table")):
+        default = parser.renderer.rules.get(rule)  # a table's tags have no rule of their own
+
+        def render(renderer, tokens, idx, options, env, default=default, tag=tag) -> str:
+            """Give the default opening tag with `tabindex="0"`."""
+            html = default(tokens, idx, options, env) if default else renderer.renderToken(tokens, idx, options, env)
+            return html.replace(tag, f'{tag} tabindex="0"', 1)
+
+        parser.add_render_rule(rule, render)
 
 
 def _label_footnote_links(parser: MarkdownIt) -> None:
@@ -102,7 +117,7 @@ def _highlight(code: str, language: str, _attrs: str) -> str:
         lexer = None
     body = highlight(code, lexer, HtmlFormatter(nowrap=True)) if lexer else escape(code)
     data = f' data-lang="{escape(name)}"' if name else ""
-    return f'<pre class="{CODE_CSS_CLASS}"{data}><code>{body}</code></pre>\n'
+    return f'<pre class="{CODE_CSS_CLASS}"{data} tabindex="0"><code>{body}</code></pre>\n'
 
 
 def code_stylesheet() -> str:
