@@ -23,7 +23,7 @@ from support import REPO, build, copy_site
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))  # Debian's, or another build
 # We run as root in containers; the networking flags stop Chromium's own background
 # connections, which fail (and would be noise) on a machine without Internet access.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
