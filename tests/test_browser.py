@@ -31,8 +31,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = REPO / "test-artifacts"
 PHONE = {"width": 390, "height": 844}
+NARROW_WIDTHS = (390, 320)  # the phone the walk uses, and the narrowest the theme supports
 DESKTOP = {"width": 1280, "height": 900}
 BLOCKING = ("serious", "critical")  # axe impacts that fail the test
+MEASURE = (60, 75)  # characters a line of an article holds on a wide screen
 PAGE_WEIGHT_LIMIT = 60 * 1024  # bytes of a post page and its stylesheets and scripts, images aside
 GENERATED_POSTS = 5  # older posts added to a copy of the real site, so that the home page has a page 2
 
@@ -202,9 +204,12 @@ class Walker:
         layout, then accessibility in both colour schemes."""
         self.page.wait_for_load_state("load")
         self._skip_link()
-        scroll = self.page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-        if scroll[0] > scroll[1]:
-            self._problem(f"horizontal scroll at {PHONE['width']} px: content is {scroll[0]} px wide")
+        for width in NARROW_WIDTHS:
+            self.page.set_viewport_size({**PHONE, "width": width})
+            scroll = self.page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+            if scroll[0] > scroll[1]:
+                self._problem(f"horizontal scroll at {width} px: content is {scroll[0]} px wide")
+        self.page.set_viewport_size(PHONE)
         self.page.add_script_tag(path=str(AXE))
         for scheme in ("light", "dark"):
             self.page.emulate_media(color_scheme=scheme)
@@ -242,6 +247,20 @@ class Walker:
             self.page.screenshot(path=str(ARTIFACTS / f"{name}-{label}.png"), full_page=True)
         self.page.set_viewport_size(PHONE)
 
+    def characters_per_line(self) -> float:
+        """Give how many characters of the post's first paragraph a line holds on a desktop:
+        the paragraph's width over the mean width of its characters in its own font."""
+        self.page.set_viewport_size(DESKTOP)
+        count = self.page.evaluate("""(() => {
+            const paragraph = document.querySelector('main .post-body p');
+            const context = document.createElement('canvas').getContext('2d');
+            context.font = getComputedStyle(paragraph).font;
+            const text = paragraph.textContent;
+            return paragraph.clientWidth / (context.measureText(text).width / text.length);
+        })()""")
+        self.page.set_viewport_size(PHONE)
+        return count
+
     def weight(self) -> int:
         """Give the bytes of the current page, its stylesheets and its scripts, as the browser
         counts them (decoded, whether from the network or its cache)."""
@@ -258,6 +277,7 @@ def test_a_reader_walks_the_site_by_links_and_every_page_passes(browser, site_ur
     post = walker.click("main .post-card h2 a", "the newest post")
     walker.screenshot("post")
     assert walker.weight() < PAGE_WEIGHT_LIMIT, f"{post} weighs {walker.weight()} bytes with its CSS and JS"
+    assert MEASURE[0] <= walker.characters_per_line() <= MEASURE[1], f"{post}: {walker.characters_per_line():.0f} characters a line"
 
     tag = walker.click("main article.post .tags a", "one of the post's tags")
     assert walker.page.locator(f"main a[href='{post}']").count(), f"the tag page {tag} does not list {post}"
