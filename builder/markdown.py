@@ -148,7 +148,7 @@ def _references(tokens, lines: list[str]) -> tuple[Reference, ...]:
                 continue
             target = str(child.attrs.get("src" if child.type == "image" else "href", ""))
             cursor = _locate(target, block.map, lines, cursor)
-            found.append(Reference(target, cursor[0] + 1, child.type == "image"))
+            found.append(Reference(target, cursor[0] + 1, child.type == "image", child.content if child.type == "image" else ""))
     return tuple(found)
 
 
