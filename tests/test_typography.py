@@ -73,6 +73,9 @@ def test_titles_and_summaries_are_set_where_they_are_shown(real_site: Path) -> N
     assert f"11{NBSP}% des entreprises" in body
     assert f"350{NBSP}millions d’euros" in body
     assert f"(«{NNBSP}Ryuk{NNBSP}» à Dax" in body
+    # A summary, as the home page shows it (the front-matter has plain spaces inside « »).
+    summaries = [text.get_text() for text in read_page(real_site, "/").main.find_all(class_="summary")]
+    assert any(f"symposium e-santé «{NNBSP}Les trois sphères{NNBSP}»" in summary for summary in summaries)
 
 
 def test_dates_and_reading_times_do_not_break_across_lines(real_site: Path) -> None:
