@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from pygments import highlight
@@ -52,41 +54,33 @@ def _parser(allow_raw_html: bool) -> MarkdownIt:
     parser.use(anchors_plugin, min_level=1, max_level=6, slug_func=slugify)
     # Last, so that heading anchors are the slugs of the text as the editor wrote it.
     parser.core.ruler.push("french_typography", _typography)
-    _label_footnote_links(parser)
-    _focusable_scrolling(parser)
+    # Code blocks and tables scroll sideways on narrow screens: the keyboard must reach them
+    # (fenced code gets its tabindex from `_highlight`).
+    for rule, tag in (("code_block", "<pre"), ("table_open", "<table")):
+        _amend_rule(parser, rule, lambda html, _token, tag=tag: html.replace(tag, f'{tag} tabindex="0"', 1))
+    # Footnote links named for screen readers: "[1]" and "↩" do not say where they go.
+    for rule, label in (("footnote_ref", "Note {}"), ("footnote_anchor", "Retour au texte de la note {}")):
+        _amend_rule(parser, rule, lambda html, token, label=label: html.replace(
+            "<a ", f'<a aria-label="{label.format(token.meta["id"] + 1)}" ', 1))
     return parser
 
 
-def _focusable_scrolling(parser: MarkdownIt) -> None:
-    """Let the keyboard reach code blocks and tables, which scroll sideways on narrow
-    screens (fenced code gets it from `_highlight`)."""
-    for rule, tag in (("code_block", "<pre"), ("table_open", "<table")):
-        default = parser.renderer.rules.get(rule)  # a table's tags have no rule of their own
+def _amend_rule(parser: MarkdownIt, rule: str, amend: Callable[[str, Token], str]) -> None:
+    """Render `rule`'s tokens as before, then pass the HTML and the token through `amend`."""
+    default = parser.renderer.rules.get(rule)  # a table's tags have no rule of their own
 
-        def render(renderer, tokens, idx, options, env, default=default, tag=tag) -> str:
-            """Give the default opening tag with `tabindex="0"`."""
-            html = default(tokens, idx, options, env) if default else renderer.renderToken(tokens, idx, options, env)
-            return html.replace(tag, f'{tag} tabindex="0"', 1)
+    def render(renderer, tokens, idx, options, env) -> str:
+        """Give the default HTML, amended."""
+        html = default(tokens, idx, options, env) if default else renderer.renderToken(tokens, idx, options, env)
+        return amend(html, tokens[idx])
 
-        parser.add_render_rule(rule, render)
-
-
-def _label_footnote_links(parser: MarkdownIt) -> None:
-    """Name the footnote links for screen readers: "[1]" and "↩" do not say where they go."""
-    for rule, label in (("footnote_ref", "Note {}"), ("footnote_anchor", "Retour au texte de la note {}")):
-        default = parser.renderer.rules[rule]
-
-        def render(_renderer, tokens, idx, options, env, default=default, label=label) -> str:
-            """Give the plugin's link with an `aria-label` naming its target."""
-            number = tokens[idx].meta["id"] + 1
-            return default(tokens, idx, options, env).replace("<a ", f'<a aria-label="{label.format(number)}" ', 1)
-
-        parser.add_render_rule(rule, render)
+    parser.add_render_rule(rule, render)
 
 
 def _typography(state) -> None:
     """Set the text of every paragraph, heading and cell in French typography; code, raw
-    HTML, URLs shown as link text and attributes (image descriptions) stay as written."""
+    HTML (where the site allows it), URLs shown as link text and attributes (image
+    descriptions) stay as written."""
     for token in state.tokens:
         if token.type != "inline" or not token.children:
             continue
