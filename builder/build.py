@@ -11,6 +11,7 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from builder import cache, urls
+from builder.assets import fingerprint
 from builder.config import load_config
 from builder.errors import BuildFailed, Problem
 from builder.feeds import feed_pages
@@ -152,17 +153,19 @@ def render_pages(site_root: Path, sources: Sources, options: BuildOptions, repor
     if dead:
         raise BuildFailed(dead, "links")
     index = report.stage("index", build_index, posts, config)
+    code_css = Page(CODE_CSS, urls.output_path(CODE_CSS), code_stylesheet().encode("utf-8"), "code stylesheet")
+    assets = fingerprint((*sources.static, code_css))
     env = make_environment(theme_dirs(site_root, "templates"), config)
-    pages, report.rendered = report.stage("render", render_site, env, index, config, now,
-                                          memo.pages if memo else None)
+    searchable = options.search and memo is None  # a preview is never indexed
+    pages, report.rendered = report.stage("render", render_site, env, index, config, now, assets.urls,
+                                          memo.pages if memo else None, searchable)
     pages.append(report.stage("sitemap", sitemap, pages, config))
     if not any(page.url == urls.ROBOTS for page in sources.static):  # a site's own robots.txt wins
         pages.append(robots(config))
     pages += report.stage("feeds", feed_pages, index, config)
-    pages.append(Page(CODE_CSS, urls.output_path(CODE_CSS), code_stylesheet().encode("utf-8"), "code stylesheet"))
     pages += [Page(asset.url, urls.output_path(asset.url), asset.source.read_bytes(), str(asset.source))
               for post in index.posts for asset in post.assets]
-    pages += sources.static
+    pages += assets.pages
     redirects, taken = redirect_rules(index.posts, {page.url for page in pages})
     if taken:
         raise BuildFailed(taken, "redirects")

@@ -38,7 +38,8 @@ def check_site(site_root: Path, now: datetime | None = None) -> tuple[Problem, .
 
 
 def post_warnings(post: Post) -> list[Problem]:
-    """Give the warnings about one post: lengths for search results, heading levels."""
+    """Give the warnings about one post: lengths for search results, images without a
+    description, heading levels."""
     warnings = []
     if len(post.title) > TITLE_MAX:
         warnings.append(_warning(post, post.line_of("title"),
@@ -49,6 +50,11 @@ def post_warnings(post: Post) -> list[Problem]:
     if not TAGS_MIN <= len(post.tags) <= TAGS_MAX:
         warnings.append(_warning(post, post.line_of("tags"),
                                  f"{len(post.tags)} tag(s); give {TAGS_MIN} to {TAGS_MAX}, for related posts and tag pages"))
+    for reference in post.references:
+        if reference.image and not reference.alt.strip():
+            warnings.append(_warning(post, post.body_line + reference.line - 1,
+                                     f"image {reference.target!r} has no description: screen readers say nothing of it; "
+                                     f"write one between the brackets, ![description]({reference.target})"))
     level = 1  # the title is the page's h1
     for heading in post.headings:
         line = post.body_line + heading.line - 1

@@ -1,8 +1,11 @@
-"""French wording of dates and counts, for texts readers see."""
+"""French wording of dates and counts, for texts readers see: a number and what it counts
+are joined by a no-break space, so that a line never ends between them."""
 
 from __future__ import annotations
 
 from datetime import datetime
+
+from builder.typography import NBSP
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet",
           "août", "septembre", "octobre", "novembre", "décembre")
@@ -11,7 +14,7 @@ MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet",
 def long_date(moment: datetime) -> str:
     """Give a date as French prose: "28 février 2021", "1er mars 2021"."""
     day = "1er" if moment.day == 1 else str(moment.day)
-    return f"{day} {MONTHS[moment.month - 1]} {moment.year}"
+    return f"{day}{NBSP}{MONTHS[moment.month - 1]} {moment.year}"
 
 
 def month_name(year: int, month: int) -> str:
@@ -22,7 +25,12 @@ def month_name(year: int, month: int) -> str:
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """Give a count with its noun agreed: "1 article", "2 articles" (0 is singular in French)."""
     noun = singular if count < 2 else (plural_form or singular + "s")
-    return f"{count} {noun}"
+    return f"{count}{NBSP}{noun}"
+
+
+def reading_time(minutes: int) -> str:
+    """Give a reading time: "4 min de lecture"."""
+    return f"{minutes}{NBSP}min de lecture"
 
 
 def tag_heading(name: str) -> str:

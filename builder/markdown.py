@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from pygments import highlight
@@ -17,6 +19,7 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from builder.model import Heading, Reference
+from builder.typography import OPAQUE, typeset_runs
 from builder.urls import slugify
 
 CODE_CSS_CLASS = "highlight"
@@ -49,7 +52,54 @@ def _parser(allow_raw_html: bool) -> MarkdownIt:
     parser.enable("table")
     parser.use(footnote_plugin)
     parser.use(anchors_plugin, min_level=1, max_level=6, slug_func=slugify)
+    # Last, so that heading anchors are the slugs of the text as the editor wrote it.
+    parser.core.ruler.push("french_typography", _typography)
+    # Code blocks and tables scroll sideways on narrow screens: the keyboard must reach them
+    # (fenced code gets its tabindex from `_highlight`).
+    for rule, tag in (("code_block", "<pre"), ("table_open", "<table")):
+        _amend_rule(parser, rule, lambda html, _token, tag=tag: html.replace(tag, f'{tag} tabindex="0"', 1))
+    # Footnote links named for screen readers: "[1]" and "↩" do not say where they go.
+    for rule, label in (("footnote_ref", "Note {}"), ("footnote_anchor", "Retour au texte de la note {}")):
+        _amend_rule(parser, rule, lambda html, token, label=label: html.replace(
+            "<a ", f'<a aria-label="{label.format(token.meta["id"] + 1)}" ', 1))
     return parser
+
+
+def _amend_rule(parser: MarkdownIt, rule: str, amend: Callable[[str, Token], str]) -> None:
+    """Render `rule`'s tokens as before, then pass the HTML and the token through `amend`."""
+    default = parser.renderer.rules.get(rule)  # a table's tags have no rule of their own
+
+    def render(renderer, tokens, idx, options, env) -> str:
+        """Give the default HTML, amended."""
+        html = default(tokens, idx, options, env) if default else renderer.renderToken(tokens, idx, options, env)
+        return amend(html, tokens[idx])
+
+    parser.add_render_rule(rule, render)
+
+
+def _typography(state) -> None:
+    """Set the text of every paragraph, heading and cell in French typography; code, raw
+    HTML (where the site allows it), URLs shown as link text and attributes (image
+    descriptions) stay as written."""
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        runs, texts, in_autolink = [], [], False
+        for child in token.children:
+            if child.type in ("link_open", "link_close") and child.markup in ("autolink", "linkify"):
+                in_autolink = child.type == "link_open"
+            elif child.type == "text":
+                runs.append((child.content, not in_autolink))
+                texts.append(child)
+            elif child.type in ("softbreak", "hardbreak"):
+                runs.append(("\n", False))
+                texts.append(None)
+            elif child.type in ("code_inline", "image", "footnote_ref"):
+                runs.append((OPAQUE, False))
+                texts.append(None)
+        for child, text in zip(texts, typeset_runs(runs)):
+            if child is not None:
+                child.content = text
 
 
 def _highlight(code: str, language: str, _attrs: str) -> str:
@@ -61,7 +111,7 @@ def _highlight(code: str, language: str, _attrs: str) -> str:
         lexer = None
     body = highlight(code, lexer, HtmlFormatter(nowrap=True)) if lexer else escape(code)
     data = f' data-lang="{escape(name)}"' if name else ""
-    return f'<pre class="{CODE_CSS_CLASS}"{data}><code>{body}</code></pre>\n'
+    return f'<pre class="{CODE_CSS_CLASS}"{data} tabindex="0"><code>{body}</code></pre>\n'
 
 
 def code_stylesheet() -> str:
@@ -92,7 +142,7 @@ def _references(tokens, lines: list[str]) -> tuple[Reference, ...]:
                 continue
             target = str(child.attrs.get("src" if child.type == "image" else "href", ""))
             cursor = _locate(target, block.map, lines, cursor)
-            found.append(Reference(target, cursor[0] + 1, child.type == "image"))
+            found.append(Reference(target, cursor[0] + 1, child.type == "image", child.content if child.type == "image" else ""))
     return tuple(found)
 
 

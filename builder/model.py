@@ -53,6 +53,7 @@ class Reference:
     target: str
     line: int
     image: bool
+    alt: str = ""  # an image's description, as written between its brackets
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -14,7 +14,7 @@ from typing import Any
 
 import jinja2
 
-from builder import french, urls
+from builder import chart, french, typography, urls
 from builder.errors import BuildFailed, Problem
 from builder.index import PageOfPosts, SiteIndex, paginate
 from builder.model import Config, Page, Post
@@ -36,6 +36,9 @@ def make_environment(template_dirs: tuple[Path, ...], config: Config) -> jinja2.
         long_date=french.long_date,
         month_name=lambda month: french.month_name(month.year, month.month),
         plural=french.plural,
+        reading_time=french.reading_time,
+        typo=typography.typeset,
+        asset=_asset,
         absolute=lambda url: urls.absolute(config.base_url, url),
         tag_url=urls.tag_url,
         topic_url=urls.topic_url,
@@ -47,6 +50,17 @@ def make_environment(template_dirs: tuple[Path, ...], config: Config) -> jinja2.
               "search_bundle": urls.SEARCH_BUNDLE},
     )
     return env
+
+
+@jinja2.pass_context
+def _asset(context: jinja2.runtime.Context, url: str) -> str:
+    """Give the published (fingerprinted) URL of a theme stylesheet or script named by its
+    plain URL; the page's context holds the names, so that a memo sees them change."""
+    published = context["assets"]
+    if url not in published:
+        known = ", ".join(published) or "none"
+        raise jinja2.TemplateRuntimeError(f"no stylesheet or script {url!r} in static/ (there are: {known})")
+    return published[url]
 
 
 def _site_context(config: Config) -> dict[str, Any]:
@@ -65,14 +79,17 @@ RenderMemo = dict[str, tuple[str, Page]]
 
 
 def render_site(env: jinja2.Environment, index: SiteIndex, config: Config, now: datetime,
-                memo: RenderMemo | None = None) -> tuple[list[Page], int]:
+                assets: Mapping[str, str], memo: RenderMemo | None = None,
+                searchable: bool = False) -> tuple[list[Page], int]:
     """Render every HTML page of the site; give the pages and how many were rendered anew
-    (the others come from `memo`, their inputs unchanged). Raise `BuildFailed` naming each
-    broken template. Templates must not change while a memo is kept."""
+    (the others come from `memo`, their inputs unchanged). `assets` gives the published URL
+    of each stylesheet and script; `searchable` says whether a search index will be built.
+    Raise `BuildFailed` naming each broken template. Templates must not change while a memo
+    is kept."""
     renderer = _Renderer(env, memo)
     scheduled = frozenset(post.url for post in index.posts if post.date > now)
-    for template, url, origin, context in _page_jobs(index, config):
-        context = {**context, "scheduled": scheduled, "meta": _meta(url, context, index, config)}
+    for template, url, origin, context in _page_jobs(index, config, searchable):
+        context = {**context, "scheduled": scheduled, "assets": assets, "meta": _meta(url, context, index, config)}
         renderer.render(template, url, origin, context, last_change(context, index))
     if renderer.problems:
         raise BuildFailed(renderer.problems, "render")
@@ -186,7 +203,7 @@ def template_problem(error: jinja2.TemplateError, env: jinja2.Environment, templ
     return Problem(path, line, 1, f"template: {error.message or error}")
 
 
-def _page_jobs(index: SiteIndex, config: Config) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+def _page_jobs(index: SiteIndex, config: Config, searchable: bool) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
     """Give (template, url, origin, context) for every page, in a fixed order."""
     per_page = config.posts_per_page
     home = Crumb("Accueil", urls.HOME)
@@ -222,8 +239,9 @@ def _page_jobs(index: SiteIndex, config: Config) -> Iterator[tuple[str, str, str
             "title": topic.title, "heading": topic.title, "description": topic.description,
             "crumbs": [home, Crumb("Rubriques", urls.TOPICS), Crumb(topic.title)],
         })
+    counts = [(month.year, month.month, len(month.posts)) for year in index.years for month in year.months]
     yield "archives.html", urls.ARCHIVES, "archives", {
-        "years": index.years, "title": "Archives", "description": f"Tous les articles de {config.title}, par mois.",
+        "years": index.years, "chart": chart.posts_per_month(counts), "title": "Archives", "description": f"Tous les articles de {config.title}, par mois.",
         "crumbs": [home, Crumb("Archives")],
     }
     archives = Crumb("Archives", urls.ARCHIVES)
@@ -242,7 +260,7 @@ def _page_jobs(index: SiteIndex, config: Config) -> Iterator[tuple[str, str, str
             })
     yield "search.html", urls.SEARCH, "search", {
         "title": "Rechercher", "description": f"Chercher parmi tous les articles de {config.title}.",
-        "crumbs": [home, Crumb("Recherche")],
+        "crumbs": [home, Crumb("Recherche")], "searchable": searchable,
     }
     yield "404.html", urls.NOT_FOUND, "404", {
         "title": "Page introuvable", "description": "Cette page n’existe pas ou plus.", "crumbs": [],
@@ -253,4 +271,14 @@ def _listing(pages: tuple[PageOfPosts, ...], template: str, origin: str,
              context: Callable[[PageOfPosts], dict[str, Any]]) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
     """Give a job for each page of a paginated listing."""
     for page in pages:
-        yield template, page.url, origin, {"pagination": page, **context(page)}
+        values = context(page)
+        yield template, page.url, origin, {"pagination": page, **values, "crumbs": paged_crumbs(values["crumbs"], page)}
+
+
+def paged_crumbs(crumbs: list[Crumb], page: PageOfPosts) -> list[Crumb]:
+    """Give the trail of page `page` of a listing: past the first page, the listing's
+    name leads back to its first page, and the page's number ends the trail."""
+    if page.number == 1:
+        return crumbs
+    listing = crumbs[-1].title if crumbs else "Accueil"
+    return [*crumbs[:-1], Crumb(listing, page.base), Crumb(f"Page {page.number}")]

@@ -86,6 +86,8 @@ CASES = [
     Case("first-heading-skips-a-level", post(body="Texte.\n\n### Partie\n\nFin.\n"), "warning", 10,
          "heading level skips from h1 to h3", 0),
     Case("h1-in-the-body", post(body="Texte.\n\n# Grand titre\n\nFin.\n"), "warning", 10, "a `#` heading in the body", 0),
+    Case("image-without-a-description", post(body="Texte.\n\n![](/images/logo.svg)\n"), "warning", 10,
+         "image '/images/logo.svg' has no description", 0),
 ]
 
 

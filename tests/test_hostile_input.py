@@ -125,7 +125,8 @@ def test_markup_in_every_field_and_the_config_is_escaped_everywhere(site: Path, 
     for item in json.loads((output / "feed.json").read_text("utf-8"))["items"]:
         assert "<script>alert" not in item["content_html"] and "<img src=x" not in item["content_html"]
     page = read_page(output, "/2021/04/titre-script-script-alert-x-script-img-src-x-onerror-alert-1/")
-    assert text_of(page.find("h1")) == "Titre " + PAYLOAD
+    heading = page.find("h1")  # typography may change the quotes, never the markup into elements
+    assert heading.find(True) is None and text_of(heading).startswith("Titre </script><script>alert(")
     feed = feedparser.parse((output / "feed.xml").read_bytes())
     assert not feed.bozo
     assert feed.feed.title == "Journal " + PAYLOAD

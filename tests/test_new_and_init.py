@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from builder.typography import typeset
 from editor_support import (EPOCH_SUMMER, EPOCH_WINTER, NOW, POSTS, blog, copy_editor_site, file_for,
                             parse_problems, soup_of, tree_bytes)
 
@@ -116,7 +117,7 @@ def test_new_keeps_a_title_with_yaml_characters_intact(site: Path, tmp_path: Pat
     output = tmp_path / "public"
     assert build(site, output, "--drafts").code == 0
     page = soup_of(file_for(output, "/2021/03/covid-19-le-point-3-suite-fin/").read_text("utf-8"))
-    assert page.h1.get_text(strip=True) == title
+    assert page.h1.get_text(strip=True) == typeset(title)  # the title as written, set in French typography
 
 
 def test_new_post_is_built_with_drafts_only(site: Path, tmp_path: Path) -> None:
@@ -131,7 +132,7 @@ def test_new_post_is_built_with_drafts_only(site: Path, tmp_path: Path) -> None:
     with_drafts = tmp_path / "with"
     assert build(site, with_drafts, "--drafts").code == 0
     page = soup_of(file_for(with_drafts, url).read_text("utf-8"))
-    assert page.h1.get_text(strip=True) == "Titre de l'article"
+    assert page.h1.get_text(strip=True) == "Titre de l’article"
     assert "Brouillon" in page.main.get_text()
     assert url in {a["href"] for a in soup_of(file_for(with_drafts, "/").read_text("utf-8")).find_all("a", href=True)}
 

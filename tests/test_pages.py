@@ -72,7 +72,7 @@ def test_home_entry_shows_title_date_topic_tags_summary_and_reading_time(built: 
 def test_summary_defaults_to_the_first_paragraph(built: Path) -> None:
     entry = card(listing_pages(built, "/")[2], PREMIER)
     text = text_of(entry)
-    assert "Ce premier article n'a pas de résumé : la liste montre donc ses premiers mots." in text
+    assert "Ce premier article n’a pas de résumé : la liste montre donc ses premiers mots." in text
     assert "second paragraphe" not in text
 
 
@@ -289,8 +289,16 @@ def test_not_found_page_is_built_at_the_root(built: Path) -> None:
     assert page.main.find("a", href="/") is not None
 
 
+def stylesheet(output: Path, name: str) -> Path:
+    """Give the one published stylesheet `name` (its file name carries a digest)."""
+    found = list((output / "css").glob(f"{name}.*.css"))
+    assert len(found) == 1, found
+    return found[0]
+
+
 def test_static_files_are_copied(built: Path) -> None:
-    assert (built / "css" / "style.css").read_bytes() == (REPO / "static" / "css" / "style.css").read_bytes()
+    assert stylesheet(built, "style").read_bytes() == (REPO / "static" / "css" / "style.css").read_bytes()
+    assert (built / "favicon.svg").read_bytes() == (REPO / "static" / "favicon.svg").read_bytes()
 
 
 def test_site_static_file_overrides_the_default_theme(site: Path, tmp_path: Path) -> None:
@@ -298,12 +306,12 @@ def test_site_static_file_overrides_the_default_theme(site: Path, tmp_path: Path
     (site / "static" / "css" / "style.css").write_text("body { color: black; }\n")
     (site / "static" / "robots.txt").write_text("User-agent: *\n")
     assert build(site, tmp_path / "out").code == 0
-    assert (tmp_path / "out" / "css" / "style.css").read_text() == "body { color: black; }\n"
+    assert stylesheet(tmp_path / "out", "style").read_text() == "body { color: black; }\n"
     assert (tmp_path / "out" / "robots.txt").read_text() == "User-agent: *\n"
 
 
 def test_code_stylesheet_is_generated_with_pygments_classes(built: Path) -> None:
-    css = (built / "css" / "code.css").read_text("utf-8")
+    css = stylesheet(built, "code").read_text("utf-8")
     assert re.search(r"\.highlight \.k\s*\{", css), "no rule for Pygments keywords"
     assert re.search(r"\.highlight \.s2\s*\{", css), "no rule for Pygments strings"
 

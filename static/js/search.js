@@ -20,6 +20,13 @@
     showSubResults: true,
     showImages: false
   });
+  // Give the field a visible label (the UI only gives it a title): WCAG 3.3.2.
+  var field = root.querySelector("input");
+  var label = document.querySelector(".search-label");
+  if (field && label) {
+    field.id = "recherche-champ";
+    label.hidden = false;
+  }
   // `/recherche/?q=hopital` opens on the results, so that a search can be linked to.
   var query = new URLSearchParams(window.location.search).get("q");
   if (query) {

@@ -1,0 +1,145 @@
+"""French typography for prose: no-break spaces, apostrophes and guillemets, as pure functions
+of text. Editors type plain text; readers see it set the French way."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+NNBSP = "\u202f"  # narrow no-break space: before ; : ! ?, inside « », between thousands
+NBSP = "\u00a0"  # no-break space: between a number and its unit
+OPAQUE = "\ufffc"  # what a caller may read in place of inline code or an image: a word
+
+_SPACES = frozenset(" \t\n\u00a0\u202f\u2009")
+_HIGH_PUNCTUATION = frozenset(";:!?")
+# After a high punctuation mark, what shows it ends a clause (not `10:30`, `https://`, `?x=1`).
+_CLAUSE_END = frozenset("»\"”)]’'.,…;:!?" + OPAQUE) | _SPACES
+_OPENERS = frozenset("([{«“‘-–—/")
+# Units, amounts and months that stay on the line of their number ("350 millions", "18 février").
+_UNITS = (
+    "%", "euros?", "€", "dollars?", r"\$", "millions?", "milliards?", "mille", "ans?", "mois", "jours?",
+    "semaines?", "heures?", "h", "minutes?", "min", "secondes?", "km", "kg", "mg", "ml", "cm", "mm",
+    "ko", "Ko", "Mo", "Go", "To", "°C?", "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)
+_NUMBER = r"(?<![\w,.])\d+(?:[ \u00a0\u202f]\d{3})*(?:[.,]\d+)?(?:er|re|e)?"
+_NUMBER_UNIT = re.compile(rf"{_NUMBER}([ \u00a0]+)(?:{'|'.join(_UNITS)})(?![\w’'])")
+_GLUED_SYMBOL = re.compile(r"\d()[%€]")  # "11%" -> "11 %"
+_THOUSANDS = re.compile(r"(?<![\w,.])\d{1,3}((?:[ \u00a0\u202f]\d{3})+)(?!\d)")
+
+
+def typeset(text: str) -> str:
+    """Give a plain text (a title, a summary) set in French typography."""
+    return typeset_runs([(text, True)])[0]
+
+
+def typeset_runs(runs: Sequence[tuple[str, bool]]) -> list[str]:
+    """Set the text runs of one block (a paragraph, a heading) in French typography, reading
+    them as one text so that rules work across inline markup; a run is (text, editable), and
+    a run that is not editable (code, a line break) is only read. Give the runs' new texts."""
+    text = "".join(run for run, _ in runs)
+    owner = [index for index, (run, _) in enumerate(runs) for _ in run]
+    editable = [runs[index][1] for index in owner]
+    out = list(text)
+    _quotes(text, out, editable)
+    _high_punctuation(text, out, editable)
+    _numbers(text, out, editable)
+    pieces: list[list[str]] = [[] for _ in runs]
+    for position, piece in enumerate(out):
+        pieces[owner[position]].append(piece)
+    return ["".join(piece) if editable_run else run for (run, editable_run), piece in zip(runs, pieces)]
+
+
+def _quotes(text: str, out: list[str], editable: list[bool]) -> None:
+    """Turn straight apostrophes into ’ and straight double quotes into « » (“ ” when nested),
+    pairing them by depth, then space every guillemet with narrow no-break spaces."""
+    depth = 0
+    for position, char in enumerate(text):
+        if not editable[position]:
+            continue
+        before = text[position - 1] if position else " "
+        after = text[position + 1] if position + 1 < len(text) else " "
+        if char == "'" and before.isalnum():
+            out[position] = "’"
+        elif char == '"':
+            # Opening when no quotation is open, or when it begins a word inside one (nested).
+            opening = depth == 0 or (before in _SPACES | _OPENERS and after not in _SPACES)
+            if opening:
+                depth += 1
+                out[position] = "«" if depth == 1 else "“"
+            else:
+                out[position] = "»" if depth == 1 else "”"
+                depth = max(0, depth - 1)
+        elif char == "«":
+            depth += 1
+        elif char == "»":
+            depth = max(0, depth - 1)
+        if out[position] == "«":
+            _space_after(text, out, editable, position)
+        elif out[position] == "»":
+            _space_before(text, out, editable, position)
+
+
+def _space_after(text: str, out: list[str], editable: list[bool], position: int) -> None:
+    """Put a narrow no-break space after an opening guillemet, and a space before it when
+    it is glued to the previous word."""
+    before = text[position - 1] if position else " "
+    if before not in _SPACES and before not in _OPENERS:
+        out[position] = " " + out[position]
+    following = position + 1
+    if following >= len(text):
+        return
+    if text[following] in _SPACES:
+        _tighten(text, out, editable, following, step=1)
+    elif text[following] != "»":
+        out[position] += NNBSP
+
+
+def _space_before(text: str, out: list[str], editable: list[bool], position: int) -> None:
+    """Put a narrow no-break space before a closing guillemet or a high punctuation mark."""
+    if position == 0:
+        return
+    before = text[position - 1]
+    if before in _SPACES:
+        _tighten(text, out, editable, position - 1, step=-1)
+    elif before not in _HIGH_PUNCTUATION and before not in _OPENERS and before != "«":
+        out[position] = NNBSP + out[position]
+
+
+def _tighten(text: str, out: list[str], editable: list[bool], start: int, step: int) -> None:
+    """Make the run of spaces at `start` (read in direction `step`) one narrow no-break space."""
+    position, first = start, True
+    while 0 <= position < len(text) and text[position] in _SPACES and editable[position]:
+        out[position] = NNBSP if first else ""
+        position, first = position + step, False
+
+
+def _high_punctuation(text: str, out: list[str], editable: list[bool]) -> None:
+    """Put a narrow no-break space before ; : ! ? that end a clause."""
+    for position, char in enumerate(text):
+        if char not in _HIGH_PUNCTUATION or not editable[position]:
+            continue
+        after = text[position + 1] if position + 1 < len(text) else " "
+        if after in _CLAUSE_END:
+            _space_before(text, out, editable, position)
+
+
+def _numbers(text: str, out: list[str], editable: list[bool]) -> None:
+    """Keep numbers whole and on the line of their unit: narrow no-break spaces between
+    thousands, a no-break space before the unit."""
+    for match in _THOUSANDS.finditer(text):
+        for position in range(*match.span(1)):
+            if text[position] in _SPACES and editable[position]:
+                out[position] = NNBSP
+    for match in _NUMBER_UNIT.finditer(text):
+        _replace_spaces(out, editable, *match.span(1))
+    for match in _GLUED_SYMBOL.finditer(text):
+        position = match.start(1)
+        if editable[position]:
+            out[position] = NBSP + out[position]
+
+
+def _replace_spaces(out: list[str], editable: list[bool], start: int, end: int) -> None:
+    """Make the spaces from `start` to `end` one no-break space, where they may change."""
+    if all(editable[start:end]):
+        out[start:end] = [NBSP] + [""] * (end - start - 1)
