@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from builder import cache, urls
+from builder import cache, state, urls
 from builder.assets import fingerprint
 from builder.config import load_config
 from builder.errors import BuildFailed, Problem
@@ -25,7 +25,7 @@ from builder.render import RenderMemo, make_environment, render_site
 from builder.search import index_site
 from builder.sitemap import robots, sitemap
 from builder.theme import theme_dirs
-from builder.write import Manifest, staged, static_pages, sync_site, write_pages
+from builder.write import MARKER, Manifest, staged, static_pages, sync_site, write_pages
 
 CODE_CSS = "/css/code.css"
 T = TypeVar("T")
@@ -174,6 +174,30 @@ def render_pages(site_root: Path, sources: Sources, options: BuildOptions, repor
     return pages
 
 
+def theme_folders(site_root: Path) -> tuple[Path, ...]:
+    """Give the template and static folders a build reads, the site's and the default theme's."""
+    return (*theme_dirs(site_root, "templates"), *theme_dirs(site_root, "static"))
+
+
+def _state(inputs: str, sources: Sources, options: BuildOptions, output: Path) -> state.State:
+    """Give the state of a build that just completed: until when the same posts are published."""
+    now = moment(options.now, sources.config)
+    posts = published(sources.posts, now, options.drafts, options.future)
+    shown = {post.url for post in posts}
+    waiting = [post.date for post in sources.posts
+               if post.url not in shown and post.date > now and (options.drafts or not post.draft)]
+    newest = max((post.date for post in posts), default=None)
+    return state.State(
+        format=state.FORMAT,
+        inputs=inputs,
+        options=state.options_digest(options.drafts, options.future, options.search, output),
+        # With --future the moment changes nothing; otherwise it must stay between these two.
+        published_from=newest.isoformat() if newest and not options.future else None,
+        published_until=min(waiting).isoformat() if waiting and not options.future else None,
+        output_marker=state.marker_of(output, MARKER),
+    )
+
+
 def build(site_root: Path, output: Path, options: BuildOptions = BuildOptions(),
           memo: Memo | None = None) -> BuildReport:
     """Build the site at `site_root` into `output`; raise `BuildFailed` with every problem.
@@ -181,6 +205,7 @@ def build(site_root: Path, output: Path, options: BuildOptions = BuildOptions(),
     the staging folder, so a failed build never leaves a half-indexed site. With a memo (a
     preview) the output is updated in place and never indexed, so that no edit waits for it."""
     report = BuildReport()
+    inputs = state.input_digest(site_root, theme_folders(site_root)) if options.cache and memo is None else ""
     sources = read_site(site_root, report, memo, options)
     if any(problem.is_error for problem in sources.problems):
         raise BuildFailed(sources.problems, "load")
@@ -192,6 +217,8 @@ def build(site_root: Path, output: Path, options: BuildOptions = BuildOptions(),
             if options.search and report.posts:  # Pagefind refuses a site without a page to index
                 report.stage("search", index_site, staging, sources.config)
         report.written = len(pages)
+        if options.cache:  # taken before reading: a file changed during the build makes it stale
+            state.write_state(site_root, _state(inputs, sources, options, output))
     else:
         report.written, _deleted = report.stage("write", sync_site, pages, output, memo.written)
     report.pages = len(pages)

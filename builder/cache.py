@@ -15,12 +15,12 @@ import os
 import pickle
 import tempfile
 from functools import lru_cache
-from importlib.metadata import version
 from pathlib import Path, PurePath
 from zoneinfo import ZoneInfo
 
 from builder import __version__
 from builder.model import Config, Post
+from builder.state import library_versions
 
 CACHE_DIR = ".cache"
 POSTS_FILE = "posts.pickle"
@@ -59,7 +59,7 @@ class _Unpickler(pickle.Unpickler):
 def cache_key(config: Config, allow_raw_html: bool) -> bytes:
     """Give what a cached post depends on besides its own file: the builder's code (any change
     to it may change a post's HTML or its data's shape), the libraries, and the settings."""
-    text = repr((__version__, _code_digest(), _library_versions(), config, allow_raw_html))
+    text = repr((__version__, _code_digest(), library_versions(), config, allow_raw_html))
     return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
@@ -72,9 +72,6 @@ def _code_digest() -> str:
     return digest.hexdigest()
 
 
-def _library_versions() -> tuple[str, ...]:
-    """Give the versions of the libraries that turn a file into a post."""
-    return tuple(version(name) for name in ("markdown-it-py", "mdit-py-plugins", "pygments", "pyyaml", "python-slugify"))
 
 
 def read_posts(site_root: Path, key: bytes) -> dict[Path, Post]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from enum import IntEnum
@@ -13,14 +14,14 @@ from typing import TextIO
 
 from zoneinfo import ZoneInfo
 
-from builder import __version__
-from builder.build import BuildOptions, build
-from builder.check import check_site
-from builder.config import CONFIG_NAME, load_config
+from builder import __version__, state
 from builder.errors import BuildFailed, display_path
 from builder.parallel import default_jobs
-from builder.scaffold import ScaffoldError, init_site, new_post
 from builder.write import MARKER, replaceable
+
+# The rest of the builder is imported by the commands that need it: `blog build` with nothing
+# to do answers before loading Jinja, markdown-it or Pygments.
+CONFIG_NAME = "site.yaml"
 
 
 class ExitCode(IntEnum):
@@ -109,7 +110,15 @@ def _run_build(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO,
     output = _output(source, args.output)
     if args.jobs < 1:
         raise UsageError(f"--jobs {args.jobs}: give at least 1")
-    options = BuildOptions(drafts=args.drafts, future=args.future, now=_now(args.now, env),
+    now = _now(args.now, env)
+    started = time.perf_counter()
+    if args.cache and _up_to_date(source, output, args, now):
+        print(f"Nothing changed: {display_path(output)} is up to date (0 files written) "
+              f"in {time.perf_counter() - started:.2f} s", file=stdout)
+        return ExitCode.OK
+    from builder.build import BuildOptions, build  # the whole builder, only when there is work
+
+    options = BuildOptions(drafts=args.drafts, future=args.future, now=now,
                            jobs=args.jobs, cache=args.cache, search=args.search)
     try:
         report = build(source, output, options)
@@ -131,6 +140,8 @@ def _run_build(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO,
 
 def _run_check(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO, stderr: TextIO) -> int:
     """List every problem, errors and warnings; fail when there is an error."""
+    from builder.check import check_site
+
     problems = check_site(_site_root(args.source), _now(None, env))
     for problem in problems:
         print(problem.format(), file=stdout)
@@ -156,6 +167,9 @@ def _run_serve(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO,
 
 def _run_new(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO, stderr: TextIO) -> int:
     """Write a new draft post and print its path."""
+    from builder.config import load_config
+    from builder.scaffold import ScaffoldError, new_post
+
     source = _site_root(args.source)
     try:
         config = load_config(source)
@@ -177,6 +191,8 @@ def _run_new(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO, s
 
 def _run_init(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO, stderr: TextIO) -> int:
     """Create a new site and say how to build it."""
+    from builder.scaffold import ScaffoldError, init_site
+
     now = _now(None, env) or datetime.now(timezone.utc)
     try:
         files = init_site(args.folder, now.astimezone(ZoneInfo("Europe/Paris")))
@@ -186,6 +202,21 @@ def _run_init(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO, 
         print(display_path(path), file=stdout)
     print(f"Build it with: blog build --source {args.folder}", file=stderr)
     return ExitCode.OK
+
+
+def _up_to_date(source: Path, output: Path, args: argparse.Namespace, now: datetime | None) -> bool:
+    """Tell, from sizes and times alone, whether the last build's output is what a build
+    would write now: same inputs, options and output, and no post published or unpublished
+    by the passing of time."""
+    moment = now or datetime.now(timezone.utc)
+    if moment.tzinfo is None:  # read in the site's timezone: leave it to a real build
+        return False
+    from builder.theme import theme_dirs
+
+    folders = (*theme_dirs(source, "templates"), *theme_dirs(source, "static"))
+    return state.is_current(state.read_state(source), state.input_digest(source, folders),
+                            state.options_digest(args.drafts, args.future, args.search, output),
+                            moment, state.marker_of(output, MARKER))
 
 
 def _site_root(source: Path) -> Path:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
 R = TypeVar("R")
@@ -28,14 +26,18 @@ def in_parallel(work: Callable[..., R], tasks: Sequence[tuple[Any, ...]], jobs: 
     workers = min(jobs, len(tasks) // MIN_TASKS_PER_PROCESS)
     if workers < 2:
         return [work(*task) for task in tasks]
+    from concurrent.futures import ProcessPoolExecutor  # here: `blog build` with nothing to do skips it
+
     with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
         chunk = max(1, len(tasks) // (workers * 8))
         return list(pool.map(work, *zip(*tasks), chunksize=chunk))
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context():
     """Fork where it is safe (one thread, as in `blog build`): it starts fast and shares what is
     already imported; otherwise (the preview server has threads) a fork server."""
+    import multiprocessing
+
     if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods()

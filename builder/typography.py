@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 NNBSP = "\u202f"  # narrow no-break space: before ; : ! ?, inside « », between thousands
 NBSP = "\u00a0"  # no-break space: between a number and its unit
@@ -25,9 +26,13 @@ _UNITS = (
 _NUMBER = r"(?<![\w,.])\d+(?:[ \u00a0\u202f]\d{3})*(?:[.,]\d+)?(?:er|re|e)?"
 _NUMBER_UNIT = re.compile(rf"{_NUMBER}([ \u00a0]+)(?:{'|'.join(_UNITS)})(?![\w’'])")
 _GLUED_SYMBOL = re.compile(r"\d()[%€]")  # "11%" -> "11 %"
+_ANYTHING_TO_SET = re.compile("['\"«»;:!?%€\\d]")  # a block without these stays as it is
+_QUOTE_MARKS = re.compile("['\"«»]")
+_HIGH_MARKS = re.compile("[;:!?]")
 _THOUSANDS = re.compile(r"(?<![\w,.])\d{1,3}((?:[ \u00a0\u202f]\d{3})+)(?!\d)")
 
 
+@lru_cache(maxsize=16384)  # titles and summaries are set again on every listing that shows them
 def typeset(text: str) -> str:
     """Give a plain text (a title, a summary) set in French typography."""
     return typeset_runs([(text, True)])[0]
@@ -38,23 +43,28 @@ def typeset_runs(runs: Sequence[tuple[str, bool]]) -> list[str]:
     them as one text so that rules work across inline markup; a run is (text, editable), and
     a run that is not editable (code, a line break) is only read. Give the runs' new texts."""
     text = "".join(run for run, _ in runs)
-    owner = [index for index, (run, _) in enumerate(runs) for _ in run]
-    editable = [runs[index][1] for index in owner]
+    if not _ANYTHING_TO_SET.search(text):
+        return [run for run, _ in runs]
+    editable: list[bool] = []
+    for run, flag in runs:
+        editable += [flag] * len(run)
     out = list(text)
     _quotes(text, out, editable)
     _high_punctuation(text, out, editable)
     _numbers(text, out, editable)
-    pieces: list[list[str]] = [[] for _ in runs]
-    for position, piece in enumerate(out):
-        pieces[owner[position]].append(piece)
-    return ["".join(piece) if editable_run else run for (run, editable_run), piece in zip(runs, pieces)]
+    pieces, start = [], 0
+    for run, flag in runs:  # each run gets back its own characters, however they were rewritten
+        pieces.append("".join(out[start:start + len(run)]) if flag else run)
+        start += len(run)
+    return pieces
 
 
 def _quotes(text: str, out: list[str], editable: list[bool]) -> None:
     """Turn straight apostrophes into ’ and straight double quotes into « » (“ ” when nested),
     pairing them by depth, then space every guillemet with narrow no-break spaces."""
     depth = 0
-    for position, char in enumerate(text):
+    for match in _QUOTE_MARKS.finditer(text):  # only these characters change, or change the depth
+        position, char = match.start(), match.group()
         if not editable[position]:
             continue
         before = text[position - 1] if position else " "
@@ -116,8 +126,9 @@ def _tighten(text: str, out: list[str], editable: list[bool], start: int, step: 
 
 def _high_punctuation(text: str, out: list[str], editable: list[bool]) -> None:
     """Put a narrow no-break space before ; : ! ? that end a clause."""
-    for position, char in enumerate(text):
-        if char not in _HIGH_PUNCTUATION or not editable[position]:
+    for match in _HIGH_MARKS.finditer(text):
+        position = match.start()
+        if not editable[position]:
             continue
         after = text[position + 1] if position + 1 < len(text) else " "
         if after in _CLAUSE_END:

@@ -14,7 +14,8 @@ _REPLACEMENTS = [["’", "-"], ["'", "-"]]
 @lru_cache(maxsize=8192)  # tags and topics repeat across thousands of posts; slugify is slow
 def slugify(text: str) -> str:
     """Give the lowercase ASCII slug of `text`, accents folded: "Les hôpitaux" -> "les-hopitaux"."""
-    return _slugify(text, replacements=_REPLACEMENTS)
+    # An explicit backend: "auto" tries to import the absent `unidecode` on every call.
+    return _slugify(text, replacements=_REPLACEMENTS, backend="text-unidecode")
 
 
 def post_url(date: datetime, slug: str) -> str:

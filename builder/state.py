@@ -1,0 +1,117 @@
+"""What the last build was made from, so that a build with nothing to do knows it at once.
+
+After each complete build, `.cache/state.json` records a digest of every input's size and
+time (config, posts, templates, static files, the builder's own code), the options, the
+window of time in which the same posts are published, and the output's marker file. A build
+whose inputs, options, moment and output all match has nothing to write. This module imports
+little on purpose: it runs before the rest of the builder is loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+
+STATE_FILE = Path(".cache") / "state.json"
+FORMAT = 1
+_PACKAGE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    """The inputs and options of a complete build, and how long its output stays right."""
+
+    format: int
+    inputs: str  # digest of every input file's path, size and time, and of the builder's code
+    options: str  # drafts, future, search, output folder
+    published_from: str | None  # ISO: the newest published post; an earlier `now` unpublishes it
+    published_until: str | None  # ISO: the next future post; from then on it must be published
+    output_marker: tuple[int, int]  # inode and time of the output's marker file
+
+
+def input_digest(site_root: Path, folders: tuple[Path, ...]) -> str:
+    """Give a digest of the path, size and modification time of every input file."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(repr(library_versions()).encode())
+    for path in sorted(_PACKAGE.glob("*.py")):  # the builder itself: a new version rebuilds
+        digest.update(path.read_bytes())
+    for top in (site_root / "site.yaml", site_root / "content", *folders):
+        for path, info in _walk(top):
+            digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def library_versions() -> tuple[str, ...]:
+    """Give the versions of the libraries whose upgrade may change what a build writes."""
+    from importlib.metadata import version  # here, not at import: most commands never need it
+
+    return tuple(version(name) for name in ("jinja2", "markdown-it-py", "mdit-py-plugins", "pygments",
+                                            "pyyaml", "python-slugify"))
+
+
+def _walk(top: Path):
+    """Give (path, stat) of every file under `top` (or `top` itself), in a stable order."""
+    if top.is_file():
+        yield str(top), top.stat()
+        return
+    for folder, dirs, files in os.walk(top):
+        dirs.sort()
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            try:
+                yield path, os.stat(path)
+            except FileNotFoundError:  # gone while we looked: the digest differs anyway
+                continue
+
+
+def options_digest(drafts: bool, future: bool, search: bool, output: Path) -> str:
+    """Give a digest of the options that change what a build writes."""
+    return json.dumps([drafts, future, search, str(output.resolve())])
+
+
+def marker_of(output: Path, marker: str) -> tuple[int, int]:
+    """Give the inode and time of the output's marker: another build or a removal changes them."""
+    try:
+        info = (output / marker).stat()
+    except OSError:
+        return (0, 0)
+    return (info.st_ino, info.st_mtime_ns)
+
+
+def read_state(site_root: Path) -> State | None:
+    """Give the recorded state, or None when there is none or it cannot be read."""
+    try:
+        data = json.loads((site_root / STATE_FILE).read_text("utf-8"))
+        state = State(**{**data, "output_marker": tuple(data["output_marker"])})
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    return state if state.format == FORMAT else None
+
+
+def write_state(site_root: Path, state: State) -> None:
+    """Record the state of a complete build (temp file, then rename)."""
+    path = site_root / STATE_FILE
+    path.parent.mkdir(exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    temporary.write_text(json.dumps(asdict(state), sort_keys=True), "utf-8")
+    os.replace(temporary, path)
+
+
+def forget_state(site_root: Path) -> None:
+    """Drop the recorded state: the next build does the whole work."""
+    (site_root / STATE_FILE).unlink(missing_ok=True)
+
+
+def is_current(state: State | None, inputs: str, options: str, now: datetime, marker: tuple[int, int]) -> bool:
+    """Tell whether a build now would write exactly what the last one wrote."""
+    if state is None or state.inputs != inputs or state.options != options or state.output_marker != marker:
+        return False
+    if marker == (0, 0):
+        return False
+    if state.published_from and now < datetime.fromisoformat(state.published_from):
+        return False
+    return not (state.published_until and now >= datetime.fromisoformat(state.published_until))
