@@ -158,7 +158,7 @@ def render_pages(site_root: Path, sources: Sources, options: BuildOptions, repor
     env = make_environment(theme_dirs(site_root, "templates"), config)
     searchable = options.search and memo is None  # a preview is never indexed
     pages, report.rendered = report.stage("render", render_site, env, index, config, now, assets.urls,
-                                          memo.pages if memo else None, searchable)
+                                          memo.pages if memo else None, searchable, options.jobs)
     pages.append(report.stage("sitemap", sitemap, pages, config))
     if not any(page.url == urls.ROBOTS for page in sources.static):  # a site's own robots.txt wins
         pages.append(robots(config))

@@ -10,6 +10,10 @@ from typing import Any, TypeVar
 R = TypeVar("R")
 # Below this many tasks, starting processes costs more than it saves.
 MIN_TASKS_PER_PROCESS = 32
+# What the tasks of one `in_parallel` call read, in the process that runs them. A forked worker
+# inherits it without copying it through a pipe; this is the one piece of module state, set
+# only for the time of a call (or for a worker's life).
+_SHARED: Any = None
 
 
 def default_jobs() -> int:
@@ -20,25 +24,47 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def in_parallel(work: Callable[..., R], tasks: Sequence[tuple[Any, ...]], jobs: int) -> list[R]:
+def shared() -> Any:
+    """Give the data shared with the tasks of the running `in_parallel` call."""
+    return _SHARED
+
+
+def in_parallel(work: Callable[..., R], tasks: Sequence[tuple[Any, ...]], jobs: int, share: Any = None) -> list[R]:
     """Give `[work(*task) for task in tasks]`, computed on up to `jobs` processes when there
-    are enough tasks; `work` must be a module-level function, tasks and results picklable."""
+    are enough tasks; `work` must be a module-level function, tasks and results picklable.
+    `share` is data the tasks read through `shared()`: passed to forked workers as they start,
+    so it needs no pickling; where processes cannot fork, the work stays in this process."""
+    global _SHARED
     workers = min(jobs, len(tasks) // MIN_TASKS_PER_PROCESS)
-    if workers < 2:
-        return [work(*task) for task in tasks]
+    context = _context(share is not None)
+    if workers < 2 or context is None:
+        _SHARED = share
+        try:
+            return [work(*task) for task in tasks]
+        finally:
+            _SHARED = None
     from concurrent.futures import ProcessPoolExecutor  # here: `blog build` with nothing to do skips it
 
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_keep, initargs=(share,)) as pool:
         chunk = max(1, len(tasks) // (workers * 8))
         return list(pool.map(work, *zip(*tasks), chunksize=chunk))
 
 
-def _context():
+def _keep(share: Any) -> None:
+    """Keep, in a worker, the data its tasks share."""
+    global _SHARED
+    _SHARED = share
+
+
+def _context(needs_fork: bool):
     """Fork where it is safe (one thread, as in `blog build`): it starts fast and shares what is
-    already imported; otherwise (the preview server has threads) a fork server."""
+    already imported; otherwise (the preview server has threads) a fork server, or nothing
+    when the tasks share data that only a fork can hand over."""
     import multiprocessing
 
-    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+    methods = multiprocessing.get_all_start_methods()
+    if threading.active_count() == 1 and "fork" in methods:
         return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods()
-                                       else "spawn")
+    if needs_fork:
+        return None
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
