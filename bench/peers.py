@@ -23,24 +23,35 @@ PATH), Hugo as `hugo` on PATH; a missing tool is skipped with a note. Set them u
 The page set (the issue's: post pages, home paginated by 10, a page per tag, topic, year and
 month, one feed), tool by tool:
 
-| pages | ours | Pelican 4.12 | Hugo 0.111 |
-| --- | --- | --- | --- |
-| post | `/yyyy/mm/slug/` | the same URL (`Slug:` given, from our slugify) | the same (`slug` given, permalink `/:year/:month/:slug/`) |
-| home | `/`, `/page/N/` by 10 | the same | the same, plus a `/page/1/` redirect page |
-| tag | `/tags/t/`, paginated by 10 | the same | `/tags/t/`, paginated, plus a `/page/1/` redirect each |
-| topic | `/topics/t/`, paginated | Pelican category, `/topics/t/`, paginated | taxonomy `topics`, paginated, plus `/page/1/` |
-| year, month | `/yyyy/`, `/yyyy/mm/`, paginated | period archives, same URLs, paginated (`period_archives` added to PAGINATED_TEMPLATES, with a paginated template of our own: the simple theme's lists every post of the period on every page) | Hugo has no date archives: two custom taxonomies `years` (`2016`) and `months` (`2016-01`), which the converter adds to each post's front matter: `/years/2016/`, `/months/2016-01/`, paginated, plus `/page/1/` |
-| indexes | `/tags/`, `/topics/`, `/archives/` | `tags`, `categories`, `archives` direct templates at the same URLs (`authors` dropped, author pages off) | the taxonomy pages `/tags/`, `/topics/`, `/years/`, `/months/` (not paginated); the `posts` section page is disabled |
-| feed | `/feed.xml` (20 newest, full text) plus Atom and JSON Feed, and RSS and Atom for each tag and topic | `/feed.xml` only (RSS, 20 newest, full text) | `/index.xml` only (RSS, 20 newest, full text, a template of ours), the other kinds' RSS off |
-| post neighbours | previous/next links on each post | none (Pelican has none without a plugin) | previous/next links (`.Prev`, `.Next`) |
-| other | `/404.html`, `/recherche/`, `sitemap.xml`, `robots.txt`, redirects, hashed CSS/JS | nothing (the simple theme has no CSS) | nothing (sitemap and robots.txt off) |
+- Post pages: ours at `/yyyy/mm/slug/`; Pelican and Hugo at the same URLs (the converter gives
+  each post its slug, made by our slugify; Hugo's permalink is `/:year/:month/:slug/`).
+- Home, paginated by 10 (`/`, `/page/N/`): the same in all three. Hugo also writes a `/page/1/`
+  redirect page for every paginated listing (home, each tag, topic, year, month).
+- A page per tag (`/tags/t/`), per topic (`/topics/t/`), paginated by 10: the same in Pelican
+  (topics are its categories; tag slugs unaccented as ours: `sante-1`); in Hugo the taxonomies
+  `tags` and `topics` (Hugo keeps the accents in term URLs: `/tags/santé-1/`).
+- A page per year and per month (`/yyyy/`, `/yyyy/mm/`), paginated by 10: in Pelican its period
+  archives at the same URLs, paginated by adding `period_archives` to PAGINATED_TEMPLATES, with a
+  template of ours (the simple theme's lists every post of the period on every page). Hugo has
+  no date archives: the converter adds two custom taxonomies to each post's front matter,
+  `years: ["2016"]` and `months: ["2016-01"]`, giving `/years/2016/` and `/months/2016-01/`.
+- Index pages: ours `/tags/`, `/topics/`, `/archives/`; Pelican its direct templates `tags`,
+  `categories`, `archives` at the same URLs (`authors` dropped, author pages off); Hugo its four
+  taxonomy pages `/tags/`, `/topics/`, `/years/`, `/months/` (the `posts` section page is off).
+- Feeds: ours `/feed.xml` (RSS, 20 newest, full text), `/atom.xml`, `/feed.json`, and RSS and
+  Atom for each tag and topic; Pelican `/feed.xml` only (RSS, 20 newest, full text); Hugo
+  `/index.xml` only (RSS, 20 newest, full text through a template of ours; every other RSS off).
+- Previous/next links on posts: ours and Hugo (`.Prev`, `.Next`); not Pelican (none without a
+  plugin), so an edit there touches no neighbour's page.
+- Only ours: `/404.html`, `/recherche/`, `sitemap.xml`, `robots.txt`, `_redirects`, `_headers`,
+  hashed CSS and JS (Hugo's sitemap and robots.txt are off; the simple theme has no CSS).
 
 So the peers write fewer feeds than ours (1 against 3 + 2 per tag and topic), and Hugo writes
 one more HTML file per paginated listing (the `/page/1/` alias, a few bytes); *.html counts are
 given as they are. Themes are minimal on purpose, to measure engines: Pelican's built-in
-"simple" theme (plus the one period-archive template), and for Hugo five small templates written
-by the converter (baseof, single, list for the home, taxonomy, term), with Hugo's internal
-pagination partial. Ours uses its own full theme (SEO tags, JSON-LD, share links, typography).
+"simple" theme (plus the one period-archive template), and for Hugo seven small templates
+written by the converter (baseof, single, the home, taxonomy, term, a listing partial, the RSS),
+with Hugo's internal pagination partial. Ours uses its own full theme (SEO tags, JSON-LD, share links, typography).
 
 Content: titles, dates (with their offsets), topics, tags and summaries are carried over as they
 are; the bodies too, except the links to other posts, written `article-NNNNN.md` in our sources,
@@ -74,7 +85,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(1, str(BENCH.parent))
 from generate import write_site  # noqa: E402  (scripts beside this one)
-from run import Run, bench_size, median_run, pages, timed  # noqa: E402
+from run import Run, bench_size, pages, timed  # noqa: E402
 
 import yaml  # noqa: E402  (PyYAML: a dependency of the project's tests and tools)
 
@@ -217,8 +228,9 @@ HUGO_LAYOUTS = {
 {{ with .Next }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}</nav>
 </article>{{ end }}
 """,
-    "partials/summaries.html": """{{ range .Paginator.Pages }}<article><h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2>
-<p>{{ .Params.summary }}</p><p><time>{{ .Date.Format "2006-01-02" }}</time></p></article>
+    "partials/summaries.html": """{{ range .Paginator.Pages }}<article>
+<h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2><p>{{ .Params.summary }}</p>
+<p><time>{{ .Date.Format "2006-01-02" }}</time></p></article>
 {{ end }}{{ template "_internal/pagination.html" . }}
 """,
     "index.html": """{{ define "main" }}{{ $paginator := .Paginate (where .Site.RegularPages "Section" "posts") }}
