@@ -45,7 +45,7 @@ def require(available: bool, what: str) -> None:
         return
     if os.environ.get("CI"):
         pytest.fail(f"{what} is missing: .ci/run installs it")
-    pytest.skip(f"{what} is missing: browser tests skipped (see README, 'Browser tests')")
+    pytest.skip(f"{what} is missing: browser tests skipped (see docs/theme.md, 'Browser tests')")
 
 
 @pytest.fixture(scope="module")

