@@ -51,7 +51,7 @@ class BuildReport:
     pages: int = 0
     posts: int = 0
     rendered: int = 0  # pages rendered anew (the others were unchanged in the memo)
-    written: int = 0  # files written (in place, only those whose bytes changed)
+    written: int = 0  # files written (a preview writes only those whose bytes changed)
     warnings: tuple[Problem, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -116,7 +116,7 @@ def read_site(site_root: Path, report: BuildReport, memo: Memo | None = None,
     config = report.stage("config", load_config, site_root)
     if memo is not None:
         memo.keep_if(config, template_stamp(site_root))
-    key = cache.cache_key(config, config.allow_raw_html)
+    key = cache.cache_key(config)
     known = memo.posts if memo is not None else None
     if options.cache and not known:
         known = report.stage("cache", cache.read_posts, site_root, key)

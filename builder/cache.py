@@ -56,10 +56,10 @@ class _Unpickler(pickle.Unpickler):
         return ZoneInfo(pid.removeprefix("zone:"))
 
 
-def cache_key(config: Config, allow_raw_html: bool) -> bytes:
+def cache_key(config: Config) -> bytes:
     """Give what a cached post depends on besides its own file: the builder's code (any change
     to it may change a post's HTML or its data's shape), the libraries, and the settings."""
-    text = repr((__version__, _code_digest(), library_versions(), config, allow_raw_html))
+    text = repr((__version__, _code_digest(), library_versions(), config))  # the config holds the Markdown settings
     return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 

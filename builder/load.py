@@ -54,8 +54,10 @@ def load_posts(site_root: Path, config: Config, known: dict[Path, Post] | None =
             results[path] = old
         else:
             todo.append((path, site_root, config, old.source_digest if old else None))
-    for (path, *_), result in zip(todo, in_parallel(_load_one, todo, jobs)):
-        results[path] = known[path] if result is UNCHANGED else result
+    for (path, *_), result in zip(todo, in_parallel(load_post, todo, jobs)):
+        # Touched but not changed: keep the post, with the new time so the file is not read again.
+        results[path] = (dataclasses.replace(known[path], stamp=file_stamp(path) or (0, 0))
+                         if result == UNCHANGED else result)
     posts, problems = [], []
     for path in files:
         result = results[path]
@@ -71,11 +73,6 @@ def load_posts(site_root: Path, config: Config, known: dict[Path, Post] | None =
 
 
 UNCHANGED = "unchanged"  # what a worker gives for a file whose bytes are those already known
-
-
-def _load_one(path: Path, site_root: Path, config: Config, known_digest: str | None) -> Post | list[Problem] | str:
-    """Load one post in a worker; give UNCHANGED rather than a post whose bytes are known."""
-    return load_post(path, site_root, config, known_digest)
 
 
 def file_stamp(path: Path) -> tuple[int, int] | None:

@@ -4,6 +4,7 @@ detected and rebuilt, never trusted."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -70,3 +71,13 @@ def test_an_edit_is_seen_even_when_the_cache_knows_the_old_file(site: Path, tmp_
     assert build(site, tmp_path / "clean", "--no-cache").code == 0
     assert snapshot(tmp_path / "cached") == snapshot(tmp_path / "clean")
     assert "Un paragraphe modifié" in (tmp_path / "cached" / "2020" / "11" / "premier-article" / "index.html").read_text("utf-8")
+
+
+def test_touched_files_read_again_on_two_processes_give_the_same_site(site: Path, tmp_path: Path) -> None:
+    grow(site)
+    assert build(site, tmp_path / "clean", "--no-cache", "--jobs", "1").code == 0
+    assert build(site, tmp_path / "warm", "--jobs", "2").code == 0
+    for post in (site / "content" / "posts").iterdir():  # new times, same bytes: read, not rendered
+        os.utime(post, ns=(post.stat().st_atime_ns, post.stat().st_mtime_ns + 10**9))
+    assert build(site, tmp_path / "touched", "--jobs", "2").code == 0
+    assert snapshot(tmp_path / "touched") == snapshot(tmp_path / "clean")

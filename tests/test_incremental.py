@@ -4,6 +4,7 @@ the next build do the work, and its result equals a clean build."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,8 @@ def test_a_second_build_with_nothing_changed_writes_nothing(site: Path, tmp_path
     assert {path: path.stat().st_mtime_ns for path in output.rglob("*")} == before
 
 
-@pytest.mark.parametrize("change", ["post", "template", "static", "config", "new-post", "deleted-post"])
+@pytest.mark.parametrize("change", ["post", "touched-post", "template", "static", "config", "new-post",
+                                    "deleted-post"])
 def test_any_change_to_the_sources_rebuilds_and_equals_a_clean_build(site: Path, tmp_path: Path, change: str) -> None:
     output = tmp_path / "public"
     assert build(site, output).code == 0
@@ -43,6 +45,9 @@ def test_any_change_to_the_sources_rebuilds_and_equals_a_clean_build(site: Path,
     if change == "post":
         post = posts / "premier-article.md"
         post.write_text(post.read_text("utf-8").replace("Un second paragraphe", "Un autre paragraphe"), "utf-8")
+    elif change == "touched-post":  # a new time, the same bytes
+        post = posts / "premier-article.md"
+        os.utime(post, ns=(post.stat().st_atime_ns, post.stat().st_mtime_ns + 10**9))
     elif change == "template":
         (site / "templates").mkdir()
         (site / "templates" / "404.html").write_text('{% extends "base.html" %}{% block main %}<h1>Perdu</h1>{% endblock %}')
