@@ -50,6 +50,8 @@ class BuildReport:
 
     pages: int = 0
     posts: int = 0
+    posts_read: int = 0  # post files read (the others came unchanged from the cache or memo)
+    posts_rendered: int = 0  # of those, the ones whose bytes had changed, parsed and rendered
     rendered: int = 0  # pages rendered anew (the others were unchanged in the memo)
     written: int = 0  # files written (a preview writes only those whose bytes changed)
     warnings: tuple[Problem, ...] = ()
@@ -121,6 +123,7 @@ def read_site(site_root: Path, report: BuildReport, memo: Memo | None = None,
     if options.cache and not known:
         known = report.stage("cache", cache.read_posts, site_root, key)
     loaded = report.stage("load", load_posts, site_root, config, known, options.jobs)
+    report.posts_read, report.posts_rendered = loaded.read, loaded.rendered
     fresh = {post.source: post for post in loaded.posts}
     if options.cache and fresh != (known or {}):
         report.stage("cache", cache.write_posts, site_root, key, fresh)

@@ -76,6 +76,7 @@ def _parser(stdout: TextIO, stderr: TextIO) -> argparse.ArgumentParser:
                         help="processes to use (default: the machine's cores)")
     build_.add_argument("--no-cache", dest="cache", action="store_false",
                         help="neither read nor update the build cache (SOURCE/.cache)")
+    build_.add_argument("--explain", action="store_true", help="say what was done, and why, stage by stage")
     build_.add_argument("--no-search", dest="search", action="store_false",
                         help="skip the search index (quicker; /recherche/ then finds nothing)")
     build_.set_defaults(run=_run_build)
@@ -115,6 +116,9 @@ def _run_build(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO,
     if args.cache and _up_to_date(source, output, args, now):
         print(f"Nothing changed: {display_path(output)} is up to date (0 files written) "
               f"in {time.perf_counter() - started:.2f} s", file=stdout)
+        if args.explain:
+            print("  the sizes and times of every input, the options, the output and the moment match "
+                  f"the last build ({state.STATE_FILE})", file=stdout)
         return ExitCode.OK
     from builder.build import BuildOptions, build  # the whole builder, only when there is work
 
@@ -135,7 +139,24 @@ def _run_build(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO,
     search = f", search index in {report.timings['search']:.2f} s" if "search" in report.timings else ""
     print(f"Built {report.posts} posts, {report.pages} files into {display_path(output)} in {seconds:.2f} s{search}",
           file=stdout)
+    if args.explain:
+        for line in _explain(report, args.cache):
+            print(f"  {line}", file=stdout)
     return ExitCode.OK
+
+
+def _explain(report, cached: bool) -> list[str]:
+    """Say, stage by stage, what a build did and why."""
+    reasons = {
+        "cache": "posts as last built, read from the build cache" if cached else "",
+        "load": (f"{report.posts_read} post file(s) read (new, or a new size or time), {report.posts_rendered} "
+                 f"of them changed and rendered from Markdown; the others came from the cache") if cached else
+                f"{report.posts_rendered} post file(s) read and rendered from Markdown (--no-cache)",
+        "render": f"{report.rendered} pages rendered (every page is rendered again on each build)",
+        "write": f"{report.written} files written into a new folder, swapped in whole",
+    }
+    return [f"{name:<8} {seconds:7.2f} s  {reasons.get(name, '')}".rstrip()
+            for name, seconds in report.timings.items()]
 
 
 def _run_check(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO, stderr: TextIO) -> int:

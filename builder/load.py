@@ -31,6 +31,8 @@ class Loaded:
 
     posts: tuple[Post, ...]
     problems: tuple[Problem, ...]
+    read: int = 0  # files read because their size or time changed (the others came from `known`)
+    rendered: int = 0  # of those, the ones whose bytes had changed: parsed and rendered anew
 
 
 def post_files(site_root: Path) -> tuple[Path, ...]:
@@ -54,7 +56,8 @@ def load_posts(site_root: Path, config: Config, known: dict[Path, Post] | None =
             results[path] = old
         else:
             todo.append((path, site_root, config, old.source_digest if old else None))
-    for (path, *_), result in zip(todo, in_parallel(load_post, todo, jobs)):
+    fresh = in_parallel(load_post, todo, jobs)
+    for (path, *_), result in zip(todo, fresh):
         # Touched but not changed: keep the post, with the new time so the file is not read again.
         results[path] = (dataclasses.replace(known[path], stamp=file_stamp(path) or (0, 0))
                          if result == UNCHANGED else result)
@@ -69,7 +72,7 @@ def load_posts(site_root: Path, config: Config, known: dict[Path, Post] | None =
         posts.append(result if assets == result.assets else dataclasses.replace(result, assets=assets))
         problems += missing
     problems += _duplicate_slugs(posts) + _tag_spellings(posts)
-    return Loaded(tuple(posts), tuple(problems))
+    return Loaded(tuple(posts), tuple(problems), len(todo), sum(isinstance(result, Post) for result in fresh))
 
 
 UNCHANGED = "unchanged"  # what a worker gives for a file whose bytes are those already known

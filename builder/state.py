@@ -35,6 +35,7 @@ class State:
 
 def input_digest(site_root: Path, folders: tuple[Path, ...]) -> str:
     """Give a digest of the path, size and modification time of every input file."""
+    site_root = site_root.resolve()  # the same site, however the command names it
     digest = hashlib.blake2b(digest_size=16)
     digest.update(repr(library_versions()).encode())
     for path in sorted(_PACKAGE.glob("*.py")):  # the builder itself: a new version rebuilds

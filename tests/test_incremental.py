@@ -97,3 +97,15 @@ def test_no_cache_always_does_the_whole_work(site: Path, tmp_path: Path) -> None
     output = tmp_path / "public"
     assert build(site, output).code == 0
     assert UP_TO_DATE not in build(site, output, "--no-cache").stdout
+
+
+def test_explain_says_what_was_read_rendered_and_written(site: Path, tmp_path: Path) -> None:
+    output = tmp_path / "public"
+    assert build(site, output).code == 0
+    post = site / "content" / "posts" / "premier-article.md"
+    post.write_text(post.read_text("utf-8") + "\nUne phrase de plus.\n", "utf-8")
+    run = build(site, output, "--explain")
+    stages = {line.split()[0]: line for line in run.stdout.splitlines()[1:]}
+    assert "1 post file(s) read" in stages["load"] and "1 of them changed" in stages["load"], run.stdout
+    assert {"config", "load", "render", "feeds", "write"} <= stages.keys()
+    assert "Nothing changed" in build(site, output, "--explain").stdout
