@@ -20,7 +20,8 @@ from builder.parallel import default_jobs
 from builder.write import MARKER, replaceable
 
 # The rest of the builder is imported by the commands that need it: `blog build` with nothing
-# to do answers before loading Jinja, markdown-it or Pygments.
+# to do answers before loading Jinja, markdown-it, Pygments or YAML. Hence this name, written
+# again rather than imported from builder.config (tests/test_cli.py checks that they agree).
 CONFIG_NAME = "site.yaml"
 
 

@@ -119,3 +119,9 @@ def test_two_builds_of_the_same_sources_are_byte_identical(tmp_path: Path) -> No
     # From a copy elsewhere, so that no source path leaks into the output.
     assert build(copy_site(FIXTURE_SITE, tmp_path / "elsewhere"), second).code == 0
     assert snapshot(first) == snapshot(second)
+
+
+def test_the_command_names_the_config_file_as_the_builder_does() -> None:
+    from builder import cli, config
+
+    assert cli.CONFIG_NAME == config.CONFIG_NAME
