@@ -173,7 +173,7 @@ def test_a_failed_index_leaves_the_previous_site_whole(monkeypatch: pytest.Monke
 def test_a_missing_pagefind_is_an_error_that_says_how_to_build_without_it(monkeypatch: pytest.MonkeyPatch,
                                                                           tmp_path: Path) -> None:
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
-    run = build(FIXTURE_SITE, tmp_path / "public", search=True)
+    run = build(FIXTURE_SITE, tmp_path / "public", "--no-cache", search=True)
     assert run.code == 1
     assert "--no-search" in run.stderr
     assert not (tmp_path / "public").exists()

@@ -38,7 +38,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The fixture site built with its index and served on localhost with netlify.toml's
     headers; give its origin."""
     output = tmp_path_factory.mktemp("browser") / "public"
-    assert build(FIXTURE_SITE, output, search=True).code == 0
+    assert build(FIXTURE_SITE, output, "--no-cache", search=True).code == 0
 
     class Handler(SimpleHTTPRequestHandler):
         """Serve the output like Netlify: each file with the headers netlify.toml gives its path."""
