@@ -111,8 +111,11 @@ class Sources:
     problems: tuple[Problem, ...]  # errors and warnings, all located
 
 
+Progress = Callable[[str, int, int], None]  # (stage, done, total), to draw a progress bar
+
+
 def read_site(site_root: Path, report: BuildReport, memo: Memo | None = None,
-              options: BuildOptions = BuildOptions()) -> Sources:
+              options: BuildOptions = BuildOptions(), progress: Progress | None = None) -> Sources:
     """Read the config, the posts and the static files, and check what links them. Posts
     come from the memo of a long-lived process, or from the build cache when asked."""
     config = report.stage("config", load_config, site_root)
@@ -122,7 +125,7 @@ def read_site(site_root: Path, report: BuildReport, memo: Memo | None = None,
     known = memo.posts if memo is not None else None
     if options.cache and not known:
         known = report.stage("cache", cache.read_posts, site_root, key)
-    loaded = report.stage("load", load_posts, site_root, config, known, options.jobs)
+    loaded = report.stage("load", load_posts, site_root, config, known, options.jobs, _for_stage(progress, "load"))
     report.posts_read, report.posts_rendered = loaded.read, loaded.rendered
     fresh = {post.source: post for post in loaded.posts}
     if options.cache and fresh != (known or {}):
@@ -146,8 +149,13 @@ def moment(now: datetime | None, config: Config) -> datetime:
     return now if now.tzinfo else now.replace(tzinfo=zone)
 
 
+def _for_stage(progress: Progress | None, stage: str) -> Callable[[int, int], None] | None:
+    """Give a stage's own progress callback, naming the stage."""
+    return (lambda done, total: progress(stage, done, total)) if progress else None
+
+
 def render_pages(site_root: Path, sources: Sources, options: BuildOptions, report: BuildReport,
-                 memo: Memo | None = None) -> list[Page]:
+                 memo: Memo | None = None, progress: Progress | None = None) -> list[Page]:
     """Render every output file of the published posts, in memory."""
     config = sources.config
     now = moment(options.now, config)
@@ -161,7 +169,8 @@ def render_pages(site_root: Path, sources: Sources, options: BuildOptions, repor
     env = make_environment(theme_dirs(site_root, "templates"), config)
     searchable = options.search and memo is None  # a preview is never indexed
     pages, report.rendered = report.stage("render", render_site, env, index, config, now, assets.urls,
-                                          memo.pages if memo else None, searchable, options.jobs)
+                                          memo.pages if memo else None, searchable, options.jobs,
+                                          _for_stage(progress, "render"))
     pages.append(report.stage("sitemap", sitemap, pages, config))
     if not any(page.url == urls.ROBOTS for page in sources.static):  # a site's own robots.txt wins
         pages.append(robots(config))
@@ -202,21 +211,21 @@ def _state(inputs: str, sources: Sources, options: BuildOptions, output: Path) -
 
 
 def build(site_root: Path, output: Path, options: BuildOptions = BuildOptions(),
-          memo: Memo | None = None) -> BuildReport:
+          memo: Memo | None = None, progress: Progress | None = None) -> BuildReport:
     """Build the site at `site_root` into `output`; raise `BuildFailed` with every problem.
     Without a memo the output is replaced whole, search index included: the index is made in
     the staging folder, so a failed build never leaves a half-indexed site. With a memo (a
     preview) the output is updated in place and never indexed, so that no edit waits for it."""
     report = BuildReport()
     inputs = state.input_digest(site_root, theme_folders(site_root)) if options.cache and memo is None else ""
-    sources = read_site(site_root, report, memo, options)
+    sources = read_site(site_root, report, memo, options, progress)
     if any(problem.is_error for problem in sources.problems):
         raise BuildFailed(sources.problems, "load")
     report.warnings = sources.problems
-    pages = render_pages(site_root, sources, options, report, memo)
+    pages = render_pages(site_root, sources, options, report, memo, progress)
     if memo is None:
         with staged(output) as staging:
-            report.stage("write", write_pages, pages, staging)
+            report.stage("write", write_pages, pages, staging, _for_stage(progress, "write"))
             if options.search and report.posts:  # Pagefind refuses a site without a page to index
                 report.stage("search", index_site, staging, sources.config)
         report.written = len(pages)

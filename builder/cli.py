@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from builder import __version__, state
 from builder.errors import BuildFailed, display_path
 from builder.parallel import default_jobs
+from builder.progress import TerminalProgress
 from builder.write import MARKER, replaceable
 
 # The rest of the builder is imported by the commands that need it: `blog build` with nothing
@@ -125,15 +126,20 @@ def _run_build(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO,
 
     options = BuildOptions(drafts=args.drafts, future=args.future, now=now,
                            jobs=args.jobs, cache=args.cache, search=args.search)
+    progress = TerminalProgress(stderr) if stderr.isatty() else None
     try:
-        report = build(source, output, options)
+        report = build(source, output, options, progress=progress)
     except BuildFailed as failure:
+        if progress:
+            progress.clear()
         for problem in failure.problems:
             print(problem.format(), file=stderr)
         errors = sum(problem.is_error for problem in failure.problems)
         kept = f"{display_path(output)} left unchanged" if output.exists() else "nothing written"
         print(f"blog: build failed ({failure.stage}): {errors} error(s); {kept}", file=stderr)
         return ExitCode.CONTENT_ERROR
+    if progress:
+        progress.clear()
     for warning in report.warnings:
         print(warning.format(), file=stderr)
     seconds = sum(report.timings.values())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path, PurePosixPath
@@ -41,7 +42,8 @@ def post_files(site_root: Path) -> tuple[Path, ...]:
     return tuple(sorted(folder.rglob("*.md"))) if folder.is_dir() else ()
 
 
-def load_posts(site_root: Path, config: Config, known: dict[Path, Post] | None = None, jobs: int = 1) -> Loaded:
+def load_posts(site_root: Path, config: Config, known: dict[Path, Post] | None = None, jobs: int = 1,
+               progress: Callable[[int, int], None] | None = None) -> Loaded:
     """Read every post of the site, then check what only the whole set can tell. Posts in
     `known` (read earlier with this same config) are reused when their file is unchanged:
     not read at all when its size and time are the same. The others are read on `jobs`
@@ -56,7 +58,7 @@ def load_posts(site_root: Path, config: Config, known: dict[Path, Post] | None =
             results[path] = old
         else:
             todo.append((path, site_root, config, old.source_digest if old else None))
-    fresh = in_parallel(load_post, todo, jobs)
+    fresh = in_parallel(load_post, todo, jobs, progress=progress)
     for (path, *_), result in zip(todo, fresh):
         # Touched but not changed: keep the post, with the new time so the file is not read again.
         results[path] = (dataclasses.replace(known[path], stamp=file_stamp(path) or (0, 0))

@@ -29,25 +29,37 @@ def shared() -> Any:
     return _SHARED
 
 
-def in_parallel(work: Callable[..., R], tasks: Sequence[tuple[Any, ...]], jobs: int, share: Any = None) -> list[R]:
+def in_parallel(work: Callable[..., R], tasks: Sequence[tuple[Any, ...]], jobs: int, share: Any = None,
+                progress: Callable[[int, int], None] | None = None) -> list[R]:
     """Give `[work(*task) for task in tasks]`, computed on up to `jobs` processes when there
     are enough tasks; `work` must be a module-level function, tasks and results picklable.
     `share` is data the tasks read through `shared()`: passed to forked workers as they start,
-    so it needs no pickling; where processes cannot fork, the work stays in this process."""
+    so it needs no pickling; where processes cannot fork, the work stays in this process.
+    `progress(done, total)` hears of each result, in order."""
     global _SHARED
     workers = min(jobs, len(tasks) // MIN_TASKS_PER_PROCESS)
     context = _context(share is not None)
     if workers < 2 or context is None:
         _SHARED = share
         try:
-            return [work(*task) for task in tasks]
+            return _gather((work(*task) for task in tasks), len(tasks), progress)
         finally:
             _SHARED = None
     from concurrent.futures import ProcessPoolExecutor  # here: `blog build` with nothing to do skips it
 
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_keep, initargs=(share,)) as pool:
         chunk = max(1, len(tasks) // (workers * 8))
-        return list(pool.map(work, *zip(*tasks), chunksize=chunk))
+        return _gather(pool.map(work, *zip(*tasks), chunksize=chunk), len(tasks), progress)
+
+
+def _gather(results, total: int, progress: Callable[[int, int], None] | None) -> list:
+    """Collect results as they come, telling `progress` of each."""
+    gathered = []
+    for result in results:
+        gathered.append(result)
+        if progress:
+            progress(len(gathered), total)
+    return gathered
 
 
 def _keep(share: Any) -> None:

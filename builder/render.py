@@ -81,7 +81,8 @@ RenderMemo = dict[str, tuple[str, Page]]
 
 def render_site(env: jinja2.Environment, index: SiteIndex, config: Config, now: datetime,
                 assets: Mapping[str, str], memo: RenderMemo | None = None,
-                searchable: bool = False, jobs: int = 1) -> tuple[list[Page], int]:
+                searchable: bool = False, jobs: int = 1,
+                progress: Callable[[int, int], None] | None = None) -> tuple[list[Page], int]:
     """Render every HTML page of the site; give the pages and how many were rendered anew
     (the others come from `memo`, their inputs unchanged). `assets` gives the published URL
     of each stylesheet and script; `searchable` says whether a search index will be built.
@@ -93,7 +94,7 @@ def render_site(env: jinja2.Environment, index: SiteIndex, config: Config, now: 
         context = {**context, "scheduled": scheduled, "assets": assets, "meta": _meta(url, context, index, config)}
         work.append((template, url, origin, context, last_change(context, index)))
     if memo is None:
-        return _render_all(env, work, jobs), len(work)
+        return _render_all(env, work, jobs, progress), len(work)
     renderer = _Renderer(env, memo)
     for job in work:
         renderer.render(*job)
@@ -106,11 +107,14 @@ Job = tuple[str, str, str, dict[str, Any], datetime | None]  # template, URL, or
 _CHUNK = 64  # pages a worker renders per task: few round trips, an even spread
 
 
-def _render_all(env: jinja2.Environment, work: list[Job], jobs: int) -> list[Page]:
+def _render_all(env: jinja2.Environment, work: list[Job], jobs: int,
+                progress: Callable[[int, int], None] | None = None) -> list[Page]:
     """Render every job, on `jobs` processes that share the jobs and the environment; raise
     `BuildFailed` with the first problem of each broken template."""
     spans = [(start, min(start + _CHUNK, len(work))) for start in range(0, len(work), _CHUNK)]
-    results = [item for chunk in in_parallel(_render_span, spans, jobs, share=(env, work)) for item in chunk]
+    pages_done = (lambda done, total: progress(min(done * _CHUNK, len(work)), len(work))) if progress else None
+    chunks = in_parallel(_render_span, spans, jobs, share=(env, work), progress=pages_done)
+    results = [item for chunk in chunks for item in chunk]
     problems = {}
     for (template, *_), result in zip(work, results):
         if isinstance(result, Problem):

@@ -9,7 +9,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
@@ -93,16 +93,18 @@ def recover(output: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def write_pages(pages: list[Page], folder: Path) -> None:
+def write_pages(pages: list[Page], folder: Path, progress: Callable[[int, int], None] | None = None) -> None:
     """Write every page into `folder` (a staging folder); raise `BuildFailed` first if two
-    pages share a path or one leaves the folder."""
+    pages share a path or one leaves the folder. `progress(done, total)` hears every 100 files."""
     problems = check_pages(pages)
     if problems:
         raise BuildFailed(problems, "write")
     for parent in sorted({(folder / page.path).parent for page in pages}):
         parent.mkdir(parents=True, exist_ok=True)  # each once, parents first: pages share folders
-    for page in pages:
+    for done, page in enumerate(pages, start=1):
         (folder / page.path).write_bytes(page.data)
+        if progress and (done % 100 == 0 or done == len(pages)):
+            progress(done, len(pages))
 
 
 def _swap(staging: Path, output: Path) -> None:

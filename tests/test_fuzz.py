@@ -8,6 +8,7 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -41,6 +42,7 @@ valid_front = st.fixed_dictionaries(  # mostly builds, so that escaping is exerc
 front = st.one_of(valid_front, valid_front, any_front)  # weighted towards posts that build
 
 
+@pytest.mark.slow
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(front=front, body=body, raw=st.one_of(st.none(), st.text(max_size=200)))
 def test_any_post_builds_or_gives_located_errors_and_never_leaks_a_script(front, body, raw) -> None:

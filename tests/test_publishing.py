@@ -407,6 +407,8 @@ def test_the_workflow_runs_on_every_push_and_pull_request() -> None:
 def test_the_workflow_tests_checks_builds_and_keeps_the_site() -> None:
     runs = [step.get("run", "") for step in steps("test")]
     test = runs.index(TEST_COMMAND)  # README's test command, word for word
+    slower = runs.index('.venv/bin/python -m pytest -m "slow or browser"')  # what the default run leaves out
+    assert test < slower
     check = next(i for i, run in enumerate(runs) if run == ".venv/bin/blog check")
     build_ = runs.index(BUILD_COMMAND)  # the command Netlify runs too
     keep = step_index("test", lambda step: uses(step, "actions/upload-artifact"))
