@@ -155,8 +155,10 @@ def _for_stage(progress: Progress | None, stage: str) -> Callable[[int, int], No
 
 
 def render_pages(site_root: Path, sources: Sources, options: BuildOptions, report: BuildReport,
-                 memo: Memo | None = None, progress: Progress | None = None) -> list[Page]:
-    """Render every output file of the published posts, in memory."""
+                 memo: Memo | None = None, progress: Progress | None = None,
+                 into: Path | None = None) -> list[Page]:
+    """Render every output file of the published posts, in memory; given a staging folder
+    `into`, the HTML pages (most of the bytes) go there as soon as they are rendered."""
     config = sources.config
     now = moment(options.now, config)
     posts = published(sources.posts, now, options.drafts, options.future)
@@ -170,7 +172,7 @@ def render_pages(site_root: Path, sources: Sources, options: BuildOptions, repor
     searchable = options.search and memo is None  # a preview is never indexed
     pages, report.rendered = report.stage("render", render_site, env, index, config, now, assets.urls,
                                           memo.pages if memo else None, searchable, options.jobs,
-                                          _for_stage(progress, "render"))
+                                          _for_stage(progress, "render"), into)
     pages.append(report.stage("sitemap", sitemap, pages, config))
     if not any(page.url == urls.ROBOTS for page in sources.static):  # a site's own robots.txt wins
         pages.append(robots(config))
@@ -222,9 +224,9 @@ def build(site_root: Path, output: Path, options: BuildOptions = BuildOptions(),
     if any(problem.is_error for problem in sources.problems):
         raise BuildFailed(sources.problems, "load")
     report.warnings = sources.problems
-    pages = render_pages(site_root, sources, options, report, memo, progress)
     if memo is None:
         with staged(output) as staging:
+            pages = render_pages(site_root, sources, options, report, memo, progress, staging)
             report.stage("write", write_pages, pages, staging, _for_stage(progress, "write"))
             if options.search and report.posts:  # Pagefind refuses a site without a page to index
                 report.stage("search", index_site, staging, sources.config)
@@ -232,6 +234,7 @@ def build(site_root: Path, output: Path, options: BuildOptions = BuildOptions(),
         if options.cache:  # taken before reading: a file changed during the build makes it stale
             state.write_state(site_root, _state(inputs, sources, options, output))
     else:
+        pages = render_pages(site_root, sources, options, report, memo, progress)
         report.written, _deleted = report.stage("write", sync_site, pages, output, memo.written)
     report.pages = len(pages)
     return report

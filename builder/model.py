@@ -133,6 +133,7 @@ class Page:
     data: bytes
     origin: str  # what produced it (a source file or a page kind), to name in collisions
     modified: datetime | None = None  # for an HTML page: the last change of the posts it shows
+    written: bool = False  # already in the staging folder (then `data` is empty): streamed, not held
 
 
 @dataclass(frozen=True, slots=True)

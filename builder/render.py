@@ -17,6 +17,7 @@ import jinja2
 from builder import chart, french, typography, urls
 from builder.errors import BuildFailed, Problem
 from builder.parallel import in_parallel, shared
+from builder.write import write_page
 from builder.index import PageOfPosts, SiteIndex, paginate
 from builder.model import Config, Page, Post
 from builder.seo import Crumb, Meta, page_meta
@@ -82,19 +83,21 @@ RenderMemo = dict[str, tuple[str, Page]]
 def render_site(env: jinja2.Environment, index: SiteIndex, config: Config, now: datetime,
                 assets: Mapping[str, str], memo: RenderMemo | None = None,
                 searchable: bool = False, jobs: int = 1,
-                progress: Callable[[int, int], None] | None = None) -> tuple[list[Page], int]:
+                progress: Callable[[int, int], None] | None = None,
+                into: Path | None = None) -> tuple[list[Page], int]:
     """Render every HTML page of the site; give the pages and how many were rendered anew
     (the others come from `memo`, their inputs unchanged). `assets` gives the published URL
     of each stylesheet and script; `searchable` says whether a search index will be built.
-    Without a memo the pages are rendered on `jobs` processes. Raise `BuildFailed` naming each
-    broken template. Templates must not change while a memo is kept."""
+    Without a memo the pages are rendered on `jobs` processes and, given a staging folder
+    `into`, written there at once (given back `written`, without their bytes). Raise
+    `BuildFailed` naming each broken template. Templates must not change while a memo is kept."""
     scheduled = frozenset(post.url for post in index.posts if post.date > now)
     work = []
     for template, url, origin, context in _page_jobs(index, config, searchable):
         context = {**context, "scheduled": scheduled, "assets": assets, "meta": _meta(url, context, index, config)}
         work.append((template, url, origin, context, last_change(context, index)))
     if memo is None:
-        return _render_all(env, work, jobs, progress), len(work)
+        return _render_all(env, work, jobs, progress, into), len(work)
     renderer = _Renderer(env, memo)
     for job in work:
         renderer.render(*job)
@@ -108,12 +111,13 @@ _CHUNK = 64  # pages a worker renders per task: few round trips, an even spread
 
 
 def _render_all(env: jinja2.Environment, work: list[Job], jobs: int,
-                progress: Callable[[int, int], None] | None = None) -> list[Page]:
-    """Render every job, on `jobs` processes that share the jobs and the environment; raise
-    `BuildFailed` with the first problem of each broken template."""
+                progress: Callable[[int, int], None] | None = None, into: Path | None = None) -> list[Page]:
+    """Render every job, on `jobs` processes that share the jobs and the environment, writing
+    each page into `into` when given; raise `BuildFailed` with the first problem of each
+    broken template."""
     spans = [(start, min(start + _CHUNK, len(work))) for start in range(0, len(work), _CHUNK)]
     pages_done = (lambda done, total: progress(min(done * _CHUNK, len(work)), len(work))) if progress else None
-    chunks = in_parallel(_render_span, spans, jobs, share=(env, work), progress=pages_done)
+    chunks = in_parallel(_render_span, spans, jobs, share=(env, work, into), progress=pages_done)
     results = [item for chunk in chunks for item in chunk]
     problems = {}
     for (template, *_), result in zip(work, results):
@@ -121,19 +125,26 @@ def _render_all(env: jinja2.Environment, work: list[Job], jobs: int,
             problems.setdefault(template, result)
     if problems:
         raise BuildFailed(list(problems.values()), "render")
-    return [Page(url, urls.output_path(url), html, origin, modified)
+    return [Page(url, urls.output_path(url), html or b"", origin, modified, written=html is None)
             for (_, url, origin, _, modified), html in zip(work, results)]
 
 
-def _render_span(start: int, stop: int) -> list[bytes | Problem]:
-    """Render the jobs `start` to `stop` of the shared work (in a worker, or in this process)."""
-    env, work = shared()
-    results: list[bytes | Problem] = []
-    for template, url, _, context, _ in work[start:stop]:
+def _render_span(start: int, stop: int) -> list[bytes | Problem | None]:
+    """Render the jobs `start` to `stop` of the shared work (in a worker, or in this process);
+    give each page's bytes, or None once written into the shared staging folder."""
+    env, work, into = shared()
+    results: list[bytes | Problem | None] = []
+    for template, url, origin, context, _ in work[start:stop]:
         try:
-            results.append(env.get_template(template).render(context, page_url=url).encode("utf-8"))
+            html = env.get_template(template).render(context, page_url=url).encode("utf-8")
         except jinja2.TemplateError as error:
             results.append(template_problem(error, env, template))
+            continue
+        if into is None:
+            results.append(html)
+        else:
+            write_page(into, Page(url, urls.output_path(url), html, origin))
+            results.append(None)
     return results
 
 

@@ -22,13 +22,21 @@ MARKER = ".blog-build"
 MARKER_TEXT = b"This folder is written by `blog build`; it is replaced whole on each build.\n"
 
 
+def path_problem(page: Page) -> Problem | None:
+    """Give a problem when a page's path would leave the output folder."""
+    parts = PurePosixPath(page.path).parts
+    if not parts or page.path.startswith("/") or "\\" in page.path or "\0" in page.path or ".." in parts:
+        return Problem(Path(page.origin), 1, 1, f"output path {page.path!r} is outside the output folder")
+    return None
+
+
 def check_pages(pages: list[Page]) -> list[Problem]:
     """Give a problem for each page whose path leaves the output folder or is already taken."""
     problems, owners = [], {}
     for page in pages:
-        parts = PurePosixPath(page.path).parts
-        if not parts or page.path.startswith("/") or "\\" in page.path or "\0" in page.path or ".." in parts:
-            problems.append(Problem(Path(page.origin), 1, 1, f"output path {page.path!r} is outside the output folder"))
+        problem = path_problem(page)
+        if problem:
+            problems.append(problem)
         elif page.path in owners:
             problems.append(Problem(Path(page.origin), 1, 1,
                                     f"{page.path} is written twice: {owners[page.path]} writes it too"))
@@ -93,12 +101,26 @@ def recover(output: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
+def write_page(folder: Path, page: Page) -> None:
+    """Write one page into `folder` (a staging folder) as soon as it is made, so that pages need
+    not all be held in memory; a path that would leave the folder is refused first. Two pages
+    on one path are found by `write_pages`, before the staging folder is swapped in."""
+    problem = path_problem(page)
+    if problem:
+        raise BuildFailed([problem], "write")
+    target = folder / page.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(page.data)
+
+
 def write_pages(pages: list[Page], folder: Path, progress: Callable[[int, int], None] | None = None) -> None:
-    """Write every page into `folder` (a staging folder); raise `BuildFailed` first if two
-    pages share a path or one leaves the folder. `progress(done, total)` hears every 100 files."""
+    """Write every page not written yet into `folder` (a staging folder); raise `BuildFailed`
+    first if two pages share a path or one leaves the folder. `progress(done, total)` hears
+    every 100 files."""
     problems = check_pages(pages)
     if problems:
         raise BuildFailed(problems, "write")
+    pages = [page for page in pages if not page.written]
     for parent in sorted({(folder / page.path).parent for page in pages}):
         parent.mkdir(parents=True, exist_ok=True)  # each once, parents first: pages share folders
     for done, page in enumerate(pages, start=1):
