@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from builder.render import RenderMemo, make_environment, render_site
 from builder.search import index_site
 from builder.sitemap import robots, sitemap
 from builder.theme import theme_dirs
-from builder.write import MARKER, Manifest, staged, static_pages, sync_site, write_pages
+from builder.write import MARKER, Manifest, staged, static_pages, sync_site, write_page, write_pages
 
 CODE_CSS = "/css/code.css"
 T = TypeVar("T")
@@ -176,7 +177,7 @@ def render_pages(site_root: Path, sources: Sources, options: BuildOptions, repor
     pages.append(report.stage("sitemap", sitemap, pages, config))
     if not any(page.url == urls.ROBOTS for page in sources.static):  # a site's own robots.txt wins
         pages.append(robots(config))
-    pages += report.stage("feeds", feed_pages, index, config)
+    pages += report.stage("feeds", lambda: [_stream(page, into) for page in feed_pages(index, config)])
     pages += [Page(asset.url, urls.output_path(asset.url), asset.source.read_bytes(), str(asset.source))
               for post in index.posts for asset in post.assets]
     pages += assets.pages
@@ -186,6 +187,15 @@ def render_pages(site_root: Path, sources: Sources, options: BuildOptions, repor
     pages.append(redirects)
     report.posts = len(index.posts)
     return pages
+
+
+def _stream(page: Page, into: Path | None) -> Page:
+    """Write a page into the staging folder `into` at once and keep only what names it; with
+    no staging folder (a preview), keep the page whole."""
+    if into is None:
+        return page
+    write_page(into, page)
+    return dataclasses.replace(page, data=b"", written=True)
 
 
 def theme_folders(site_root: Path) -> tuple[Path, ...]:

@@ -78,14 +78,25 @@ def read_posts(site_root: Path, key: bytes) -> dict[Path, Post]:
     """Give the cached posts by source path, or nothing when the cache is absent, was made
     for another builder or config, or fails its checksum."""
     try:
-        data = (site_root / CACHE_DIR / POSTS_FILE).read_bytes()
+        file = (site_root / CACHE_DIR / POSTS_FILE).open("rb")
     except OSError:
         return {}
-    header, _, body = data.partition(b"\n")
-    if header != FORMAT + b" " + key.hex().encode() + b" " + hashlib.blake2b(body, digest_size=16).hexdigest().encode():
-        return {}
+    with file:  # read twice, checksum then objects, rather than held whole in memory
+        header = file.readline().rstrip(b"\n")
+        body_start = file.tell()
+        digest = hashlib.blake2b(digest_size=16)
+        while chunk := file.read(1 << 20):
+            digest.update(chunk)
+        if header != FORMAT + b" " + key.hex().encode() + b" " + digest.hexdigest().encode():
+            return {}
+        file.seek(body_start)
+        return _read_entries(file, site_root)
+
+
+def _read_entries(file, site_root: Path) -> dict[Path, Post]:
+    """Unpickle the cached posts from `file`, or nothing if anything is wrong with them."""
     try:
-        entries = _Unpickler(io.BytesIO(body)).load()
+        entries = _Unpickler(file).load()
         # Posts are kept with paths relative to the site root, so the cache survives a move.
         return {site_root / relative: dataclasses.replace(post, source=site_root / relative)
                 for relative, post in entries.items() if isinstance(post, Post) and isinstance(relative, PurePath)}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 from email.utils import format_datetime
@@ -31,15 +32,15 @@ NO_POSTS_YET = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _TARGET = re.compile(r"""(\s(?:href|src))=(["'])(.*?)\2""", re.DOTALL)
 
 
-def feed_pages(index: SiteIndex, config: Config) -> list[Page]:
-    """Give every feed: RSS and Atom for each channel, JSON Feed for the whole site."""
-    pages = []
+def feed_pages(index: SiteIndex, config: Config) -> Iterator[Page]:
+    """Give every feed, one at a time (a caller may write each and let it go): RSS and Atom
+    for each channel, JSON Feed for the whole site."""
     for channel in index.channels.values():
-        pages += [rss_feed(channel, config), atom_feed(channel, config)]
+        yield rss_feed(channel, config)
+        yield atom_feed(channel, config)
     site = index.channels.get(urls.HOME)
     if site is not None:
-        pages.append(json_feed(site, config))
-    return pages
+        yield json_feed(site, config)
 
 
 def rss_feed(channel: Channel, config: Config) -> Page:
