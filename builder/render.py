@@ -94,13 +94,13 @@ def render_site(env: jinja2.Environment, index: SiteIndex, config: Config, now: 
     scheduled = frozenset(post.url for post in index.posts if post.date > now)
     work = []
     for template, url, origin, context in _page_jobs(index, config, searchable):
-        context = {**context, "scheduled": scheduled, "assets": assets, "meta": _meta(url, context, index, config)}
+        context = {**context, "scheduled": scheduled, "assets": assets}
         work.append((template, url, origin, context, last_change(context, index)))
     if memo is None:
-        return _render_all(env, work, jobs, progress, into), len(work)
+        return _render_all(env, work, jobs, progress, into, index, config), len(work)
     renderer = _Renderer(env, memo)
-    for job in work:
-        renderer.render(*job)
+    for template, url, origin, context, modified in work:
+        renderer.render(template, url, origin, _with_meta(url, context, index, config), modified)
     if renderer.problems:
         raise BuildFailed(renderer.problems, "render")
     return renderer.pages, renderer.rendered
@@ -110,14 +110,14 @@ Job = tuple[str, str, str, dict[str, Any], datetime | None]  # template, URL, or
 _CHUNK = 64  # pages a worker renders per task: few round trips, an even spread
 
 
-def _render_all(env: jinja2.Environment, work: list[Job], jobs: int,
-                progress: Callable[[int, int], None] | None = None, into: Path | None = None) -> list[Page]:
+def _render_all(env: jinja2.Environment, work: list[Job], jobs: int, progress: Callable[[int, int], None] | None,
+                into: Path | None, index: SiteIndex, config: Config) -> list[Page]:
     """Render every job, on `jobs` processes that share the jobs and the environment, writing
     each page into `into` when given; raise `BuildFailed` with the first problem of each
     broken template."""
     spans = [(start, min(start + _CHUNK, len(work))) for start in range(0, len(work), _CHUNK)]
     pages_done = (lambda done, total: progress(min(done * _CHUNK, len(work)), len(work))) if progress else None
-    chunks = in_parallel(_render_span, spans, jobs, share=(env, work, into), progress=pages_done)
+    chunks = in_parallel(_render_span, spans, jobs, share=(env, work, into, index, config), progress=pages_done)
     results = [item for chunk in chunks for item in chunk]
     problems = {}
     for (template, *_), result in zip(work, results):
@@ -132,11 +132,12 @@ def _render_all(env: jinja2.Environment, work: list[Job], jobs: int,
 def _render_span(start: int, stop: int) -> list[bytes | Problem | None]:
     """Render the jobs `start` to `stop` of the shared work (in a worker, or in this process);
     give each page's bytes, or None once written into the shared staging folder."""
-    env, work, into = shared()
+    env, work, into, index, config = shared()
     results: list[bytes | Problem | None] = []
     for template, url, origin, context, _ in work[start:stop]:
         try:
-            html = env.get_template(template).render(context, page_url=url).encode("utf-8")
+            # The metadata is made here, page by page, not held for every page at once.
+            html = env.get_template(template).render(_with_meta(url, context, index, config), page_url=url).encode("utf-8")
         except jinja2.TemplateError as error:
             results.append(template_problem(error, env, template))
             continue
@@ -181,6 +182,11 @@ class _Renderer:
             self.memo[url] = (key, page)
         self.pages.append(page)
         self.rendered += 1
+
+
+def _with_meta(url: str, context: dict[str, Any], index: SiteIndex, config: Config) -> dict[str, Any]:
+    """Give a page's context with its metadata."""
+    return {**context, "meta": _meta(url, context, index, config)}
 
 
 def _meta(url: str, context: dict[str, Any], index: SiteIndex, config: Config) -> Meta:
