@@ -25,7 +25,7 @@ from builder.redirects import redirect_rules
 from builder.render import RenderMemo, make_environment, render_site
 from builder.search import index_site
 from builder.sitemap import robots, sitemap
-from builder.theme import theme_dirs
+from builder.theme import theme_dirs, theme_folders
 from builder.write import MARKER, Manifest, staged, static_pages, sync_site, write_page, write_pages
 
 CODE_CSS = "/css/code.css"
@@ -196,11 +196,6 @@ def _stream(page: Page, into: Path | None) -> Page:
         return page
     write_page(into, page)
     return dataclasses.replace(page, data=b"", written=True)
-
-
-def theme_folders(site_root: Path) -> tuple[Path, ...]:
-    """Give the template and static folders a build reads, the site's and the default theme's."""
-    return (*theme_dirs(site_root, "templates"), *theme_dirs(site_root, "static"))
 
 
 def _state(inputs: str, sources: Sources, options: BuildOptions, output: Path) -> state.State:

@@ -239,10 +239,9 @@ def _up_to_date(source: Path, output: Path, args: argparse.Namespace, now: datet
     moment = now or datetime.now(timezone.utc)
     if moment.tzinfo is None:  # read in the site's timezone: leave it to a real build
         return False
-    from builder.theme import theme_dirs
+    from builder.theme import theme_folders
 
-    folders = (*theme_dirs(source, "templates"), *theme_dirs(source, "static"))
-    return state.is_current(state.read_state(source), state.input_digest(source, folders),
+    return state.is_current(state.read_state(source), state.input_digest(source, theme_folders(source)),
                             state.options_digest(args.drafts, args.future, args.search, output),
                             moment, state.marker_of(output, MARKER))
 

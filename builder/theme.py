@@ -20,3 +20,8 @@ def theme_dirs(site_root: Path, name: str) -> tuple[Path, ...]:
     candidates = (site_root / name, default_theme() / name)
     unique = dict.fromkeys(path.resolve() for path in candidates if path.is_dir())
     return tuple(unique)
+
+
+def theme_folders(site_root: Path) -> tuple[Path, ...]:
+    """Give the template and static folders a build reads, the site's and the default theme's."""
+    return (*theme_dirs(site_root, "templates"), *theme_dirs(site_root, "static"))

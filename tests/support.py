@@ -145,3 +145,17 @@ PUBLISHED = [CYBERATTAQUES, CODE, BALISES, AMENDE, DMP, PREMIER]
 # Kept out unless asked: a draft (`draft: true`) and a post dated after NOW.
 DRAFT = "/2021/01/un-brouillon-inacheve/"
 FUTURE = "/2027/01/un-article-du-futur/"
+
+
+def broken_links(output: Path) -> list[str]:
+    """Give every same-site link or stylesheet of a built site that leads to no built file
+    (the search bundle, made only by builds with search, aside), as `page: href`."""
+    broken = []
+    for path in sorted(output.rglob("*.html")):
+        page = read_page(output, "/" + path.relative_to(output).as_posix())
+        for tag in page.find_all(["a", "link"], href=True):
+            href = tag["href"].split("#")[0]
+            if href.startswith("/") and not href.startswith("//") and not href.startswith(SEARCH_BUNDLE):
+                if not file_for(output, href).is_file():
+                    broken.append(f"{path}: {href}")
+    return broken

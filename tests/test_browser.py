@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from support import REPO, build, copy_site, file_for
+from support import REPO, build, copy_site
 
 pytestmark = pytest.mark.browser
 

@@ -15,7 +15,7 @@ import feedparser
 import pytest
 from bs4 import BeautifulSoup
 
-from support import (AMENDE, BALISES, CODE, CYBERATTAQUES, DMP, DRAFT, FUTURE, PREMIER, build, copy_site, file_for,
+from support import (AMENDE, BALISES, CODE, CYBERATTAQUES, DMP, DRAFT, FUTURE, PREMIER, build, file_for,
                      html_files, listed_posts, read_page)
 
 BASE = "https://example.org"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from support import (AMENDE, BALISES, CODE, CYBERATTAQUES, DMP, PREMIER, PUBLISHED, REPO, SEARCH_BUNDLE, build,
+from support import (AMENDE, BALISES, CODE, CYBERATTAQUES, DMP, PREMIER, PUBLISHED, REPO, broken_links, build,
                      file_for, html_files, listed_posts, listing_pages, post_links, read_page, text_of)
 
 READING_TIME = re.compile(r"\b(\d+) min de lecture\b")
@@ -254,12 +254,7 @@ def test_every_page_uses_pretty_urls(built: Path) -> None:
 
 
 def test_every_internal_link_leads_to_a_built_file(built: Path) -> None:
-    for path in html_files(built):
-        page = read_page(built, "/" + path.relative_to(built).as_posix())
-        for tag in page.find_all(["a", "link"], href=True):
-            href = tag["href"].split("#")[0]
-            if href.startswith("/") and not href.startswith("//") and not href.startswith(SEARCH_BUNDLE):
-                assert file_for(built, href).is_file(), f"{path}: broken link {href}"
+    assert broken_links(built) == []
 
 
 def duplicate_ids(page) -> list[str]:
