@@ -2,31 +2,32 @@
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from builder import cache, state, urls
-from builder.assets import fingerprint
+from builder import cache, ledger, state, urls
+from builder.assets import fingerprint as fingerprint_assets
 from builder.config import load_config
 from builder.errors import BuildFailed, Problem
-from builder.feeds import feed_pages
-from builder.index import build_index, published
+from builder.feeds import feed_jobs
+from builder.index import SiteIndex, build_index, published
 from builder.links import links_to_unpublished, missing_static_images, resolve_links
 from builder.load import POSTS_DIR, load_posts, post_files
 from builder.markdown import code_stylesheet
 from builder.model import Config, Page, Post
 from builder.redirects import redirect_rules
-from builder.render import RenderMemo, make_environment, render_site
+from builder.render import RenderMemo, fingerprint, make_environment, render_site
 from builder.search import index_site
 from builder.sitemap import robots, sitemap
 from builder.theme import theme_dirs, theme_folders
-from builder.write import MARKER, Manifest, staged, static_pages, sync_site, write_page, write_pages
+from builder.write import (MARKER, Manifest, Target, holds, publish, put, staged, staged_part, static_pages,
+                           sync_site, write_pages)
 
 CODE_CSS = "/css/code.css"
 T = TypeVar("T")
@@ -54,7 +55,9 @@ class BuildReport:
     posts_read: int = 0  # post files read (the others came unchanged from the cache or memo)
     posts_rendered: int = 0  # of those, the ones whose bytes had changed, parsed and rendered
     rendered: int = 0  # pages rendered anew (the others were unchanged in the memo)
-    written: int = 0  # files written (a preview writes only those whose bytes changed)
+    written: int = 0  # files written (only those whose bytes changed, unless the output is replaced whole)
+    deleted: int = 0  # files deleted: no page writes them any more
+    merged: bool = False  # the output was updated file by file, not replaced whole
     warnings: tuple[Problem, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -157,9 +160,10 @@ def _for_stage(progress: Progress | None, stage: str) -> Callable[[int, int], No
 
 def render_pages(site_root: Path, sources: Sources, options: BuildOptions, report: BuildReport,
                  memo: Memo | None = None, progress: Progress | None = None,
-                 into: Path | None = None) -> list[Page]:
-    """Render every output file of the published posts, in memory; given a staging folder
-    `into`, the HTML pages (most of the bytes) go there as soon as they are rendered."""
+                 target: Target | None = None) -> list[Page]:
+    """Render every output file of the published posts, in memory; given a `target`, the HTML
+    pages and the feeds (most of the bytes) are put there as soon as they are made, and those
+    the target's output holds already, made from the same inputs, are not made at all."""
     config = sources.config
     now = moment(options.now, config)
     posts = published(sources.posts, now, options.drafts, options.future)
@@ -168,16 +172,16 @@ def render_pages(site_root: Path, sources: Sources, options: BuildOptions, repor
         raise BuildFailed(dead, "links")
     index = report.stage("index", build_index, posts, config)
     code_css = Page(CODE_CSS, urls.output_path(CODE_CSS), code_stylesheet().encode("utf-8"), "code stylesheet")
-    assets = fingerprint((*sources.static, code_css))
+    assets = fingerprint_assets((*sources.static, code_css))
     env = make_environment(theme_dirs(site_root, "templates"), config)
     searchable = options.search and memo is None  # a preview is never indexed
     pages, report.rendered = report.stage("render", render_site, env, index, config, now, assets.urls,
                                           memo.pages if memo else None, searchable, options.jobs,
-                                          _for_stage(progress, "render"), into)
-    pages.append(report.stage("sitemap", sitemap, pages, config))
+                                          _for_stage(progress, "render"), target)
+    pages.append(report.stage("sitemap", _sitemap, pages, config, target))
     if not any(page.url == urls.ROBOTS for page in sources.static):  # a site's own robots.txt wins
         pages.append(robots(config))
-    pages += report.stage("feeds", lambda: [_stream(page, into) for page in feed_pages(index, config)])
+    pages += report.stage("feeds", _feeds, index, config, target)
     pages += [Page(asset.url, urls.output_path(asset.url), asset.source.read_bytes(), str(asset.source))
               for post in index.posts for asset in post.assets]
     pages += assets.pages
@@ -189,13 +193,28 @@ def render_pages(site_root: Path, sources: Sources, options: BuildOptions, repor
     return pages
 
 
-def _stream(page: Page, into: Path | None) -> Page:
-    """Write a page into the staging folder `into` at once and keep only what names it; with
-    no staging folder (a preview), keep the page whole."""
-    if into is None:
-        return page
-    write_page(into, page)
-    return dataclasses.replace(page, data=b"", written=True)
+def _feeds(index: SiteIndex, config: Config, target: Target | None) -> list[Page]:
+    """Make every feed, or, given a target, put each there at once, unless its output holds
+    that feed already, made for the same posts."""
+    return [_made(target, job.url, job.origin, fingerprint((job.url, job.channel)), job.make)
+            for job in feed_jobs(index, config)]
+
+
+def _sitemap(pages: list[Page], config: Config, target: Target | None) -> Page:
+    """Make the sitemap, unless the target's output holds it for the same pages and changes."""
+    listed = [(page.url, page.modified) for page in pages]
+    return _made(target, urls.SITEMAP, "sitemap", fingerprint(listed), lambda: sitemap(pages, config).data)
+
+
+def _made(target: Target | None, url: str, origin: str, key: str, make: Callable[[], bytes]) -> Page:
+    """Give the page at `url` made by `make`, put in the target when given; a page the
+    target's output holds, made from the same inputs (`key`), is not made again."""
+    path = urls.output_path(url)
+    stored = holds(target, path, key) if target is not None else None
+    if stored is not None:
+        return Page(url, path, b"", origin, stored=stored)
+    page = Page(url, path, make(), origin)
+    return put(target, page, key) if target is not None else page
 
 
 def _state(inputs: str, sources: Sources, options: BuildOptions, output: Path) -> state.State:
@@ -220,26 +239,61 @@ def _state(inputs: str, sources: Sources, options: BuildOptions, output: Path) -
 def build(site_root: Path, output: Path, options: BuildOptions = BuildOptions(),
           memo: Memo | None = None, progress: Progress | None = None) -> BuildReport:
     """Build the site at `site_root` into `output`; raise `BuildFailed` with every problem.
-    Without a memo the output is replaced whole, search index included: the index is made in
-    the staging folder, so a failed build never leaves a half-indexed site. With a memo (a
-    preview) the output is updated in place and never indexed, so that no edit waits for it."""
+    Without a memo, files are staged beside the output and published only once all are made,
+    so a failed build changes nothing: with the cache, only the files that changed since the
+    last build (by its ledger) are made and moved in; otherwise the output is replaced whole,
+    with its search index made first. With a memo (a preview) the output is updated in place
+    and never indexed, so that no edit waits for it."""
     report = BuildReport()
     inputs = state.input_digest(site_root, theme_folders(site_root)) if options.cache and memo is None else ""
     sources = read_site(site_root, report, memo, options, progress)
     if any(problem.is_error for problem in sources.problems):
         raise BuildFailed(sources.problems, "load")
     report.warnings = sources.problems
-    if memo is None:
-        with staged(output) as staging:
-            pages = render_pages(site_root, sources, options, report, memo, progress, staging)
-            report.stage("write", write_pages, pages, staging, _for_stage(progress, "write"))
-            if options.search and report.posts:  # Pagefind refuses a site without a page to index
-                report.stage("search", index_site, staging, sources.config)
-        report.written = len(pages)
-        if options.cache:  # taken before reading: a file changed during the build makes it stale
-            state.write_state(site_root, _state(inputs, sources, options, output))
-    else:
+    if memo is not None:
         pages = render_pages(site_root, sources, options, report, memo, progress)
         report.written, _deleted = report.stage("write", sync_site, pages, output, memo.written)
+        report.pages = len(pages)
+        return report
+    scope = _scope(site_root, sources.config, options)
+    previous = ledger.read_ledger(site_root, output, scope, state.marker_of(output, MARKER)) if options.cache else None
+    with staged(output, previous) as target:
+        pages = render_pages(site_root, sources, options, report, memo, progress, target)
+        pages = report.stage("write", write_pages, pages, target, _for_stage(progress, "write"))
+        if target.replaces_whole and options.search and report.posts:  # Pagefind refuses a site without a page
+            report.stage("search", index_site, target.staging, sources.config)
+        if options.cache:
+            ledger.forget_ledger(site_root)  # until this build completes, what the output holds is unknown
+        report.written, report.deleted = report.stage("publish", publish, target, pages)
+        report.merged = not target.replaces_whole
+    if not target.replaces_whole and options.search and report.posts and _post_pages_changed(target, pages):
+        report.stage("search", _reindex, output, sources.config)
     report.pages = len(pages)
+    if options.cache:  # `inputs` was taken before reading: a file changed during the build makes it stale
+        marker = state.marker_of(output, MARKER)
+        ledger.write_ledger(site_root, output, scope, marker, pages)
+        state.write_state(site_root, _state(inputs, sources, options, output))
     return report
+
+
+def _scope(site_root: Path, config: Config, options: BuildOptions) -> str:
+    """Give what shapes every file a build writes: the builder, the libraries and the config
+    (the cache's key), every template's bytes, and the options."""
+    templates = [(path.relative_to(folder).as_posix(), path.read_bytes())
+                 for folder in theme_dirs(site_root, "templates") for path in sorted(folder.rglob("*")) if path.is_file()]
+    return ledger.scope_digest(cache.cache_key(config), templates, options.drafts, options.future, options.search)
+
+
+def _post_pages_changed(target: Target, pages: list[Page]) -> bool:
+    """Tell whether a post page was written or deleted: only those are searched."""
+    digests = {page.path: page.stored.digest for page in pages if page.stored is not None}
+    changed = [path for path, digest in digests.items()
+               if path not in target.previous or target.previous[path].digest != digest]
+    changed += [path for path in target.previous if path not in digests]
+    return any(fnmatch(path, urls.POST_PAGES_GLOB) for path in changed)
+
+
+def _reindex(output: Path, config: Config) -> None:
+    """Index the post pages of the published output anew, and swap the new index in whole."""
+    with staged_part(output, urls.SEARCH_BUNDLE.strip("/")) as folder:
+        index_site(output, config, folder)

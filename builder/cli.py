@@ -144,8 +144,8 @@ def _run_build(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO,
         print(warning.format(), file=stderr)
     seconds = sum(report.timings.values())
     search = f", search index in {report.timings['search']:.2f} s" if "search" in report.timings else ""
-    print(f"Built {report.posts} posts, {report.pages} files into {display_path(output)} in {seconds:.2f} s{search}",
-          file=stdout)
+    print(f"Built {report.posts} posts into {display_path(output)} in {seconds:.2f} s: {report.written} files written, "
+          f"{report.pages - report.written} unchanged, {report.deleted} deleted{search}", file=stdout)
     if args.explain:
         for line in _explain(report, args.cache):
             print(f"  {line}", file=stdout)
@@ -159,8 +159,14 @@ def _explain(report, cached: bool) -> list[str]:
         "load": (f"{report.posts_read} post file(s) read (new, or a new size or time), {report.posts_rendered} "
                  f"of them changed and rendered from Markdown; the others came from the cache") if cached else
                 f"{report.posts_rendered} post file(s) read and rendered from Markdown (--no-cache)",
-        "render": f"{report.rendered} pages rendered (every page is rendered again on each build)",
-        "write": f"{report.written} files written into a new folder, swapped in whole",
+        "render": f"{report.rendered} pages rendered; " + (
+            "the others were made from the same inputs as the files the output holds" if report.merged else
+            "every page is rendered when the output is replaced whole (a first build, --no-cache, or a new "
+            "template, config, option or builder)"),
+        "write": f"{report.written} files staged beside the output" + (
+            ", only those whose bytes changed" if report.merged else ""),
+        "publish": (f"{report.written} files moved into the output, {report.deleted} deleted, through a journal"
+                    if report.merged else f"{report.written} files swapped in whole"),
     }
     return [f"{name:<8} {seconds:7.2f} s  {reasons.get(name, '')}".rstrip()
             for name, seconds in report.timings.items()]

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 from email.utils import format_datetime
@@ -15,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 
 from builder import urls
 from builder.index import SiteIndex
-from builder.model import Channel, Config, Page, Post
+from builder.model import Channel, Config, Post
 from builder.seo import rfc3339
 
 RSS_NAMESPACES = {
@@ -32,18 +34,31 @@ NO_POSTS_YET = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _TARGET = re.compile(r"""(\s(?:href|src))=(["'])(.*?)\2""", re.DOTALL)
 
 
-def feed_pages(index: SiteIndex, config: Config) -> Iterator[Page]:
-    """Give every feed, one at a time (a caller may write each and let it go): RSS and Atom
-    for each channel, JSON Feed for the whole site."""
+@dataclass(frozen=True, slots=True)
+class FeedJob:
+    """One feed to make: where it goes, what it shows, and how to make it, so that a caller
+    may skip a feed whose channel did not change."""
+
+    url: str
+    origin: str  # what the feed is, to name in collisions
+    channel: Channel
+    make: Callable[[], bytes]
+
+
+def feed_jobs(index: SiteIndex, config: Config) -> Iterator[FeedJob]:
+    """Give every feed to make, one at a time (a caller may write each and let it go): RSS
+    and Atom for each channel, JSON Feed for the whole site."""
     for channel in index.channels.values():
-        yield rss_feed(channel, config)
-        yield atom_feed(channel, config)
+        yield FeedJob(urls.rss_url(channel.page), f"RSS feed of {channel.page}", channel,
+                      partial(rss_feed, channel, config))
+        yield FeedJob(urls.atom_url(channel.page), f"Atom feed of {channel.page}", channel,
+                      partial(atom_feed, channel, config))
     site = index.channels.get(urls.HOME)
     if site is not None:
-        yield json_feed(site, config)
+        yield FeedJob(urls.JSON_FEED, "JSON feed", site, partial(json_feed, site, config))
 
 
-def rss_feed(channel: Channel, config: Config) -> Page:
+def rss_feed(channel: Channel, config: Config) -> bytes:
     """Give a channel's RSS 2.0 feed (posts come newest first)."""
     url = urls.rss_url(channel.page)
     rss = ET.Element("rss", {"version": "2.0", **RSS_NAMESPACES})
@@ -59,7 +74,7 @@ def rss_feed(channel: Channel, config: Config) -> Page:
                                       "rel": "self", "type": "application/rss+xml"})
     for post in channel.posts:
         head.append(_rss_item(post, config))
-    return _xml_page(rss, url, f"RSS feed of {channel.page}")
+    return _xml_bytes(rss)
 
 
 def _rss_item(post: Post, config: Config) -> ET.Element:
@@ -78,7 +93,7 @@ def _rss_item(post: Post, config: Config) -> ET.Element:
     return item
 
 
-def atom_feed(channel: Channel, config: Config) -> Page:
+def atom_feed(channel: Channel, config: Config) -> bytes:
     """Give a channel's Atom 1.0 feed: ids are permalinks, which stay as long as the URLs do."""
     url = urls.atom_url(channel.page)
     feed = ET.Element("feed", {"xmlns": ATOM_NAMESPACE, "xml:lang": config.language})
@@ -93,7 +108,7 @@ def atom_feed(channel: Channel, config: Config) -> Page:
     _text(feed, "generator", GENERATOR)
     for post in channel.posts:
         feed.append(_atom_entry(post, config))
-    return _xml_page(feed, url, f"Atom feed of {channel.page}")
+    return _xml_bytes(feed)
 
 
 def _atom_entry(post: Post, config: Config) -> ET.Element:
@@ -115,7 +130,7 @@ def _atom_entry(post: Post, config: Config) -> ET.Element:
     return entry
 
 
-def json_feed(channel: Channel, config: Config) -> Page:
+def json_feed(channel: Channel, config: Config) -> bytes:
     """Give a channel's JSON Feed 1.1, keys sorted so that its bytes never move."""
     feed = {
         "version": JSON_FEED_VERSION,
@@ -127,7 +142,7 @@ def json_feed(channel: Channel, config: Config) -> Page:
         "items": [_json_item(post, config) for post in channel.posts],
     }
     data = json.dumps(feed, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    return Page(urls.JSON_FEED, urls.output_path(urls.JSON_FEED), data.encode("utf-8"), "JSON feed")
+    return data.encode("utf-8")
 
 
 def _json_item(post: Post, config: Config) -> dict[str, object]:
@@ -166,11 +181,10 @@ def absolute_links(html: str, page_url: str) -> str:
     return _TARGET.sub(rewrite, html)
 
 
-def _xml_page(root: ET.Element, url: str, origin: str) -> Page:
+def _xml_bytes(root: ET.Element) -> bytes:
     """Serialize a feed, indented, with its XML declaration."""
     ET.indent(root)
-    data = ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
-    return Page(url, urls.output_path(url), data, origin)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
 def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:

@@ -125,6 +125,18 @@ class Post:
 
 
 @dataclass(frozen=True, slots=True)
+class Stored:
+    """What a build knows of one file it put in the output: a digest of what the file was made
+    from (empty for a file that is always made again), a digest of its bytes, and its size and
+    time once written, to notice a file that was changed since."""
+
+    key: str
+    digest: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True, slots=True)
 class Page:
     """One output file: its URL path, the file it is written to, and its bytes."""
 
@@ -133,7 +145,9 @@ class Page:
     data: bytes
     origin: str  # what produced it (a source file or a page kind), to name in collisions
     modified: datetime | None = None  # for an HTML page: the last change of the posts it shows
-    written: bool = False  # already in the staging folder (then `data` is empty): streamed, not held
+    # Once the build has put the file in place (staged, or found already in the output), what it
+    # knows of it; `data` is then empty: pages are streamed, not held.
+    stored: Stored | None = None
 
 
 @dataclass(frozen=True, slots=True)

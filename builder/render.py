@@ -7,6 +7,7 @@ import dataclasses
 import hashlib
 import sys
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -15,12 +16,12 @@ import jinja2
 
 from builder import chart, french, typography, urls
 from builder.errors import BuildFailed, Problem
-from builder.parallel import in_parallel, shared
-from builder.write import write_page
-from builder.index import PageOfPosts, SiteIndex, paginate
-from builder.model import Config, Page, Post
+from builder.parallel import in_parallel, shared as shared_work
+from builder.index import PageOfPosts, SiteIndex, TagGroup, TopicGroup, paginate
+from builder.model import Channel, Config, Page, Post, Stored
 from builder.seo import Crumb, Meta, page_meta
 from builder.share import share_links
+from builder.write import Target, holds, put
 
 
 def make_environment(template_dirs: tuple[Path, ...], config: Config) -> jinja2.Environment:
@@ -75,83 +76,113 @@ def _site_context(config: Config) -> dict[str, Any]:
     }
 
 
-# Rendered pages kept by a long-lived process: URL -> (fingerprint of the inputs, page).
+# Rendered pages kept by a long-lived process: URL -> (key of the page's inputs, page).
 RenderMemo = dict[str, tuple[str, Page]]
+
+
+@dataclass(frozen=True, slots=True)
+class PageJob:
+    """One page to render: its template and URL, what it comes from (to name in problems), a
+    key (a digest of every value its context is made from, so that a page whose key did not
+    change need not be rendered again), its last change, and how to make its context, which
+    is made only for a page that is rendered."""
+
+    template: str
+    url: str
+    origin: str
+    key: str
+    modified: datetime | None
+    context: Callable[[], dict[str, Any]]
 
 
 def render_site(env: jinja2.Environment, index: SiteIndex, config: Config, now: datetime,
                 assets: Mapping[str, str], memo: RenderMemo | None = None,
                 searchable: bool = False, jobs: int = 1,
                 progress: Callable[[int, int], None] | None = None,
-                into: Path | None = None) -> tuple[list[Page], int]:
+                target: Target | None = None) -> tuple[list[Page], int]:
     """Render every HTML page of the site; give the pages and how many were rendered anew
-    (the others come from `memo`, their inputs unchanged). `assets` gives the published URL
-    of each stylesheet and script; `searchable` says whether a search index will be built.
-    Without a memo the pages are rendered on `jobs` processes and, given a staging folder
-    `into`, written there at once (given back `written`, without their bytes). Raise
-    `BuildFailed` naming each broken template. Templates must not change while a memo is kept."""
-    scheduled = frozenset(post.url for post in index.posts if post.date > now)
-    work = []
-    for template, url, origin, context in _page_jobs(index, config, searchable):
-        context = {**context, "scheduled": scheduled, "assets": assets}
-        work.append((template, url, origin, context, last_change(context, index)))
+    (the others come unchanged from `memo`, or are held by the output already). `assets` gives
+    the published URL of each stylesheet and script; `searchable` says whether a search index
+    will be built. Without a memo the pages are rendered on `jobs` processes and, given a
+    `target`, put there at once (given back without their bytes); a page the target's output
+    holds, made from the same inputs, is not rendered at all. Raise `BuildFailed` naming each
+    broken template. Templates must not change while a memo is kept."""
+    scheduled = tuple(sorted(post.url for post in index.posts if post.date > now))
+    # What every page's context holds besides its own values: part of every key.
+    shared = {"scheduled": scheduled, "assets": dict(assets)}
+    everywhere = fingerprint(shared)
+    work = [dataclasses.replace(job, key=_digest(job.key, everywhere))
+            for job in _page_jobs(index, config, searchable)]
     if memo is None:
-        return _render_all(env, work, jobs, progress, into, index, config), len(work)
+        return _render_all(env, work, shared, jobs, progress, target, index, config)
     renderer = _Renderer(env, memo)
-    for template, url, origin, context, modified in work:
-        renderer.render(template, url, origin, _with_meta(url, context, index, config), modified)
+    for job in work:
+        renderer.render(job, lambda job=job: _with_meta(job.url, {**job.context(), **shared}, index, config))
     if renderer.problems:
         raise BuildFailed(renderer.problems, "render")
     return renderer.pages, renderer.rendered
 
 
-Job = tuple[str, str, str, dict[str, Any], datetime | None]  # template, URL, origin, context, last change
 _CHUNK = 64  # pages a worker renders per task: few round trips, an even spread
 
 
-def _render_all(env: jinja2.Environment, work: list[Job], jobs: int, progress: Callable[[int, int], None] | None,
-                into: Path | None, index: SiteIndex, config: Config) -> list[Page]:
-    """Render every job, on `jobs` processes that share the jobs and the environment, writing
-    each page into `into` when given; raise `BuildFailed` with the first problem of each
+def _render_all(env: jinja2.Environment, work: list[PageJob], shared: dict[str, Any], jobs: int,
+                progress: Callable[[int, int], None] | None, target: Target | None,
+                index: SiteIndex, config: Config) -> tuple[list[Page], int]:
+    """Render the jobs whose page the target does not hold already, on `jobs` processes that
+    share the jobs and the environment, putting each page in the target when given; give every
+    page and how many were rendered. Raise `BuildFailed` with the first problem of each
     broken template."""
-    spans = [(start, min(start + _CHUNK, len(work))) for start in range(0, len(work), _CHUNK)]
-    pages_done = (lambda done, total: progress(min(done * _CHUNK, len(work)), len(work))) if progress else None
-    chunks = in_parallel(_render_span, spans, jobs, share=(env, work, into, index, config), progress=pages_done)
-    results = [item for chunk in chunks for item in chunk]
+    results: dict[int, bytes | Stored | Problem] = {}
+    if target is not None:
+        for position, job in enumerate(work):
+            stored = holds(target, urls.output_path(job.url), job.key)
+            if stored is not None:
+                results[position] = stored
+    todo = [position for position in range(len(work)) if position not in results]
+    spans = [(start, min(start + _CHUNK, len(todo))) for start in range(0, len(todo), _CHUNK)]
+    pages_done = (lambda done, total: progress(min(done * _CHUNK, len(todo)), len(todo))) if progress else None
+    chunks = in_parallel(_render_span, spans, jobs, share=(env, work, shared, todo, target, index, config),
+                         progress=pages_done)
+    results.update(zip(todo, (item for chunk in chunks for item in chunk)))
     problems = {}
-    for (template, *_), result in zip(work, results):
-        if isinstance(result, Problem):
-            problems.setdefault(template, result)
+    for position in todo:
+        if isinstance(results[position], Problem):
+            problems.setdefault(work[position].template, results[position])
     if problems:
         raise BuildFailed(list(problems.values()), "render")
-    return [Page(url, urls.output_path(url), html or b"", origin, modified, written=html is None)
-            for (_, url, origin, _, modified), html in zip(work, results)]
+    pages = []
+    for position, job in enumerate(work):
+        result = results[position]
+        data, stored = (result, None) if isinstance(result, bytes) else (b"", result)
+        pages.append(Page(job.url, urls.output_path(job.url), data, job.origin, job.modified, stored))
+    return pages, len(todo)
 
 
-def _render_span(start: int, stop: int) -> list[bytes | Problem | None]:
-    """Render the jobs `start` to `stop` of the shared work (in a worker, or in this process);
-    give each page's bytes, or None once written into the shared staging folder."""
-    env, work, into, index, config = shared()
-    results: list[bytes | Problem | None] = []
-    for template, url, origin, context, _ in work[start:stop]:
+def _render_span(start: int, stop: int) -> list[bytes | Stored | Problem]:
+    """Render the jobs `todo[start:stop]` of the shared work (in a worker, or in this process);
+    give each page's bytes, or what is known of its file once put in the shared target."""
+    env, work, shared, todo, target, index, config = shared_work()
+    results: list[bytes | Stored | Problem] = []
+    for position in todo[start:stop]:
+        job = work[position]
         try:
-            # The metadata is made here, page by page, not held for every page at once.
-            html = env.get_template(template).render(_with_meta(url, context, index, config), page_url=url).encode("utf-8")
+            # The context and its metadata are made here, page by page, not held for every page.
+            context = _with_meta(job.url, {**job.context(), **shared}, index, config)
+            html = env.get_template(job.template).render(context, page_url=job.url).encode("utf-8")
         except jinja2.TemplateError as error:
-            results.append(template_problem(error, env, template))
+            results.append(template_problem(error, env, job.template))
             continue
-        if into is None:
-            results.append(html)
-        else:
-            write_page(into, Page(url, urls.output_path(url), html, origin))
-            results.append(None)
+        page = Page(job.url, urls.output_path(job.url), html, job.origin)
+        results.append(html if target is None else put(target, page, job.key).stored)
     return results
 
 
 class _Renderer:
-    """Render pages one by one, keeping the first problem of each template."""
+    """Render pages one by one for a long-lived process, reusing those of its memo whose key
+    did not change, and keeping the first problem of each template."""
 
-    def __init__(self, env: jinja2.Environment, memo: RenderMemo | None) -> None:
+    def __init__(self, env: jinja2.Environment, memo: RenderMemo) -> None:
         self.env = env
         self.memo = memo
         self.pages: list[Page] = []
@@ -159,26 +190,23 @@ class _Renderer:
         self.rendered = 0
         self._failed: set[str] = set()
 
-    def render(self, template: str, url: str, origin: str, context: dict[str, Any],
-               modified: datetime | None = None) -> None:
-        """Render `template` for `url` and keep the page, or the problem; a page whose
-        inputs are those of its memo entry is reused as it is."""
-        if template in self._failed:
+    def render(self, job: PageJob, context: Callable[[], dict[str, Any]]) -> None:
+        """Render a job's page and keep it, or the problem; a page whose key is that of its
+        memo entry is reused as it is."""
+        if job.template in self._failed:
             return
-        key = fingerprint((template, url, context, modified)) if self.memo is not None else ""
-        kept = self.memo.get(url) if self.memo is not None else None
-        if kept and kept[0] == key:
+        kept = self.memo.get(job.url)
+        if kept and kept[0] == job.key:
             self.pages.append(kept[1])
             return
         try:
-            html = self.env.get_template(template).render(context, page_url=url)
+            html = self.env.get_template(job.template).render(context(), page_url=job.url)
         except jinja2.TemplateError as error:
-            self._failed.add(template)
-            self.problems.append(template_problem(error, self.env, template))
+            self._failed.add(job.template)
+            self.problems.append(template_problem(error, self.env, job.template))
             return
-        page = Page(url, urls.output_path(url), html.encode("utf-8"), origin, modified)
-        if self.memo is not None:
-            self.memo[url] = (key, page)
+        page = Page(job.url, urls.output_path(job.url), html.encode("utf-8"), job.origin, job.modified)
+        self.memo[job.url] = (job.key, page)
         self.pages.append(page)
         self.rendered += 1
 
@@ -192,25 +220,18 @@ def _meta(url: str, context: dict[str, Any], index: SiteIndex, config: Config) -
     """Give a page's metadata from what its template shows: its post, or its listing and
     that listing's feed beside the whole site's."""
     pagination: PageOfPosts | None = context.get("pagination")
+    return page_meta(config, url, context["title"], context["description"], context["crumbs"],
+                     post=context.get("post"), number=pagination.number if pagination else 1,
+                     channels=_channels(context, index))
+
+
+def _channels(context: dict[str, Any], index: SiteIndex) -> tuple[Channel, ...]:
+    """Give the feeds a page advertises: the whole site's, and its listing's own."""
+    pagination: PageOfPosts | None = context.get("pagination")
     channels = [index.channels.get(urls.HOME)]
     if pagination is not None and pagination.base != urls.HOME:
         channels.append(index.channels.get(pagination.base))
-    return page_meta(config, url, context["title"], context["description"], context["crumbs"],
-                     post=context.get("post"), number=pagination.number if pagination else 1,
-                     channels=tuple(channel for channel in channels if channel is not None))
-
-
-def last_change(context: dict[str, Any], index: SiteIndex) -> datetime | None:
-    """Give the last change of what a page shows: its post; for a page of a listing, the
-    listing's newest post (it shifts every page) or a later update of a post on the page; for
-    other pages, which sum up every post, the site's newest change."""
-    if "post" in context:
-        return context["post"].modified
-    pagination: PageOfPosts | None = context.get("pagination")
-    if pagination is None:
-        return max((post.modified for post in index.posts), default=None)
-    changes = [post.modified for post in pagination.posts]
-    return max([*changes, pagination.latest] if pagination.latest else changes, default=None)
+    return tuple(channel for channel in channels if channel is not None)
 
 
 def fingerprint(value: Any) -> str:
@@ -260,76 +281,118 @@ def template_problem(error: jinja2.TemplateError, env: jinja2.Environment, templ
     return Problem(path, line, 1, f"template: {error.message or error}")
 
 
-def _page_jobs(index: SiteIndex, config: Config, searchable: bool) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
-    """Give (template, url, origin, context) for every page, in a fixed order."""
+def _page_jobs(index: SiteIndex, config: Config, searchable: bool) -> Iterator[PageJob]:
+    """Give the job of every page, in a fixed order. Each key is made of every value the
+    page's context is made from (a post by its digest), but what all pages share: the config,
+    the templates and the builder, which decide whether any key can be trusted at all."""
     per_page = config.posts_per_page
     home = Crumb("Accueil", urls.HOME)
+    newest_change = max((post.modified for post in index.posts), default=None)  # of pages that sum up all posts
     for post in index.posts:
         around = index.neighbours[post.url]
-        yield "post.html", post.url, str(post.source), {
+        yield PageJob("post.html", post.url, str(post.source),
+                      _digest("post.html", post.url, *_digests(around.older, around.newer, post, *around.related)),
+                      post.modified, lambda post=post, around=around: {
             "post": post, "older": around.older, "newer": around.newer, "related": around.related,
             "title": post.title, "description": post.summary, "share": share_links(post, config),
             "crumbs": [home, Crumb(post.topic.title, urls.topic_url(post.topic.slug)), Crumb(post.title)],
-        }
-    yield from _listing(paginate(index.posts, per_page, urls.HOME), "home.html", "home", lambda page: {
+        })
+    yield from _listing(paginate(index.posts, per_page, urls.HOME), "home.html", "home", (), lambda page: {
         "title": config.title, "heading": "Derniers articles", "description": config.description, "crumbs": [],
     })
-    yield "tags.html", urls.TAGS, "tags", {
+    yield PageJob("tags.html", urls.TAGS, "tags", _digest("tags.html", *_groups(index.tags)), newest_change, lambda: {
         "tags": index.tags, "title": "Tous les mots-clés", "description": f"Les mots-clés de {config.title}.",
         "crumbs": [home, Crumb("Mots-clés")],
-    }
+    })
     for group in index.tags:
         name, heading = group.tag.name, french.tag_heading(group.tag.name)
         channel = index.channels.get(group.url)  # its description is the tag's
         description = channel.description if channel else ""
-        yield from _listing(paginate(group.posts, per_page, group.url), "listing.html", f"tag {name}", lambda page, name=name, heading=heading, description=description: {
+        yield from _listing(paginate(group.posts, per_page, group.url), "listing.html", f"tag {name}", (name, description),
+                            lambda page, name=name, heading=heading, description=description: {
             "title": heading, "heading": heading, "description": description,
             "crumbs": [home, Crumb("Mots-clés", urls.TAGS), Crumb(name)],
         })
-    yield "topics.html", urls.TOPICS, "topics", {
+    yield PageJob("topics.html", urls.TOPICS, "topics", _digest("topics.html", *_groups(index.topics)), newest_change, lambda: {
         "topics": index.topics, "title": "Rubriques", "description": f"Les rubriques de {config.title}.",
         "crumbs": [home, Crumb("Rubriques")],
-    }
+    })
     for group in index.topics:
         topic = group.topic
-        yield from _listing(paginate(group.posts, per_page, group.url), "listing.html", f"topic {topic.slug}", lambda page, topic=topic: {
+        yield from _listing(paginate(group.posts, per_page, group.url), "listing.html", f"topic {topic.slug}",
+                            (topic.slug,), lambda page, topic=topic: {
             "title": topic.title, "heading": topic.title, "description": topic.description,
             "crumbs": [home, Crumb("Rubriques", urls.TOPICS), Crumb(topic.title)],
         })
-    counts = [(month.year, month.month, len(month.posts)) for year in index.years for month in year.months]
-    yield "archives.html", urls.ARCHIVES, "archives", {
-        "years": index.years, "chart": chart.posts_per_month(counts), "title": "Archives", "description": f"Tous les articles de {config.title}, par mois.",
+    months = [(month.year, month.month, month.posts) for year in index.years for month in year.months]
+    yield PageJob("archives.html", urls.ARCHIVES, "archives",
+                  _digest("archives.html", *(part for year, month, posts in months
+                                              for part in (f"{year}-{month}", *_digests(*posts)))),
+                  newest_change, lambda: {
+        "years": index.years, "chart": chart.posts_per_month([(y, m, len(posts)) for y, m, posts in months]),
+        "title": "Archives", "description": f"Tous les articles de {config.title}, par mois.",
         "crumbs": [home, Crumb("Archives")],
-    }
+    })
     archives = Crumb("Archives", urls.ARCHIVES)
     for year in index.years:
-        yield from _listing(paginate(year.posts, per_page, year.url), "listing.html", f"year {year.year}", lambda page, year=year: {
+        yield from _listing(paginate(year.posts, per_page, year.url), "listing.html", f"year {year.year}", (),
+                            lambda page, year=year: {
             "title": f"Archives {year.year}", "heading": f"Articles de {year.year}",
             "description": f"Les articles de {config.title} publiés en {year.year}.",
             "crumbs": [home, archives, Crumb(str(year.year))],
         })
         for month in year.months:
             name = french.month_name(month.year, month.month)
-            yield from _listing(paginate(month.posts, per_page, month.url), "listing.html", f"month {name}", lambda page, name=name, year=year: {
+            yield from _listing(paginate(month.posts, per_page, month.url), "listing.html", f"month {name}", (),
+                                lambda page, name=name, year=year: {
                 "title": f"Archives {name}", "heading": f"Articles de {name}",
                 "description": f"Les articles de {config.title} publiés en {name}.",
                 "crumbs": [home, archives, Crumb(str(year.year), year.url), Crumb(name)],
             })
-    yield "search.html", urls.SEARCH, "search", {
+    yield PageJob("search.html", urls.SEARCH, "search", _digest("search.html", str(searchable)), newest_change, lambda: {
         "title": "Rechercher", "description": f"Chercher parmi tous les articles de {config.title}.",
         "crumbs": [home, Crumb("Recherche")], "searchable": searchable,
-    }
-    yield "404.html", urls.NOT_FOUND, "404", {
+    })
+    yield PageJob("404.html", urls.NOT_FOUND, "404", _digest("404.html"), newest_change, lambda: {
         "title": "Page introuvable", "description": "Cette page n’existe pas ou plus.", "crumbs": [],
-    }
+    })
 
 
-def _listing(pages: tuple[PageOfPosts, ...], template: str, origin: str,
-             context: Callable[[PageOfPosts], dict[str, Any]]) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
-    """Give a job for each page of a paginated listing."""
+def _listing(pages: tuple[PageOfPosts, ...], template: str, origin: str, basis: tuple[str, ...],
+             context: Callable[[PageOfPosts], dict[str, Any]]) -> Iterator[PageJob]:
+    """Give a job for each page of a paginated listing; `basis` holds the values, besides the
+    page of posts, that its context is made from (the URL aside)."""
     for page in pages:
-        values = context(page)
-        yield template, page.url, origin, {"pagination": page, **values, "crumbs": paged_crumbs(values["crumbs"], page)}
+        key = _digest(template, page.url, *basis, str(page.number), str(page.count), str(page.total),
+                      page.latest.isoformat() if page.latest else "", *_digests(*page.posts))
+        changes = [post.modified for post in page.posts]  # the newest post shifts every page
+        modified = max([*changes, page.latest] if page.latest else changes, default=None)
+        yield PageJob(template, page.url, origin, key, modified, lambda page=page: _paged(page, context(page)))
+
+
+def _paged(page: PageOfPosts, values: dict[str, Any]) -> dict[str, Any]:
+    """Give the context of a page of a listing."""
+    return {"pagination": page, **values, "crumbs": paged_crumbs(values["crumbs"], page)}
+
+
+def _digest(*parts: str) -> str:
+    """Give a digest of strings (by their tuple's repr, which no other tuple has)."""
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
+def _digests(*posts: Post | None) -> list[str]:
+    """Give the digest of each post, an empty string for none."""
+    return [post.digest if post is not None else "" for post in posts]
+
+
+def _groups(groups: tuple[TagGroup, ...] | tuple[TopicGroup, ...]) -> Iterator[str]:
+    """Give what tells a tag or topic group apart: its URL and name, and its posts."""
+    for group in groups:
+        name = group.tag.name if isinstance(group, TagGroup) else group.topic.title
+        yield group.url
+        yield name
+        yield str(len(group.posts))
+        yield from _digests(*group.posts)
 
 
 def paged_crumbs(crumbs: list[Crumb], page: PageOfPosts) -> list[Crumb]:
@@ -339,3 +402,4 @@ def paged_crumbs(crumbs: list[Crumb], page: PageOfPosts) -> list[Crumb]:
         return crumbs
     listing = crumbs[-1].title if crumbs else "Accueil"
     return [*crumbs[:-1], Crumb(listing, page.base), Crumb(f"Page {page.number}")]
+

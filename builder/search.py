@@ -3,6 +3,7 @@ site's language, and writes its index and scripts beside them, for `/recherche/`
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -15,13 +16,15 @@ _TOOL = Path("pagefind")  # what problems name: the index is no source file's fa
 _INSTALL_HINT = "install it with `pip install 'pagefind[extended]'`, or build with --no-search"
 
 
-def index_site(folder: Path, config: Config) -> None:
-    """Index the post pages under `folder` (a written site) into its `pagefind/` folder;
-    raise `BuildFailed` when Pagefind is missing or fails."""
+def index_site(folder: Path, config: Config, into: Path | None = None) -> None:
+    """Index the post pages under `folder` (a written site) into its `pagefind/` folder, or
+    into the folder `into`; raise `BuildFailed` when Pagefind is missing or fails."""
+    # Paths relative to the site, so that no build folder's path can reach the index.
+    where = ["--output-path", os.path.relpath(into, folder)] if into else ["--output-subdir", urls.SEARCH_BUNDLE.strip("/")]
     command = [
         str(pagefind_binary()),
-        "--site", ".",  # relative, so that no build folder's path can reach the index
-        "--output-subdir", urls.SEARCH_BUNDLE.strip("/"),
+        "--site", ".",
+        *where,
         "--glob", urls.POST_PAGES_GLOB,
         "--force-language", config.language.split("-")[0].lower(),  # one index, French stemming
         "--quiet",

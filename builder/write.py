@@ -1,33 +1,45 @@
-"""The only writer of the output: every file staged in a sibling folder, swapped in whole; the
-search index is made inside the staging folder, before the swap."""
+"""The only writer of the output. Every file a build writes is staged in a sibling folder first.
+A build that replaces the output whole swaps that folder in, in one atomic step, with the search
+index made inside it. A build that knows what the output holds (its ledger) stages only the files
+whose bytes changed, then moves them in through a journal that the next build completes if this
+one is killed on the way."""
 
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import hashlib
+import json
 import os
 import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from builder.errors import BuildFailed, Problem
-from builder.model import Page
+from builder.ledger import Ledger
+from builder.model import Page, Stored
 from builder.sources import outside
 
 # Marks a folder as one `blog build` made, so that it never replaces a folder it did not make.
 MARKER = ".blog-build"
-MARKER_TEXT = b"This folder is written by `blog build`; it is replaced whole on each build.\n"
+MARKER_TEXT = b"This folder is written by `blog build`; each build replaces what it holds.\n"
 
 
 def path_problem(page: Page) -> Problem | None:
     """Give a problem when a page's path would leave the output folder."""
-    parts = PurePosixPath(page.path).parts
-    if not parts or page.path.startswith("/") or "\\" in page.path or "\0" in page.path or ".." in parts:
+    if leaves_folder(page.path):
         return Problem(Path(page.origin), 1, 1, f"output path {page.path!r} is outside the output folder")
     return None
+
+
+def leaves_folder(path: str) -> bool:
+    """Tell whether a relative output path is anything but a plain path inside its folder."""
+    parts = PurePosixPath(path).parts
+    return not parts or path.startswith("/") or "\\" in path or "\0" in path or ".." in parts
 
 
 def check_pages(pages: list[Page]) -> list[Problem]:
@@ -69,11 +81,27 @@ def replaceable(output: Path) -> bool:
     return output.is_dir() and (not any(output.iterdir()) or (output / MARKER).is_file())
 
 
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where a build puts the files it makes: a staging folder beside the output, and what the
+    output holds already (empty when the build replaces it whole)."""
+
+    staging: Path
+    output: Path
+    previous: Ledger
+
+    @property
+    def replaces_whole(self) -> bool:
+        """Tell whether the staging folder will be swapped in whole, rather than merged in."""
+        return not self.previous
+
+
 @contextmanager
-def staged(output: Path) -> Iterator[Path]:
-    """Give a new, empty staging folder beside `output` for the next site; when the block
-    ends without error, swap it in place of `output`. On any failure (or interruption) the
-    staging folder is removed and the previous output stays as it was."""
+def staged(output: Path, previous: Ledger | None = None) -> Iterator[Target]:
+    """Give a target with a new, empty staging folder beside `output`; `previous`, what the
+    output holds, lets the build stage only the files that changed. On leaving, whatever
+    happened, the staging folder is removed: unless `publish` put the staged files in place,
+    the previous output stays as it was."""
     output = output.resolve()
     if not replaceable(output):
         raise BuildFailed([Problem(output, 1, 1, f"refusing to replace {output}: it was not made by `blog build`",
@@ -81,17 +109,103 @@ def staged(output: Path) -> Iterator[Path]:
     output.parent.mkdir(parents=True, exist_ok=True)
     recover(output)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.staging-", dir=output.parent))
+    staging.chmod(0o755)  # mkdtemp's folder is private; a published site is not
     try:
-        yield staging
-        (staging / MARKER).write_bytes(MARKER_TEXT)
-        _swap(staging, output)
+        yield Target(staging, output, previous if previous and output.is_dir() else {})
+    finally:
+        if _journal_path(output).exists():  # stopped while moving files in: finish, never half
+            _apply_journal(output)
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def publish(target: Target, pages: list[Page]) -> tuple[int, int]:
+    """Put the staged files in place: swap the staging folder in whole, or move each staged
+    file in and delete the files no page writes any more, through a journal. Give (files
+    written, files deleted)."""
+    if target.replaces_whole:
+        (target.staging / MARKER).write_bytes(MARKER_TEXT)
+        _swap(target.staging, target.output)
+        return len(pages), 0
+    wanted = {page.path for page in pages}
+    journal = {
+        "staging": target.staging.name,
+        "moves": sorted(_staged_files(target.staging)),
+        "deletes": sorted(path for path in target.previous if path not in wanted),
+    }
+    atomic_write(_journal_path(target.output), json.dumps(journal).encode())
+    _apply_journal(target.output)
+    return len(journal["moves"]), len(journal["deletes"])
+
+
+@contextmanager
+def staged_part(output: Path, name: str) -> Iterator[Path]:
+    """Give a path, in a new folder beside `output`, where to make the folder `output/name`
+    anew; when the block ends without error, swap it in whole."""
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.staging-", dir=output.parent))
+    try:
+        yield staging / name
+        _swap(staging / name, output / name)
+        atomic_write(output / MARKER, MARKER_TEXT)  # a new marker: the output is not what it was
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def _staged_files(staging: Path) -> Iterator[str]:
+    """Give the path, relative to `staging`, of every file staged there."""
+    for folder, _dirs, files in os.walk(staging):
+        for name in files:
+            yield Path(folder, name).relative_to(staging).as_posix()
+
+
+def _journal_path(output: Path) -> Path:
+    """Give where the journal of a build that merges its files into `output` is kept."""
+    return output.parent / f".{output.name}.journal"
+
+
+def _apply_journal(output: Path) -> None:
+    """Carry out the journal beside `output` (again, if a build was killed while carrying it
+    out: a file already moved is skipped), then drop it with its staging folder."""
+    journal = _journal_path(output)
+    try:
+        plan = json.loads(journal.read_bytes())
+        name, moves, deletes = plan["staging"], list(plan["moves"]), list(plan["deletes"])
+    except (OSError, ValueError, TypeError, KeyError):
+        journal.unlink(missing_ok=True)  # never written whole (it is renamed in): nothing was moved
+        return
+    ours = isinstance(name, str) and name.startswith(f".{output.name}.staging-") and "/" not in name
+    if not ours or any(not isinstance(path, str) or leaves_folder(path) for path in (*moves, *deletes)):
+        journal.unlink(missing_ok=True)  # not one of ours: never act on it
+        return
+    staging = output.parent / name
+    for path in moves:
+        source = staging / path
+        if source.is_file():
+            (output / path).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, output / path)
+    for path in deletes:
+        (output / path).unlink(missing_ok=True)
+        _prune_empty(output, (output / path).parent)
+    atomic_write(output / MARKER, MARKER_TEXT)  # a new marker: the output is not what it was
+    journal.unlink()
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _prune_empty(output: Path, folder: Path) -> None:
+    """Remove `folder` and its parents up to `output` while they are empty."""
+    while folder != output and folder.is_relative_to(output):
+        try:
+            folder.rmdir()
+        except OSError:  # not empty (or gone): stop here
+            return
+        folder = folder.parent
+
+
 def recover(output: Path) -> None:
-    """Undo what a build killed mid-way left beside `output`: put back a site that was
-    moved aside but not replaced, and delete staging and retired folders."""
+    """Finish or undo what a build killed mid-way left beside `output`: carry out a journal
+    of moves, put back a site that was moved aside but not replaced, and delete staging and
+    retired folders."""
+    if _journal_path(output).exists():
+        _apply_journal(output)
     leftovers = sorted(output.parent.glob(f".{output.name}.staging-*")) + sorted(output.parent.glob(f".{output.name}.old-*"))
     if not output.exists():
         retired = [path / output.name for path in leftovers if (path / output.name / MARKER).is_file()]
@@ -101,32 +215,61 @@ def recover(output: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def write_page(folder: Path, page: Page) -> None:
-    """Write one page into `folder` (a staging folder) as soon as it is made, so that pages need
-    not all be held in memory; a path that would leave the folder is refused first. Two pages
-    on one path are found by `write_pages`, before the staging folder is swapped in."""
+def holds(target: Target, path: str, key: str) -> Stored | None:
+    """Give what the output holds at `path` if that file was made from the same inputs (`key`)
+    and is still as it was written; None when the file must be made again."""
+    entry = target.previous.get(path)
+    if entry is None or not key or entry.key != key or not _untouched(target.output / path, entry):
+        return None
+    return entry
+
+
+def put(target: Target, page: Page, key: str = "") -> Page:
+    """Stage a page, unless the output already holds its very bytes; give it back without its
+    bytes, with what is known of its file. A path that would leave the output is refused;
+    two pages on one path are found by `write_pages`, before anything is published."""
     problem = path_problem(page)
     if problem:
         raise BuildFailed([problem], "write")
-    target = folder / page.path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(page.data)
+    digest = hashlib.blake2b(page.data, digest_size=16).hexdigest()
+    entry = target.previous.get(page.path)
+    if entry is not None and entry.digest == digest and _untouched(target.output / page.path, entry):
+        stored = Stored(key, digest, entry.size, entry.mtime_ns)
+    else:
+        staged_file = target.staging / page.path
+        staged_file.parent.mkdir(parents=True, exist_ok=True)
+        staged_file.write_bytes(page.data)
+        info = staged_file.stat()  # a rename keeps them: the size and time the output will show
+        stored = Stored(key, digest, info.st_size, info.st_mtime_ns)
+    return dataclasses.replace(page, data=b"", stored=stored)
 
 
-def write_pages(pages: list[Page], folder: Path, progress: Callable[[int, int], None] | None = None) -> None:
-    """Write every page not written yet into `folder` (a staging folder); raise `BuildFailed`
-    first if two pages share a path or one leaves the folder. `progress(done, total)` hears
-    every 100 files."""
+def _untouched(path: Path, entry: Stored) -> bool:
+    """Tell whether a file of the output still has the size and time it was written with."""
+    try:
+        info = path.stat()
+    except OSError:
+        return False
+    return info.st_size == entry.size and info.st_mtime_ns == entry.mtime_ns
+
+
+def write_pages(pages: list[Page], target: Target, progress: Callable[[int, int], None] | None = None) -> list[Page]:
+    """Put every page not yet put in place (see `put`), after raising `BuildFailed` if two
+    pages share a path or one leaves the output; give every page, without its bytes.
+    `progress(done, total)` hears every 100 files."""
     problems = check_pages(pages)
     if problems:
         raise BuildFailed(problems, "write")
-    pages = [page for page in pages if not page.written]
-    for parent in sorted({(folder / page.path).parent for page in pages}):
-        parent.mkdir(parents=True, exist_ok=True)  # each once, parents first: pages share folders
-    for done, page in enumerate(pages, start=1):
-        (folder / page.path).write_bytes(page.data)
-        if progress and (done % 100 == 0 or done == len(pages)):
-            progress(done, len(pages))
+    waiting = sum(page.stored is None for page in pages)
+    done, result = 0, []
+    for page in pages:
+        if page.stored is None:
+            page = put(target, page)
+            done += 1
+            if progress and (done % 100 == 0 or done == waiting):
+                progress(done, waiting)
+        result.append(page)
+    return result
 
 
 def _swap(staging: Path, output: Path) -> None:

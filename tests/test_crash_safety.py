@@ -1,4 +1,5 @@
-"""A build killed at any moment (SIGKILL) leaves the previous site whole and serveable, and
+"""A build killed at any moment (SIGKILL) leaves the previous site whole and serveable, or, if
+it dies in the moment it moves its changed files in, a journal that the next build carries out;
 the next build recovers by itself and equals a clean build."""
 
 from __future__ import annotations
@@ -59,7 +60,10 @@ def test_a_killed_build_leaves_the_previous_site_and_the_next_build_recovers(tmp
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=60)
-        now = snapshot(output)  # whole, old or new: never a mix, never missing
+        now = snapshot(output)
+        if (tmp_path / ".public.journal").exists():  # killed while moving the changed files in
+            outcomes.add("moving")  # the next build finishes the move (tests/test_incremental_write.py)
+            continue
         assert now in (old, new), f"killed after {delay:.2f} s: the output is neither the old nor the new site"
         outcomes.add("old" if now == old else "new")
     assert "old" in outcomes, "no kill landed before the swap: the test proved nothing"
