@@ -26,7 +26,7 @@ from builder.render import RenderMemo, fingerprint, make_environment, render_sit
 from builder.search import index_site
 from builder.sitemap import robots, sitemap
 from builder.theme import theme_dirs, theme_folders
-from builder.write import (MARKER, Manifest, Target, holds, publish, put, staged, staged_part, static_pages,
+from builder.write import (MARKER, Manifest, Target, holds, publish, put, staged, merged_view, static_pages,
                            sync_site, write_pages)
 
 CODE_CSS = "/css/code.css"
@@ -260,14 +260,13 @@ def build(site_root: Path, output: Path, options: BuildOptions = BuildOptions(),
     with staged(output, previous) as target:
         pages = render_pages(site_root, sources, options, report, memo, progress, target)
         pages = report.stage("write", write_pages, pages, target, _for_stage(progress, "write"))
-        if target.replaces_whole and options.search and report.posts:  # Pagefind refuses a site without a page
-            report.stage("search", index_site, target.staging, sources.config)
+        search = options.search and report.posts > 0  # Pagefind refuses a site without a page to index
+        if search and (target.replaces_whole or _post_pages_changed(target, pages)):
+            report.stage("search", _index, target, pages, sources.config)
         if options.cache:
             ledger.forget_ledger(site_root)  # until this build completes, what the output holds is unknown
         report.written, report.deleted = report.stage("publish", publish, target, pages)
         report.merged = not target.replaces_whole
-    if not target.replaces_whole and options.search and report.posts and _post_pages_changed(target, pages):
-        report.stage("search", _reindex, output, sources.config)
     report.pages = len(pages)
     if options.cache:  # `inputs` was taken before reading: a file changed during the build makes it stale
         marker = state.marker_of(output, MARKER)
@@ -293,7 +292,11 @@ def _post_pages_changed(target: Target, pages: list[Page]) -> bool:
     return any(fnmatch(path, urls.POST_PAGES_GLOB) for path in changed)
 
 
-def _reindex(output: Path, config: Config) -> None:
-    """Index the post pages of the published output anew, and swap the new index in whole."""
-    with staged_part(output, urls.SEARCH_BUNDLE.strip("/")) as folder:
-        index_site(output, config, folder)
+def _index(target: Target, pages: list[Page], config: Config) -> None:
+    """Index the post pages of the site as it will be published, into the staging folder, so
+    that a failed index leaves the output as it was."""
+    if target.replaces_whole:
+        index_site(target.staging, config)
+        return
+    with merged_view(target, [page.path for page in pages if fnmatch(page.path, urls.POST_PAGES_GLOB)]) as view:
+        index_site(view, config, target.staging / urls.SEARCH_BUNDLE.strip("/"))

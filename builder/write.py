@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from builder import urls
 from builder.errors import BuildFailed, Problem
 from builder.ledger import Ledger
 from builder.model import Page, Stored
@@ -26,6 +27,8 @@ from builder.sources import outside
 
 # Marks a folder as one `blog build` made, so that it never replaces a folder it did not make.
 MARKER = ".blog-build"
+# Folders of the output made whole by a tool, not page by page: the search index.
+WHOLE_FOLDERS = (urls.SEARCH_BUNDLE.strip("/"),)
 MARKER_TEXT = b"This folder is written by `blog build`; each build replaces what it holds.\n"
 
 
@@ -127,34 +130,44 @@ def publish(target: Target, pages: list[Page]) -> tuple[int, int]:
         _swap(target.staging, target.output)
         return len(pages), 0
     wanted = {page.path for page in pages}
-    journal = {
-        "staging": target.staging.name,
-        "moves": sorted(_staged_files(target.staging)),
-        "deletes": sorted(path for path in target.previous if path not in wanted),
-    }
+    moves = sorted(_files_under(target.staging))
+    deletes = [path for path in target.previous if path not in wanted]
+    for folder in WHOLE_FOLDERS:  # a folder made anew replaces the old one: its other files go
+        if (target.staging / folder).is_dir():
+            deletes += [f"{folder}/{path}" for path in _files_under(target.output / folder)
+                        if not (target.staging / folder / path).is_file()]
+    journal = {"staging": target.staging.name, "moves": moves, "deletes": sorted(deletes)}
     atomic_write(_journal_path(target.output), json.dumps(journal).encode())
     _apply_journal(target.output)
     return len(journal["moves"]), len(journal["deletes"])
 
 
 @contextmanager
-def staged_part(output: Path, name: str) -> Iterator[Path]:
-    """Give a path, in a new folder beside `output`, where to make the folder `output/name`
-    anew; when the block ends without error, swap it in whole."""
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.staging-", dir=output.parent))
+def merged_view(target: Target, paths: list[str]) -> Iterator[Path]:
+    """Give a folder beside the output holding the files at `paths` as the output will hold
+    them once published (hard links to the staged file, or to the output's), for a tool that
+    reads the whole site before anything is published: the search indexer."""
+    view = Path(tempfile.mkdtemp(prefix=f".{target.output.name}.staging-view-", dir=target.output.parent))
     try:
-        yield staging / name
-        _swap(staging / name, output / name)
-        atomic_write(output / MARKER, MARKER_TEXT)  # a new marker: the output is not what it was
+        for path in paths:
+            source = target.staging / path
+            if not source.is_file():
+                source = target.output / path
+            (view / path).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(source, view / path)
+            except OSError:  # a file system without hard links
+                shutil.copyfile(source, view / path)
+        yield view
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(view, ignore_errors=True)
 
 
-def _staged_files(staging: Path) -> Iterator[str]:
-    """Give the path, relative to `staging`, of every file staged there."""
-    for folder, _dirs, files in os.walk(staging):
+def _files_under(root: Path) -> Iterator[str]:
+    """Give the path, relative to `root`, of every file under it."""
+    for folder, _dirs, files in os.walk(root):
         for name in files:
-            yield Path(folder, name).relative_to(staging).as_posix()
+            yield Path(folder, name).relative_to(root).as_posix()
 
 
 def _journal_path(output: Path) -> Path:

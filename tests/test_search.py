@@ -186,3 +186,49 @@ def test_pagefind_is_found_without_configuration() -> None:
     assert pagefind_binary().is_file()
     assert subprocess.run([str(pagefind_binary()), "--version"], capture_output=True, text=True,
                           timeout=30).stdout.startswith("pagefind ")
+
+
+def test_an_edit_indexes_the_site_again_as_a_clean_build_would(tmp_path: Path) -> None:
+    site = searchable_site(tmp_path / "site")
+    output = tmp_path / "public"
+    assert build(site, output, search=True).code == 0
+    (site / "content" / "posts" / "premier-article.md").unlink()
+    groupements = site / "content" / "posts" / "groupements.md"
+    groupements.write_text(groupements.read_text("utf-8").replace("outils", "outils et leurs parapluies"), "utf-8")
+    run = build(site, output, "--explain", search=True)
+    assert run.code == 0, run.stderr
+    assert "through a journal" in run.stdout and ", search index in " in run.stdout
+    clean = tmp_path / "clean"
+    assert build(site, clean, "--no-cache", search=True).code == 0
+    assert snapshot(output) == snapshot(clean)
+    assert [hit["url"] for hit in search(output, "parapluies")] == [BODY_ONLY]
+
+
+def test_an_edit_that_changes_no_post_page_keeps_the_index(tmp_path: Path) -> None:
+    site = searchable_site(tmp_path / "site")
+    output = tmp_path / "public"
+    assert build(site, output, search=True).code == 0
+    (site / "static").mkdir()
+    (site / "static" / "humans.txt").write_text("La rédaction\n", "utf-8")
+    run = build(site, output, search=True)
+    assert run.code == 0, run.stderr
+    assert ", search index in " not in run.stdout
+    assert (output / "humans.txt").is_file() and (output / "pagefind" / "pagefind.js").is_file()
+
+
+def test_a_failed_index_after_an_edit_leaves_the_previous_site_whole(monkeypatch: pytest.MonkeyPatch,
+                                                                      tmp_path: Path) -> None:
+    site = copy_site(FIXTURE_SITE, tmp_path / "site")
+    output = tmp_path / "out" / "public"
+    assert build(site, output, search=True).code == 0
+    before = snapshot(output)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(failing_pagefind(tmp_path)))
+    post = site / "content" / "posts" / "premier-article.md"
+    post.write_text(post.read_text("utf-8").replace("Un second paragraphe", "Un autre paragraphe"), "utf-8")
+    run = build(site, output, search=True)
+    assert run.code == 1 and "build failed (search)" in run.stderr
+    assert snapshot(output) == before
+    assert sorted(path.name for path in output.parent.iterdir()) == ["public"]
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH")
+    assert build(site, output, search=True).code == 0
+    assert "Un autre paragraphe" in (output / "2020" / "11" / "premier-article" / "index.html").read_text("utf-8")
