@@ -10,6 +10,7 @@ from collections.abc import Collection, Hashable
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain, combinations, groupby
+from operator import attrgetter
 
 from builder.french import tag_heading
 from builder.model import Channel, Config, Post, Tag, Topic
@@ -140,7 +141,7 @@ class SiteIndex:
 
 def newest_first(posts: tuple[Post, ...] | list[Post]) -> tuple[Post, ...]:
     """Order posts newest first; posts of the same instant by slug, so the order is total."""
-    return tuple(sorted(posts, key=lambda post: (post.date, post.slug), reverse=True))
+    return tuple(sorted(posts, key=attrgetter("date", "slug"), reverse=True))
 
 
 def published(posts: tuple[Post, ...], now: datetime, drafts: bool = False, future: bool = False) -> tuple[Post, ...]:
@@ -152,7 +153,7 @@ def build_index(posts: tuple[Post, ...], config: Config) -> SiteIndex:
     """Arrange the published posts into every grouping the site shows."""
     ordered = newest_first(posts)
     tags = group_by_tag(ordered)
-    topics = tuple(TopicGroup(topic, tuple(p for p in ordered if p.topic.slug == topic.slug)) for topic in config.topics)
+    topics = group_by_topic(ordered, config.topics)
     return SiteIndex(
         posts=ordered,
         tags=tags,
@@ -177,6 +178,14 @@ def feed_channels(ordered: tuple[Post, ...], tags: tuple[TagGroup, ...], topics:
           for group in topics),
     )
     return {channel.page: channel for channel in channels}
+
+
+def group_by_topic(ordered: tuple[Post, ...], topics: tuple[Topic, ...]) -> tuple[TopicGroup, ...]:
+    """Group posts (newest first) by topic, topics in the order given."""
+    by_slug: dict[str, list[Post]] = defaultdict(list)
+    for post in ordered:
+        by_slug[post.topic.slug].append(post)
+    return tuple(TopicGroup(topic, tuple(by_slug.get(topic.slug, ()))) for topic in topics)
 
 
 def group_by_tag(ordered: tuple[Post, ...]) -> tuple[TagGroup, ...]:
