@@ -3,10 +3,14 @@ archives and pagination. Every order is explicit, so output never depends on fil
 
 from __future__ import annotations
 
+import heapq
+from bisect import bisect_left
 from collections import Counter, defaultdict
+from collections.abc import Collection, Hashable
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import groupby
+from itertools import chain, combinations, groupby
+from operator import attrgetter
 
 from builder.french import tag_heading
 from builder.model import Channel, Config, Post, Tag, Topic
@@ -137,7 +141,7 @@ class SiteIndex:
 
 def newest_first(posts: tuple[Post, ...] | list[Post]) -> tuple[Post, ...]:
     """Order posts newest first; posts of the same instant by slug, so the order is total."""
-    return tuple(sorted(posts, key=lambda post: (post.date, post.slug), reverse=True))
+    return tuple(sorted(posts, key=attrgetter("date", "slug"), reverse=True))
 
 
 def published(posts: tuple[Post, ...], now: datetime, drafts: bool = False, future: bool = False) -> tuple[Post, ...]:
@@ -149,7 +153,7 @@ def build_index(posts: tuple[Post, ...], config: Config) -> SiteIndex:
     """Arrange the published posts into every grouping the site shows."""
     ordered = newest_first(posts)
     tags = group_by_tag(ordered)
-    topics = tuple(TopicGroup(topic, tuple(p for p in ordered if p.topic.slug == topic.slug)) for topic in config.topics)
+    topics = group_by_topic(ordered, config.topics)
     return SiteIndex(
         posts=ordered,
         tags=tags,
@@ -174,6 +178,14 @@ def feed_channels(ordered: tuple[Post, ...], tags: tuple[TagGroup, ...], topics:
           for group in topics),
     )
     return {channel.page: channel for channel in channels}
+
+
+def group_by_topic(ordered: tuple[Post, ...], topics: tuple[Topic, ...]) -> tuple[TopicGroup, ...]:
+    """Group posts (newest first) by topic, topics in the order given."""
+    by_slug: dict[str, list[Post]] = defaultdict(list)
+    for post in ordered:
+        by_slug[post.topic.slug].append(post)
+    return tuple(TopicGroup(topic, tuple(by_slug.get(topic.slug, ()))) for topic in topics)
 
 
 def group_by_tag(ordered: tuple[Post, ...]) -> tuple[TagGroup, ...]:
@@ -214,6 +226,74 @@ def neighbours(ordered: tuple[Post, ...]) -> dict[str, Neighbours]:
 
 def related_posts(ordered: tuple[Post, ...], count: int = RELATED_COUNT) -> dict[str, tuple[Post, ...]]:
     """Give each post the posts sharing most tags with it; ties go to the nearest in time."""
+    slugs = [tuple(tag.slug for tag in post.tags) for post in ordered]
+    if count < 1 or any(len(set(tags)) < len(tags) for tags in slugs):
+        # The pair index weighs each tag once: a tag repeated in a post (which the loader
+        # rejects) or a `count` below one takes the plain way, whose results it equals.
+        return _related_by_counting(ordered, count)
+    pairs = [tuple(combinations(sorted(tags), 2)) for tags in slugs]
+    by_tag, by_pair = _positions(slugs), _positions(pairs)
+    related = {}
+    for position, post in enumerate(ordered):
+        best = _most_related(position, [by_tag[slug] for slug in slugs[position]],
+                             [by_pair[pair] for pair in pairs[position]], count)
+        related[post.url] = tuple(ordered[other] for other in best)
+    return related
+
+
+def _positions(keys: list[tuple[Hashable, ...]]) -> dict[Hashable, list[int]]:
+    """Give, for each key, the positions whose keys hold it, in order."""
+    positions: dict[Hashable, list[int]] = defaultdict(list)
+    for position, held in enumerate(keys):
+        for key in held:
+            positions[key].append(position)
+    return positions
+
+
+def _most_related(position: int, tag_lists: list[list[int]], pair_lists: list[list[int]], count: int) -> list[int]:
+    """Give the positions of the `count` posts sharing most tags with the post at `position`,
+    the nearest first among equals, from the positions holding each of its tags and each
+    pair of its tags."""
+    # A post sharing s tags shares s(s-1)/2 pairs of them, so counting shared pairs ranks the
+    # few posts sharing two tags or more as counting tags would, without visiting the many
+    # that share one: those only fill the places left, nearest first.
+    shared = Counter(chain.from_iterable(pair_lists))
+    shared.pop(position, None)
+    best = _highest(shared, position, count) if shared else []
+    if len(best) < count:
+        best += _nearest(position, tag_lists, shared.keys(), count - len(best))
+    return best
+
+
+def _highest(scores: dict[int, int], position: int, count: int) -> list[int]:
+    """Give the `count` positions of highest score, the nearest to `position` (then the
+    lower) first among equals."""
+    # On each side of `position`, listed from the nearest out, a stable sort by score alone
+    # ranks as the full key would; only each side's few winners then meet a Python key.
+    positions = sorted(scores)
+    middle = bisect_left(positions, position)
+    score = scores.__getitem__
+    few = (sorted(positions[:middle][::-1], key=score, reverse=True)[:count]
+           + sorted(positions[middle:], key=score, reverse=True)[:count])
+    return sorted(few, key=lambda other: (-scores[other], abs(other - position), other))[:count]
+
+
+def _nearest(position: int, lists: list[list[int]], skip: Collection[int], count: int) -> list[int]:
+    """Give the `count` positions nearest `position` (the lower first at equal distance) in
+    the sorted `lists`, leaving out `position` itself and those in `skip`."""
+    # Each list is in order and holds a position once at most, so its `count` + len(skip)
+    # entries on each side of `position` hold its `count` nearest that are kept.
+    reach = count + len(skip)
+    window = set()
+    for positions in lists:
+        middle = bisect_left(positions, position)
+        window.update(positions[max(0, middle - reach):middle + reach + 1])
+    window.discard(position)
+    return heapq.nsmallest(count, window.difference(skip), key=lambda other: (abs(other - position), other))
+
+
+def _related_by_counting(ordered: tuple[Post, ...], count: int) -> dict[str, tuple[Post, ...]]:
+    """Give each post its related posts by counting, for every other post, the tags they share."""
     by_tag: dict[str, list[int]] = defaultdict(list)
     for position, post in enumerate(ordered):
         for tag in post.tags:
