@@ -54,7 +54,9 @@ class BuildReport:
     posts: int = 0
     posts_read: int = 0  # post files read (the others came unchanged from the cache or memo)
     posts_rendered: int = 0  # of those, the ones whose bytes had changed, parsed and rendered
-    rendered: int = 0  # pages rendered anew (the others were unchanged in the memo)
+    rendered: int = 0  # pages rendered anew (the others were held by the output, or by the memo)
+    rendered_because: dict[str, list[str]] = field(default_factory=dict)  # their URLs, by why
+    whole_because: str = ""  # why the output was replaced whole, if it was
     written: int = 0  # files written (only those whose bytes changed, unless the output is replaced whole)
     deleted: int = 0  # files deleted: no page writes them any more
     merged: bool = False  # the output was updated file by file, not replaced whole
@@ -175,9 +177,10 @@ def render_pages(site_root: Path, sources: Sources, options: BuildOptions, repor
     assets = fingerprint_assets((*sources.static, code_css))
     env = make_environment(theme_dirs(site_root, "templates"), config)
     searchable = options.search and memo is None  # a preview is never indexed
-    pages, report.rendered = report.stage("render", render_site, env, index, config, now, assets.urls,
+    pages, report.rendered_because = report.stage("render", render_site, env, index, config, now, assets.urls,
                                           memo.pages if memo else None, searchable, options.jobs,
                                           _for_stage(progress, "render"), target)
+    report.rendered = sum(map(len, report.rendered_because.values()))
     pages.append(report.stage("sitemap", _sitemap, pages, config, target))
     if not any(page.url == urls.ROBOTS for page in sources.static):  # a site's own robots.txt wins
         pages.append(robots(config))
@@ -256,7 +259,8 @@ def build(site_root: Path, output: Path, options: BuildOptions = BuildOptions(),
         report.pages = len(pages)
         return report
     scope = _scope(site_root, sources.config, options)
-    previous = ledger.read_ledger(site_root, output, scope, state.marker_of(output, MARKER)) if options.cache else None
+    previous, report.whole_because = (ledger.read_ledger(site_root, output, scope, state.marker_of(output, MARKER))
+                                      if options.cache else (None, "--no-cache"))
     with staged(output, previous) as target:
         pages = render_pages(site_root, sources, options, report, memo, progress, target)
         pages = report.stage("write", write_pages, pages, target, _for_stage(progress, "write"))

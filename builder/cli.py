@@ -159,10 +159,9 @@ def _explain(report, cached: bool) -> list[str]:
         "load": (f"{report.posts_read} post file(s) read (new, or a new size or time), {report.posts_rendered} "
                  f"of them changed and rendered from Markdown; the others came from the cache") if cached else
                 f"{report.posts_rendered} post file(s) read and rendered from Markdown (--no-cache)",
-        "render": f"{report.rendered} pages rendered; " + (
-            "the others were made from the same inputs as the files the output holds" if report.merged else
-            "every page is rendered when the output is replaced whole (a first build, --no-cache, or a new "
-            "template, config, option or builder)"),
+        "render": f"{report.rendered} pages rendered" + (
+            f": {_listed(report.rendered_because)}; the others were made from the same inputs as the output's files"
+            if report.merged else f", every page: {report.whole_because}, so the output is replaced whole"),
         "write": f"{report.written} files staged beside the output" + (
             ", only those whose bytes changed" if report.merged else ""),
         "publish": (f"{report.written} files moved into the output, {report.deleted} deleted, through a journal"
@@ -170,6 +169,15 @@ def _explain(report, cached: bool) -> list[str]:
     }
     return [f"{name:<8} {seconds:7.2f} s  {reasons.get(name, '')}".rstrip()
             for name, seconds in report.timings.items()]
+
+
+def _listed(urls_by_reason: dict[str, list[str]], shown: int = 3) -> str:
+    """Say how many pages were rendered for each reason, naming the first few."""
+    parts = []
+    for reason, urls in urls_by_reason.items():
+        more = f" and {len(urls) - shown} more" if len(urls) > shown else ""
+        parts.append(f"{len(urls)} {reason} ({', '.join(urls[:shown])}{more})")
+    return "; ".join(parts) or "none"
 
 
 def _run_check(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO, stderr: TextIO) -> int:

@@ -29,21 +29,24 @@ def scope_digest(*parts: object) -> str:
     return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
-def read_ledger(site_root: Path, output: Path, scope: str, marker: tuple[int, int]) -> Ledger | None:
-    """Give what the output holds, as the last build recorded it; None when there is no record,
-    when it was made for another scope or output, or when the output was replaced since."""
+def read_ledger(site_root: Path, output: Path, scope: str, marker: tuple[int, int]) -> tuple[Ledger | None, str]:
+    """Give what the output holds, as the last build recorded it; or None, and why, when there
+    is no record, when it was made for another scope or output, or when the output was
+    replaced since."""
     try:
-        text = (site_root / LEDGER_FILE).read_text("utf-8")
-        data = json.loads(text)
+        data = json.loads((site_root / LEDGER_FILE).read_text("utf-8"))
         files = data["files"]
-        if (data["format"], data["scope"], data["output"], tuple(data["marker"])) != (
-                FORMAT, scope, str(output.resolve()), marker) or marker == (0, 0):
-            return None
-        if data["checksum"] != _checksum(files):
-            return None
-        return {path: Stored(key, digest, size, mtime_ns) for path, (key, digest, size, mtime_ns) in files.items()}
+        if data["format"] != FORMAT or data["checksum"] != _checksum(files):
+            return None, "the record of the output is damaged or outdated"
+        if data["scope"] != scope:
+            return None, "a template, the config, an option or the builder changed"
+        if data["output"] != str(output.resolve()) or tuple(data["marker"]) != marker or marker == (0, 0):
+            return None, "the output was replaced, moved or removed since the last build"
+        return {path: Stored(key, digest, size, mtime_ns) for path, (key, digest, size, mtime_ns) in files.items()}, ""
+    except FileNotFoundError:
+        return None, "no record of the output yet (a first build, or one that stopped)"
     except (OSError, ValueError, TypeError, KeyError):
-        return None
+        return None, "the record of the output is damaged or outdated"
 
 
 def write_ledger(site_root: Path, output: Path, scope: str, marker: tuple[int, int], pages: list[Page]) -> None:

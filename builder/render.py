@@ -99,9 +99,9 @@ def render_site(env: jinja2.Environment, index: SiteIndex, config: Config, now: 
                 assets: Mapping[str, str], memo: RenderMemo | None = None,
                 searchable: bool = False, jobs: int = 1,
                 progress: Callable[[int, int], None] | None = None,
-                target: Target | None = None) -> tuple[list[Page], int]:
-    """Render every HTML page of the site; give the pages and how many were rendered anew
-    (the others come unchanged from `memo`, or are held by the output already). `assets` gives
+                target: Target | None = None) -> tuple[list[Page], Rendered]:
+    """Render every HTML page of the site; give the pages, and the URLs of those rendered anew
+    by why (the others come unchanged from `memo`, or are held by the output already). `assets` gives
     the published URL of each stylesheet and script; `searchable` says whether a search index
     will be built. Without a memo the pages are rendered on `jobs` processes and, given a
     `target`, put there at once (given back without their bytes); a page the target's output
@@ -120,19 +120,23 @@ def render_site(env: jinja2.Environment, index: SiteIndex, config: Config, now: 
         renderer.render(job, lambda job=job: _with_meta(job.url, {**job.context(), **shared}, index, config))
     if renderer.problems:
         raise BuildFailed(renderer.problems, "render")
-    return renderer.pages, renderer.rendered
+    return renderer.pages, renderer.why
 
 
 _CHUNK = 64  # pages a worker renders per task: few round trips, an even spread
+# The URLs of the pages rendered anew, by why: a new page, inputs changed, the output replaced whole…
+Rendered = dict[str, list[str]]
+NEW_PAGE, NEW_INPUTS, CHANGED_FILE, WHOLE = ("new", "whose inputs changed", "whose file was changed in the output",
+                                             "made for an output replaced whole")
 
 
 def _render_all(env: jinja2.Environment, work: list[PageJob], shared: dict[str, Any], jobs: int,
                 progress: Callable[[int, int], None] | None, target: Target | None,
-                index: SiteIndex, config: Config) -> tuple[list[Page], int]:
+                index: SiteIndex, config: Config) -> tuple[list[Page], Rendered]:
     """Render the jobs whose page the target does not hold already, on `jobs` processes that
     share the jobs and the environment, putting each page in the target when given; give every
-    page and how many were rendered. Raise `BuildFailed` with the first problem of each
-    broken template."""
+    page, and the URLs of those rendered by why. Raise `BuildFailed` with the first problem
+    of each broken template."""
     results: dict[int, bytes | Stored | Problem] = {}
     if target is not None:
         for position, job in enumerate(work):
@@ -156,7 +160,18 @@ def _render_all(env: jinja2.Environment, work: list[PageJob], shared: dict[str, 
         result = results[position]
         data, stored = (result, None) if isinstance(result, bytes) else (b"", result)
         pages.append(Page(job.url, urls.output_path(job.url), data, job.origin, job.modified, stored))
-    return pages, len(todo)
+    why: Rendered = {}
+    for position in todo:
+        why.setdefault(_why(work[position], target), []).append(work[position].url)
+    return pages, why
+
+
+def _why(job: PageJob, target: Target | None) -> str:
+    """Say why a page was rendered rather than taken as the target's output holds it."""
+    if target is None or target.replaces_whole:
+        return WHOLE
+    held = target.previous.get(urls.output_path(job.url))
+    return NEW_PAGE if held is None else NEW_INPUTS if held.key != job.key else CHANGED_FILE
 
 
 def _render_span(start: int, stop: int) -> list[bytes | Stored | Problem]:
@@ -187,7 +202,7 @@ class _Renderer:
         self.memo = memo
         self.pages: list[Page] = []
         self.problems: list[Problem] = []
-        self.rendered = 0
+        self.why: Rendered = {}
         self._failed: set[str] = set()
 
     def render(self, job: PageJob, context: Callable[[], dict[str, Any]]) -> None:
@@ -206,9 +221,9 @@ class _Renderer:
             self.problems.append(template_problem(error, self.env, job.template))
             return
         page = Page(job.url, urls.output_path(job.url), html.encode("utf-8"), job.origin, job.modified)
+        self.why.setdefault(NEW_INPUTS if kept else NEW_PAGE, []).append(job.url)
         self.memo[job.url] = (job.key, page)
         self.pages.append(page)
-        self.rendered += 1
 
 
 def _with_meta(url: str, context: dict[str, Any], index: SiteIndex, config: Config) -> dict[str, Any]:
