@@ -18,7 +18,7 @@ from builder.errors import BuildFailed, Problem
 from builder.feeds import feed_jobs
 from builder.index import SiteIndex, build_index, published
 from builder.links import links_to_unpublished, missing_static_images, resolve_links
-from builder.load import POSTS_DIR, load_posts, post_files
+from builder.load import POSTS_DIR, load_posts
 from builder.markdown import code_stylesheet
 from builder.model import Config, Page, Post
 from builder.redirects import redirect_rules
@@ -140,7 +140,7 @@ def read_site(site_root: Path, report: BuildReport, memo: Memo | None = None,
         memo.posts = fresh
     static, static_problems = report.stage("static", static_pages, theme_dirs(site_root, "static"))
     posts, link_problems = report.stage("links", resolve_links, loaded.posts, site_root / POSTS_DIR,
-                                        post_files(site_root))
+                                        loaded.files)
     static_urls = {page.url for page in static}
     problems = (*loaded.problems, *static_problems, *link_problems, *missing_static_images(posts, static_urls))
     return Sources(config, posts, tuple(static), problems)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,14 +33,21 @@ class Loaded:
 
     posts: tuple[Post, ...]
     problems: tuple[Problem, ...]
+    files: tuple[Path, ...] = ()  # every post file found, read or not
     read: int = 0  # files read because their size or time changed (the others came from `known`)
     rendered: int = 0  # of those, the ones whose bytes had changed: parsed and rendered anew
 
 
 def post_files(site_root: Path) -> tuple[Path, ...]:
-    """Give the site's Markdown post files, in a stable order."""
+    """Give the site's Markdown post files, in a stable order (by their parts, as paths sort)."""
     folder = site_root / POSTS_DIR
-    return tuple(sorted(folder.rglob("*.md"))) if folder.is_dir() else ()
+    found = []
+    for parent, dirs, files in os.walk(folder):  # much quicker than Path.rglob on 10,000 files
+        dirs.sort()
+        here = Path(parent)
+        parts = here.relative_to(folder).parts
+        found += [((*parts, name), here / name) for name in files if name.endswith(".md")]
+    return tuple(path for _parts, path in sorted(found))
 
 
 def load_posts(site_root: Path, config: Config, known: dict[Path, Post] | None = None, jobs: int = 1,
@@ -74,7 +82,7 @@ def load_posts(site_root: Path, config: Config, known: dict[Path, Post] | None =
         posts.append(result if assets == result.assets else dataclasses.replace(result, assets=assets))
         problems += missing
     problems += _duplicate_slugs(posts) + _tag_spellings(posts)
-    return Loaded(tuple(posts), tuple(problems), len(todo), sum(isinstance(result, Post) for result in fresh))
+    return Loaded(tuple(posts), tuple(problems), files, len(todo), sum(isinstance(result, Post) for result in fresh))
 
 
 UNCHANGED = "unchanged"  # what a worker gives for a file whose bytes are those already known

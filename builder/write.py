@@ -232,8 +232,8 @@ def holds(target: Target, path: str, key: str) -> Stored | None:
     """Give what the output holds at `path` if that file was made from the same inputs (`key`)
     and is still as it was written; None when the file must be made again."""
     entry = target.previous.get(path)
-    if entry is None or not key or entry.key != key or not _untouched(target.output / path, entry):
-        return None
+    if entry is None or not key or entry.key != key or not _untouched(f"{target.output}/{path}", entry):
+        return None  # (a path joined as text: this runs for every page, and pathlib is slow)
     return entry
 
 
@@ -257,10 +257,10 @@ def put(target: Target, page: Page, key: str = "") -> Page:
     return dataclasses.replace(page, data=b"", stored=stored)
 
 
-def _untouched(path: Path, entry: Stored) -> bool:
+def _untouched(path: Path | str, entry: Stored) -> bool:
     """Tell whether a file of the output still has the size and time it was written with."""
     try:
-        info = path.stat()
+        info = os.stat(path)
     except OSError:
         return False
     return info.st_size == entry.size and info.st_mtime_ns == entry.mtime_ns
