@@ -110,9 +110,7 @@ def render_site(env: jinja2.Environment, index: SiteIndex, config: Config, now: 
     scheduled = tuple(sorted(post.url for post in index.posts if post.date > now))
     # What every page's context holds besides its own values: part of every key.
     shared = {"scheduled": scheduled, "assets": dict(assets)}
-    everywhere = fingerprint(shared)
-    work = [dataclasses.replace(job, key=_digest(job.key, everywhere))
-            for job in _page_jobs(index, config, searchable)]
+    work = list(_page_jobs(index, config, searchable, fingerprint(shared)))
     if memo is None:
         return _render_all(env, work, shared, jobs, progress, target, index, config)
     renderer = _Renderer(env, memo)
@@ -296,26 +294,34 @@ def template_problem(error: jinja2.TemplateError, env: jinja2.Environment, templ
     return Problem(path, line, 1, f"template: {error.message or error}")
 
 
-def _page_jobs(index: SiteIndex, config: Config, searchable: bool) -> Iterator[PageJob]:
+def _page_jobs(index: SiteIndex, config: Config, searchable: bool, shared_key: str) -> Iterator[PageJob]:
     """Give the job of every page, in a fixed order. Each key is made of every value the
-    page's context is made from (a post by its digest), but what all pages share: the config,
-    the templates and the builder, which decide whether any key can be trusted at all."""
+    page's context is made from (a post by its digest; `shared_key` for the values every
+    context holds), but the config, the templates and the builder, which decide whether any
+    key can be trusted at all (the ledger's scope)."""
     per_page = config.posts_per_page
+
+    def key(*parts: str) -> str:
+        return _key(shared_key, *parts)
+
+    def listing(*args) -> Iterator[PageJob]:
+        return _listing_jobs(shared_key, *args)
+
     home = Crumb("Accueil", urls.HOME)
     newest_change = max((post.modified for post in index.posts), default=None)  # of pages that sum up all posts
     for post in index.posts:
         around = index.neighbours[post.url]
         yield PageJob("post.html", post.url, str(post.source),
-                      _digest("post.html", post.url, *_digests(around.older, around.newer, post, *around.related)),
+                      key("post.html", post.url, *_digests(around.older, around.newer, post, *around.related)),
                       post.modified, lambda post=post, around=around: {
             "post": post, "older": around.older, "newer": around.newer, "related": around.related,
             "title": post.title, "description": post.summary, "share": share_links(post, config),
             "crumbs": [home, Crumb(post.topic.title, urls.topic_url(post.topic.slug)), Crumb(post.title)],
         })
-    yield from _listing(paginate(index.posts, per_page, urls.HOME), "home.html", "home", (), lambda page: {
+    yield from listing(paginate(index.posts, per_page, urls.HOME), "home.html", "home", (), lambda page: {
         "title": config.title, "heading": "Derniers articles", "description": config.description, "crumbs": [],
     })
-    yield PageJob("tags.html", urls.TAGS, "tags", _digest("tags.html", *_groups(index.tags)), newest_change, lambda: {
+    yield PageJob("tags.html", urls.TAGS, "tags", key("tags.html", *_groups(index.tags)), newest_change, lambda: {
         "tags": index.tags, "title": "Tous les mots-clés", "description": f"Les mots-clés de {config.title}.",
         "crumbs": [home, Crumb("Mots-clés")],
     })
@@ -323,25 +329,25 @@ def _page_jobs(index: SiteIndex, config: Config, searchable: bool) -> Iterator[P
         name, heading = group.tag.name, french.tag_heading(group.tag.name)
         channel = index.channels.get(group.url)  # its description is the tag's
         description = channel.description if channel else ""
-        yield from _listing(paginate(group.posts, per_page, group.url), "listing.html", f"tag {name}", (name, description),
+        yield from listing(paginate(group.posts, per_page, group.url), "listing.html", f"tag {name}", (name, description),
                             lambda page, name=name, heading=heading, description=description: {
             "title": heading, "heading": heading, "description": description,
             "crumbs": [home, Crumb("Mots-clés", urls.TAGS), Crumb(name)],
         })
-    yield PageJob("topics.html", urls.TOPICS, "topics", _digest("topics.html", *_groups(index.topics)), newest_change, lambda: {
+    yield PageJob("topics.html", urls.TOPICS, "topics", key("topics.html", *_groups(index.topics)), newest_change, lambda: {
         "topics": index.topics, "title": "Rubriques", "description": f"Les rubriques de {config.title}.",
         "crumbs": [home, Crumb("Rubriques")],
     })
     for group in index.topics:
         topic = group.topic
-        yield from _listing(paginate(group.posts, per_page, group.url), "listing.html", f"topic {topic.slug}",
+        yield from listing(paginate(group.posts, per_page, group.url), "listing.html", f"topic {topic.slug}",
                             (topic.slug,), lambda page, topic=topic: {
             "title": topic.title, "heading": topic.title, "description": topic.description,
             "crumbs": [home, Crumb("Rubriques", urls.TOPICS), Crumb(topic.title)],
         })
     months = [(month.year, month.month, month.posts) for year in index.years for month in year.months]
     yield PageJob("archives.html", urls.ARCHIVES, "archives",
-                  _digest("archives.html", *(part for year, month, posts in months
+                  key("archives.html", *(part for year, month, posts in months
                                               for part in (f"{year}-{month}", *_digests(*posts)))),
                   newest_change, lambda: {
         "years": index.years, "chart": chart.posts_per_month([(y, m, len(posts)) for y, m, posts in months]),
@@ -350,7 +356,7 @@ def _page_jobs(index: SiteIndex, config: Config, searchable: bool) -> Iterator[P
     })
     archives = Crumb("Archives", urls.ARCHIVES)
     for year in index.years:
-        yield from _listing(paginate(year.posts, per_page, year.url), "listing.html", f"year {year.year}", (),
+        yield from listing(paginate(year.posts, per_page, year.url), "listing.html", f"year {year.year}", (),
                             lambda page, year=year: {
             "title": f"Archives {year.year}", "heading": f"Articles de {year.year}",
             "description": f"Les articles de {config.title} publiés en {year.year}.",
@@ -358,27 +364,27 @@ def _page_jobs(index: SiteIndex, config: Config, searchable: bool) -> Iterator[P
         })
         for month in year.months:
             name = french.month_name(month.year, month.month)
-            yield from _listing(paginate(month.posts, per_page, month.url), "listing.html", f"month {name}", (),
+            yield from listing(paginate(month.posts, per_page, month.url), "listing.html", f"month {name}", (),
                                 lambda page, name=name, year=year: {
                 "title": f"Archives {name}", "heading": f"Articles de {name}",
                 "description": f"Les articles de {config.title} publiés en {name}.",
                 "crumbs": [home, archives, Crumb(str(year.year), year.url), Crumb(name)],
             })
-    yield PageJob("search.html", urls.SEARCH, "search", _digest("search.html", str(searchable)), newest_change, lambda: {
+    yield PageJob("search.html", urls.SEARCH, "search", key("search.html", str(searchable)), newest_change, lambda: {
         "title": "Rechercher", "description": f"Chercher parmi tous les articles de {config.title}.",
         "crumbs": [home, Crumb("Recherche")], "searchable": searchable,
     })
-    yield PageJob("404.html", urls.NOT_FOUND, "404", _digest("404.html"), newest_change, lambda: {
+    yield PageJob("404.html", urls.NOT_FOUND, "404", key("404.html"), newest_change, lambda: {
         "title": "Page introuvable", "description": "Cette page n’existe pas ou plus.", "crumbs": [],
     })
 
 
-def _listing(pages: tuple[PageOfPosts, ...], template: str, origin: str, basis: tuple[str, ...],
-             context: Callable[[PageOfPosts], dict[str, Any]]) -> Iterator[PageJob]:
+def _listing_jobs(shared_key: str, pages: tuple[PageOfPosts, ...], template: str, origin: str,
+                  basis: tuple[str, ...], context: Callable[[PageOfPosts], dict[str, Any]]) -> Iterator[PageJob]:
     """Give a job for each page of a paginated listing; `basis` holds the values, besides the
     page of posts, that its context is made from (the URL aside)."""
     for page in pages:
-        key = _digest(template, page.url, *basis, str(page.number), str(page.count), str(page.total),
+        key = _key(shared_key, template, page.url, *basis, str(page.number), str(page.count), str(page.total),
                       page.latest.isoformat() if page.latest else "", *_digests(*page.posts))
         changes = [post.modified for post in page.posts]  # the newest post shifts every page
         modified = max([*changes, page.latest] if page.latest else changes, default=None)
@@ -390,7 +396,7 @@ def _paged(page: PageOfPosts, values: dict[str, Any]) -> dict[str, Any]:
     return {"pagination": page, **values, "crumbs": paged_crumbs(values["crumbs"], page)}
 
 
-def _digest(*parts: str) -> str:
+def _key(*parts: str) -> str:
     """Give a digest of strings (by their tuple's repr, which no other tuple has)."""
     return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
