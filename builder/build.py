@@ -258,7 +258,7 @@ def build(site_root: Path, output: Path, options: BuildOptions = BuildOptions(),
         report.written, _deleted = report.stage("write", sync_site, pages, output, memo.written)
         report.pages = len(pages)
         return report
-    scope = _scope(site_root, sources.config, options)
+    scope = _scope(sources.config, options)
     previous, report.whole_because = (ledger.read_ledger(site_root, output, scope, state.marker_of(output, MARKER))
                                       if options.cache else (None, "--no-cache"))
     with staged(output, previous) as target:
@@ -279,12 +279,11 @@ def build(site_root: Path, output: Path, options: BuildOptions = BuildOptions(),
     return report
 
 
-def _scope(site_root: Path, config: Config, options: BuildOptions) -> str:
+def _scope(config: Config, options: BuildOptions) -> str:
     """Give what shapes every file a build writes: the builder, the libraries and the config
-    (the cache's key), every template's bytes, and the options."""
-    templates = [(path.relative_to(folder).as_posix(), path.read_bytes())
-                 for folder in theme_dirs(site_root, "templates") for path in sorted(folder.rglob("*")) if path.is_file()]
-    return ledger.scope_digest(cache.cache_key(config), templates, options.drafts, options.future, options.search)
+    (the cache's key), and the options. Templates are not in it: each page's key holds its
+    template's digest, so that a template's change re-renders only the pages that use it."""
+    return ledger.scope_digest(cache.cache_key(config), options.drafts, options.future, options.search)
 
 
 def _post_pages_changed(target: Target, pages: list[Page]) -> bool:

@@ -39,7 +39,7 @@ def read_ledger(site_root: Path, output: Path, scope: str, marker: tuple[int, in
         if data["format"] != FORMAT or data["checksum"] != _checksum(files):
             return None, "the record of the output is damaged or outdated"
         if data["scope"] != scope:
-            return None, "a template, the config, an option or the builder changed"
+            return None, "the config, an option or the builder changed"
         if data["output"] != str(output.resolve()) or tuple(data["marker"]) != marker or marker == (0, 0):
             return None, "the output was replaced, moved or removed since the last build"
         return {path: Stored(key, digest, size, mtime_ns) for path, (key, digest, size, mtime_ns) in files.items()}, ""

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2 import meta
 
 from builder import chart, french, typography, urls
 from builder.errors import BuildFailed, Problem
@@ -110,7 +111,7 @@ def render_site(env: jinja2.Environment, index: SiteIndex, config: Config, now: 
     scheduled = tuple(sorted(post.url for post in index.posts if post.date > now))
     # What every page's context holds besides its own values: part of every key.
     shared = {"scheduled": scheduled, "assets": dict(assets)}
-    work = list(_page_jobs(index, config, searchable, fingerprint(shared)))
+    work = list(_page_jobs(index, config, searchable, _keyer(fingerprint(shared), template_digests(env))))
     if memo is None:
         return _render_all(env, work, shared, jobs, progress, target, index, config)
     renderer = _Renderer(env, memo)
@@ -294,18 +295,52 @@ def template_problem(error: jinja2.TemplateError, env: jinja2.Environment, templ
     return Problem(path, line, 1, f"template: {error.message or error}")
 
 
-def _page_jobs(index: SiteIndex, config: Config, searchable: bool, shared_key: str) -> Iterator[PageJob]:
-    """Give the job of every page, in a fixed order. Each key is made of every value the
-    page's context is made from (a post by its digest; `shared_key` for the values every
-    context holds), but the config, the templates and the builder, which decide whether any
-    key can be trusted at all (the ledger's scope)."""
+Keyer = Callable[..., str]  # (template, *values) -> the key of a page rendered by that template
+
+
+def _keyer(shared_key: str, templates: dict[str, str]) -> Keyer:
+    """Give the function that makes page keys: of the template (by its digest and those of
+    the templates it uses), of what every context holds (`shared_key`), and of the page's
+    own values."""
+    def key(template: str, *values: str) -> str:
+        return _key(shared_key, templates.get(template, ""), template, *values)
+    return key
+
+
+def template_digests(env: jinja2.Environment) -> dict[str, str]:
+    """Give each template's digest: of its source and of every template it extends, includes
+    or imports, so that a change to a template re-renders only the pages that use it. A
+    template that names another through a variable depends on them all."""
+    sources, uses = {}, {}
+    for name in env.list_templates():
+        sources[name] = env.loader.get_source(env, name)[0]
+        try:
+            named = list(meta.find_referenced_templates(env.parse(sources[name])))
+        except jinja2.TemplateSyntaxError:
+            named = []  # its own source decides: rendering reports the error
+        uses[name] = None if None in named else named
+    everything = fingerprint(sorted(sources.items()))
+    digests = {}
+    for name in sources:
+        closure, waiting = set(), [name]
+        while waiting:  # every template this one uses, however deep
+            current = waiting.pop()
+            if current not in closure:
+                closure.add(current)
+                waiting += uses.get(current) or []
+        dynamic = any(uses.get(used, []) is None for used in closure)
+        digests[name] = everything if dynamic else fingerprint(sorted((used, sources.get(used, "")) for used in closure))
+    return digests
+
+
+def _page_jobs(index: SiteIndex, config: Config, searchable: bool, key: Keyer) -> Iterator[PageJob]:
+    """Give the job of every page, in a fixed order. Each key is made of the page's template
+    and of every value its context is made from (a post by its digest), but of the config and
+    the builder, which decide whether any key can be trusted at all (the ledger's scope)."""
     per_page = config.posts_per_page
 
-    def key(*parts: str) -> str:
-        return _key(shared_key, *parts)
-
     def listing(*args) -> Iterator[PageJob]:
-        return _listing_jobs(shared_key, *args)
+        return _listing_jobs(key, *args)
 
     home = Crumb("Accueil", urls.HOME)
     newest_change = max((post.modified for post in index.posts), default=None)  # of pages that sum up all posts
@@ -379,16 +414,17 @@ def _page_jobs(index: SiteIndex, config: Config, searchable: bool, shared_key: s
     })
 
 
-def _listing_jobs(shared_key: str, pages: tuple[PageOfPosts, ...], template: str, origin: str,
+def _listing_jobs(key: Keyer, pages: tuple[PageOfPosts, ...], template: str, origin: str,
                   basis: tuple[str, ...], context: Callable[[PageOfPosts], dict[str, Any]]) -> Iterator[PageJob]:
     """Give a job for each page of a paginated listing; `basis` holds the values, besides the
     page of posts, that its context is made from (the URL aside)."""
     for page in pages:
-        key = _key(shared_key, template, page.url, *basis, str(page.number), str(page.count), str(page.total),
-                      page.latest.isoformat() if page.latest else "", *_digests(*page.posts))
+        values = (page.url, *basis, str(page.number), str(page.count), str(page.total),
+                  page.latest.isoformat() if page.latest else "", *_digests(*page.posts))
         changes = [post.modified for post in page.posts]  # the newest post shifts every page
         modified = max([*changes, page.latest] if page.latest else changes, default=None)
-        yield PageJob(template, page.url, origin, key, modified, lambda page=page: _paged(page, context(page)))
+        yield PageJob(template, page.url, origin, key(template, *values), modified,
+                      lambda page=page: _paged(page, context(page)))
 
 
 def _paged(page: PageOfPosts, values: dict[str, Any]) -> dict[str, Any]:

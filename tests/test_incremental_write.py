@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import builder.write
+from builder.theme import default_theme
 from builder.write import MARKER, recover
 from support import NOW, blog, snapshot
 
@@ -166,3 +167,23 @@ def test_a_journal_naming_a_path_outside_the_output_is_ignored(tmp_path: Path, e
     recover(output)
     assert not (tmp_path / "site" / "outside.txt").exists() and not (tmp_path / "outside.txt").exists()
     assert not (output.parent / ".public.journal").exists()
+
+
+@pytest.mark.parametrize("template, mark", [("tags.html", "{% block main %}"), ("base.html", "</main>")])
+def test_a_template_change_renders_again_the_pages_that_use_it(site: Path, tmp_path: Path, template: str,
+                                                               mark: str) -> None:
+    output = tmp_path / "public"
+    assert build(site, output).code == 0
+    theme = default_theme() / "templates"  # the site's own templates/ overrides it, file by file
+    (site / "templates").mkdir()
+    text = (theme / template).read_text("utf-8")
+    (site / "templates" / template).write_text(text.replace(mark, mark + "<p>Modifié.</p>", 1), "utf-8")
+    run = build(site, output, "--explain")
+    assert run.code == 0, run.stderr
+    render = next(line for line in run.stdout.splitlines() if line.split()[:1] == ["render"])
+    rendered = int(re.search(r"(\d+) pages rendered", render).group(1))
+    if template == "tags.html":
+        assert rendered == 1 and "/tags/" in render, render
+    else:  # every page extends base.html
+        assert rendered == len(list(output.rglob("*.html"))), render
+    assert snapshot(output) == clean(site, tmp_path / "clean")
