@@ -34,6 +34,7 @@ def make_environment(template_dirs: tuple[Path, ...], config: Config) -> jinja2.
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # an environment lives for one build: no need to stat each template per page
     )
     env.filters.update(
         long_date=french.long_date,
