@@ -114,6 +114,25 @@ def test_touched_files_read_again_on_two_processes_give_the_same_site(site: Path
     assert snapshot(tmp_path / "touched") == snapshot(tmp_path / "clean")
 
 
+def test_an_edit_rewrites_only_the_shard_file_of_its_post(site: Path, tmp_path: Path) -> None:
+    grow(site)
+    assert build(site, tmp_path / "warm").code == 0
+    before = shard_versions(site)
+    post = site / PREMIER
+    post.write_text(post.read_text("utf-8").replace("Un second paragraphe", "Un paragraphe modifié"), "utf-8")
+    assert build(site, tmp_path / "edited").code == 0
+    after = shard_versions(site)
+    assert {name for name in after if after[name] != before.get(name)} == {shard_holding(site, PREMIER).name}
+    assert "Un paragraphe modifié" in cached(site)[post].body_html
+    gone = site / "content" / "posts" / "lot-007.md"
+    gone.unlink()  # a removed post, too, rewrites its shard file, without it
+    assert build(site, tmp_path / "removed").code == 0
+    changed = {name for name, version in shard_versions(site).items() if version != after[name]}
+    assert len(changed) == 1 and gone not in cached(site)
+    assert build(site, tmp_path / "clean", "--no-cache").code == 0
+    assert snapshot(tmp_path / "removed") == snapshot(tmp_path / "clean")
+
+
 def test_a_corrupted_shard_file_costs_only_the_reading_of_its_own_posts(site: Path, tmp_path: Path) -> None:
     grow(site)
     assert build(site, tmp_path / "clean", "--no-cache").code == 0
