@@ -135,7 +135,7 @@ def read_site(site_root: Path, report: BuildReport, memo: Memo | None = None,
     report.posts_read, report.posts_rendered = loaded.read, loaded.rendered
     fresh = {post.source: post for post in loaded.posts}
     if options.cache and fresh != (known or {}):
-        report.stage("cache", cache.write_posts, site_root, key, fresh)
+        report.stage("cache", cache.write_posts, site_root, key, fresh, known)
     if memo is not None:
         memo.posts = fresh
     static, static_problems = report.stage("static", static_pages, theme_dirs(site_root, "static"))

@@ -1,17 +1,28 @@
 """The build cache and parallel work change nothing in the output: a cached build, an
 uncached one, one on one process and one on two give the same bytes; a damaged cache is
-detected and rebuilt, never trusted."""
+detected and rebuilt, never trusted; an edit rewrites only the shard file of its post."""
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import io
 import os
+import pickle
+import re
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from builder import cache
+from builder.config import load_config
+from builder.model import Asset, Heading, Page, Post, PostLink, Reference, Tag, Topic
 from support import build, snapshot
 
-CACHE = Path(".cache") / "posts.pickle"
+SHARDS = Path(".cache") / "posts"
+PREMIER = Path("content") / "posts" / "premier-article.md"
 
 
 def grow(site: Path, count: int = 80) -> None:
@@ -23,11 +34,34 @@ def grow(site: Path, count: int = 80) -> None:
             "utf-8")
 
 
+def shard_holding(site: Path, post: Path) -> Path:
+    """Give the shard file that holds a post (pickle keeps its relative path as UTF-8 bytes)."""
+    [shard] = [path for path in (site / SHARDS).glob("*.pickle") if post.as_posix().encode() in path.read_bytes()]
+    return shard
+
+
+def reseal(data: bytes, body: bytes) -> bytes:
+    """Give a shard file with `body` under the header of the shard file `data`, its checksum
+    made right again: as anyone could, the checksum being no secret."""
+    header = data.partition(b"\n")[0].rsplit(b" ", 1)[0]
+    return header + b" " + hashlib.sha256(body).hexdigest().encode() + b"\n" + body
+
+
+def shard_versions(site: Path) -> dict[str, tuple[int, int]]:
+    """Give each shard file's inode and time: a rewrite (a new file renamed over) changes both."""
+    return {path.name: (path.stat().st_ino, path.stat().st_mtime_ns) for path in (site / SHARDS).glob("*.pickle")}
+
+
+def cached(site: Path) -> dict[Path, Post]:
+    """Give the posts the site's cache holds for its current config."""
+    return cache.read_posts(site, cache.cache_key(load_config(site)))
+
+
 def test_a_cached_build_equals_an_uncached_one(site: Path, tmp_path: Path) -> None:
     assert build(site, tmp_path / "plain", "--no-cache").code == 0
-    assert not (site / CACHE).exists()
+    assert not (site / SHARDS).exists()
     assert build(site, tmp_path / "first").code == 0
-    assert (site / CACHE).is_file()
+    assert len(cached(site)) == len(list((site / "content" / "posts").rglob("*.md")))
     assert build(site, tmp_path / "second").code == 0  # from the cache
     assert snapshot(tmp_path / "plain") == snapshot(tmp_path / "first") == snapshot(tmp_path / "second")
 
@@ -43,24 +77,21 @@ def test_one_process_and_two_give_the_same_bytes(site: Path, tmp_path: Path) -> 
 def test_a_damaged_cache_is_rebuilt_not_trusted(site: Path, tmp_path: Path, damage: str) -> None:
     assert build(site, tmp_path / "clean", "--no-cache").code == 0
     assert build(site, tmp_path / "warm").code == 0
-    cache = site / CACHE
-    data = cache.read_bytes()
+    shard = shard_holding(site, PREMIER)
+    data = shard.read_bytes()
     damaged = {
         "truncate": data[: len(data) // 2],
         "flip-a-byte": data[:-10] + bytes([data[-10] ^ 0xFF]) + data[-9:],
         "garbage": b"\x00" * 100,
         "empty": b"",
         # A well-formed header over a pickle that would run code if it were trusted.
-        "foreign-pickle": data.partition(b"\n")[0].rsplit(b" ", 1)[0] + b" x\ncos\nsystem\n(S'touch pwned'\ntR.",
+        "foreign-pickle": reseal(data, f"cos\nsystem\n(S'touch {tmp_path / 'pwned'}'\ntR.".encode()),
     }[damage]
-    cache.write_bytes(damaged)
-    # An edit since the cache was written: a trusted stale cache would miss it.
-    post = site / "content" / "posts" / "premier-article.md"
+    shard.write_bytes(damaged)
     assert build(site, tmp_path / "after").code == 0
     assert snapshot(tmp_path / "after") == snapshot(tmp_path / "clean")
-    assert not Path("pwned").exists()
-    assert cache.read_bytes() != damaged  # rewritten whole
-    assert post.is_file()
+    assert not (tmp_path / "pwned").exists()
+    assert shard.read_bytes() != damaged and site / PREMIER in cached(site)  # written again
 
 
 def test_an_edit_is_seen_even_when_the_cache_knows_the_old_file(site: Path, tmp_path: Path) -> None:
@@ -81,3 +112,91 @@ def test_touched_files_read_again_on_two_processes_give_the_same_site(site: Path
         os.utime(post, ns=(post.stat().st_atime_ns, post.stat().st_mtime_ns + 10**9))
     assert build(site, tmp_path / "touched", "--jobs", "2").code == 0
     assert snapshot(tmp_path / "touched") == snapshot(tmp_path / "clean")
+
+
+def test_an_edit_rewrites_only_the_shard_file_of_its_post(site: Path, tmp_path: Path) -> None:
+    grow(site)
+    assert build(site, tmp_path / "warm").code == 0
+    before = shard_versions(site)
+    post = site / PREMIER
+    post.write_text(post.read_text("utf-8").replace("Un second paragraphe", "Un paragraphe modifié"), "utf-8")
+    assert build(site, tmp_path / "edited").code == 0
+    after = shard_versions(site)
+    assert {name for name in after if after[name] != before.get(name)} == {shard_holding(site, PREMIER).name}
+    assert "Un paragraphe modifié" in cached(site)[post].body_html
+    gone = site / "content" / "posts" / "lot-007.md"
+    gone.unlink()  # a removed post, too, rewrites its shard file, without it
+    assert build(site, tmp_path / "removed").code == 0
+    changed = {name for name, version in shard_versions(site).items() if version != after[name]}
+    assert len(changed) == 1 and gone not in cached(site)
+    assert build(site, tmp_path / "clean", "--no-cache").code == 0
+    assert snapshot(tmp_path / "removed") == snapshot(tmp_path / "clean")
+
+
+def test_a_corrupted_shard_file_costs_only_the_reading_of_its_own_posts(site: Path, tmp_path: Path) -> None:
+    grow(site)
+    assert build(site, tmp_path / "clean", "--no-cache").code == 0
+    assert build(site, tmp_path / "warm").code == 0
+    everything = cached(site)
+    shard = shard_holding(site, PREMIER)
+    data = shard.read_bytes()
+    shard.write_bytes(data[:-10] + bytes([data[-10] ^ 0xFF]) + data[-9:])
+    lost = everything.keys() - cached(site).keys()
+    assert site / PREMIER in lost and len(lost) < len(everything) / 10
+    run = build(site, tmp_path / "after", "--explain")
+    assert run.code == 0
+    assert re.search(rf"^  load .* {len(lost)} post file\(s\) read ", run.stdout, re.MULTILINE), run.stdout
+    assert snapshot(tmp_path / "after") == snapshot(tmp_path / "clean")
+    assert cached(site) == everything
+
+
+@pytest.mark.parametrize("refused", ["os.system", "builder.model.Page", "copyreg._reconstructor"])
+def test_a_class_outside_the_allow_list_is_refused_under_a_valid_checksum(site: Path, tmp_path: Path,
+                                                                         refused: str) -> None:
+    payload = {
+        "os.system": f"cos\nsystem\n(S'touch {tmp_path / 'pwned'}'\ntR.".encode(),  # code to run
+        "builder.model.Page": pickle.dumps([(PREMIER.as_posix(), (Page("/", "index.html", b"", "home"),))]),
+        # The way older pickle protocols rebuild objects: harmless here, but not needed, so not allowed.
+        "copyreg._reconstructor": pickle.dumps([(PREMIER.as_posix(), (Tag("CNIL", "cnil"),))],
+                                                protocol=0, fix_imports=False),
+    }[refused]
+    with pytest.raises(pickle.UnpicklingError, match=rf"^{re.escape(refused)} is not allowed"):
+        cache._Unpickler(io.BytesIO(payload)).load()
+    assert build(site, tmp_path / "warm").code == 0
+    everything = cached(site)
+    shard = shard_holding(site, PREMIER)
+    data = shard.read_bytes()
+    shard.write_bytes(reseal(data, data.partition(b"\n")[2]))
+    assert cached(site) == everything  # resealed, its own body passes: the payload below reaches the unpickler
+    shard.write_bytes(reseal(data, payload))
+    kept = cached(site)
+    assert site / PREMIER not in kept and all(kept[path] == everything[path] for path in kept)
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_a_post_comes_back_from_the_cache_field_for_field_wherever_the_site_moved(tmp_path: Path) -> None:
+    old_root, new_root = tmp_path / "old", tmp_path / "new"
+    source = old_root / "content" / "posts" / "un-article.md"
+    paris = ZoneInfo("Europe/Paris")
+    post = Post(
+        source=source, slug="un-article", title="Un article", date=datetime(2021, 3, 1, 8, tzinfo=paris),
+        updated=datetime(2021, 3, 2, 9, tzinfo=timezone(timedelta(hours=2))),
+        topic=Topic("securite", "Sécurité", "Les articles sur la sécurité."),
+        tags=(Tag("CNIL", "cnil"), Tag("Santé\u202fnumérique", "sante-numerique")), summary="Un résumé…",
+        author="La rédaction", draft=True, aliases=("/ancien/",), body_html="<h2 id='partie'>Partie</h2>\n",
+        headings=(Heading(2, "Partie", "partie", 1),), word_count=1, url="/2021/03/un-article/",
+        references=(Reference("image.png", 3, True, "Une image"), Reference("/2020/11/premier-article/", 4, False)),
+        post_links=(PostLink(old_root / "content" / "posts" / "autre.md", "/2020/11/autre/", 9),),
+        assets=(Asset(source.parent / "image.png", "/2021/03/un-article/image.png"),),
+        body_line=8, source_digest="ab" * 32, stamp=(1_600_000_000_000_000_000, 1234), digest="cd" * 32,
+        field_lines=(("title", 2), ("date", 3)),
+    )
+    key = b"k" * 16
+    cache.write_posts(old_root, key, {source: post})
+    new_root.mkdir()
+    (old_root / ".cache").rename(new_root / ".cache")
+    [(path, back)] = cache.read_posts(new_root, key).items()
+    assert path == back.source == new_root / "content" / "posts" / "un-article.md"
+    assert back == dataclasses.replace(post, source=path)
+    assert back.date.tzinfo is paris
+    assert cache.read_posts(new_root, b"x" * 16) == {}  # made for another builder or config
