@@ -18,6 +18,7 @@ from builder import __version__, state
 from builder.errors import BuildFailed, display_path
 from builder.parallel import default_jobs
 from builder.progress import TerminalProgress
+from builder.theme import theme_folders
 from builder.write import MARKER, replaceable
 
 # The rest of the builder is imported by the commands that need it: `blog build` with nothing
@@ -115,7 +116,8 @@ def _run_build(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO,
         raise UsageError(f"--jobs {args.jobs}: give at least 1")
     now = _now(args.now, env)
     started = time.perf_counter()
-    if args.cache and _up_to_date(source, output, args, now):
+    inputs = state.input_digest(source, theme_folders(source)) if args.cache else None
+    if inputs is not None and _up_to_date(source, output, args, now, inputs):
         print(f"Nothing changed: {display_path(output)} is up to date (0 files written) "
               f"in {time.perf_counter() - started:.2f} s", file=stdout)
         if args.explain:
@@ -128,7 +130,7 @@ def _run_build(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO,
                            jobs=args.jobs, cache=args.cache, search=args.search)
     progress = TerminalProgress(stderr) if stderr.isatty() else None
     try:
-        report = build(source, output, options, progress=progress)
+        report = build(source, output, options, progress=progress, inputs=inputs)
     except BuildFailed as failure:
         if progress:
             progress.clear()
@@ -246,16 +248,14 @@ def _run_init(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO, 
     return ExitCode.OK
 
 
-def _up_to_date(source: Path, output: Path, args: argparse.Namespace, now: datetime | None) -> bool:
-    """Tell, from sizes and times alone, whether the last build's output is what a build
-    would write now: same inputs, options and output, and no post published or unpublished
-    by the passing of time."""
+def _up_to_date(source: Path, output: Path, args: argparse.Namespace, now: datetime | None, inputs: str) -> bool:
+    """Tell, from sizes and times alone (`inputs`, their digest), whether the last build's
+    output is what a build would write now: same inputs, options and output, and no post
+    published or unpublished by the passing of time."""
     moment = now or datetime.now(timezone.utc)
     if moment.tzinfo is None:  # read in the site's timezone: leave it to a real build
         return False
-    from builder.theme import theme_folders
-
-    return state.is_current(state.read_state(source), state.input_digest(source, theme_folders(source)),
+    return state.is_current(state.read_state(source), inputs,
                             state.options_digest(args.drafts, args.future, args.search, output),
                             moment, state.marker_of(output, MARKER))
 

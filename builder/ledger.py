@@ -18,7 +18,7 @@ from pathlib import Path
 from builder.model import Page, Stored
 
 LEDGER_FILE = Path(".cache") / "output.json"
-FORMAT = 1
+FORMAT = 2
 
 # What the output holds, by output path.
 Ledger = dict[str, Stored]
@@ -33,32 +33,36 @@ def read_ledger(site_root: Path, output: Path, scope: str, marker: tuple[int, in
     """Give what the output holds, as the last build recorded it; or None, and why, when there
     is no record, when it was made for another scope or output, or when the output was
     replaced since."""
+    damaged = "the record of the output is damaged or outdated"
     try:
-        data = json.loads((site_root / LEDGER_FILE).read_text("utf-8"))
-        files = data["files"]
-        if data["format"] != FORMAT or data["checksum"] != _checksum(files):
-            return None, "the record of the output is damaged or outdated"
-        if data["scope"] != scope:
+        head, _, body = (site_root / LEDGER_FILE).read_bytes().partition(b"\n")
+        header = json.loads(head)
+        if header["format"] != FORMAT or header["checksum"] != _checksum(body):
+            return None, damaged
+        if header["scope"] != scope:
             return None, "the config, an option or the builder changed"
-        if data["output"] != str(output.resolve()) or tuple(data["marker"]) != marker or marker == (0, 0):
+        if header["output"] != str(output.resolve()) or tuple(header["marker"]) != marker or marker == (0, 0):
             return None, "the output was replaced, moved or removed since the last build"
+        files = json.loads(body)
         return {path: Stored(key, digest, size, mtime_ns) for path, (key, digest, size, mtime_ns) in files.items()}, ""
     except FileNotFoundError:
         return None, "no record of the output yet (a first build, or one that stopped)"
     except (OSError, ValueError, TypeError, KeyError):
-        return None, "the record of the output is damaged or outdated"
+        return None, damaged
 
 
 def write_ledger(site_root: Path, output: Path, scope: str, marker: tuple[int, int], pages: list[Page]) -> None:
-    """Record what the output holds after a complete build (temp file, then rename)."""
+    """Record what the output holds after a complete build (temp file, then rename): a line
+    of JSON saying what for, with a checksum of the next, which lists the files."""
     files = {page.path: [page.stored.key, page.stored.digest, page.stored.size, page.stored.mtime_ns]
              for page in sorted(pages, key=lambda page: page.path) if page.stored is not None}
-    data = {"format": FORMAT, "scope": scope, "output": str(output.resolve()), "marker": list(marker),
-            "checksum": _checksum(files), "files": files}
+    body = json.dumps(files, separators=(",", ":")).encode()
+    header = {"format": FORMAT, "scope": scope, "output": str(output.resolve()), "marker": list(marker),
+              "checksum": _checksum(body)}
     path = site_root / LEDGER_FILE
     path.parent.mkdir(exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}")
-    temporary.write_text(json.dumps(data, separators=(",", ":")), "utf-8")
+    temporary.write_bytes(json.dumps(header).encode() + b"\n" + body)
     os.replace(temporary, path)
 
 
@@ -67,6 +71,6 @@ def forget_ledger(site_root: Path) -> None:
     (site_root / LEDGER_FILE).unlink(missing_ok=True)
 
 
-def _checksum(files: dict) -> str:
-    """Give a digest of the recorded files, to notice a record damaged on disk."""
-    return hashlib.blake2b(json.dumps(files, sort_keys=True).encode(), digest_size=16).hexdigest()
+def _checksum(body: bytes) -> str:
+    """Give a digest of the list of files, to notice a record damaged on disk."""
+    return hashlib.blake2b(body, digest_size=16).hexdigest()

@@ -19,7 +19,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from builder import urls
 from builder.errors import BuildFailed, Problem
 from builder.ledger import Ledger
 from builder.model import Page, Stored
@@ -27,8 +26,6 @@ from builder.sources import outside
 
 # Marks a folder as one `blog build` made, so that it never replaces a folder it did not make.
 MARKER = ".blog-build"
-# Folders of the output made whole by a tool, not page by page: the search index.
-WHOLE_FOLDERS = (urls.SEARCH_BUNDLE.strip("/"),)
 MARKER_TEXT = b"This folder is written by `blog build`; each build replaces what it holds.\n"
 
 
@@ -121,10 +118,11 @@ def staged(output: Path, previous: Ledger | None = None) -> Iterator[Target]:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def publish(target: Target, pages: list[Page]) -> tuple[int, int]:
+def publish(target: Target, pages: list[Page], whole: tuple[str, ...] = ()) -> tuple[int, int]:
     """Put the staged files in place: swap the staging folder in whole, or move each staged
-    file in and delete the files no page writes any more, through a journal. Give (files
-    written, files deleted)."""
+    file in and delete the files no page writes any more, through a journal; a folder named
+    in `whole` and staged (the search index, made by a tool) replaces its old self, files
+    it no longer has deleted. Give (files written, files deleted)."""
     if target.replaces_whole:
         (target.staging / MARKER).write_bytes(MARKER_TEXT)
         _swap(target.staging, target.output)
@@ -132,7 +130,7 @@ def publish(target: Target, pages: list[Page]) -> tuple[int, int]:
     wanted = {page.path for page in pages}
     moves = sorted(_files_under(target.staging))
     deletes = [path for path in target.previous if path not in wanted]
-    for folder in WHOLE_FOLDERS:  # a folder made anew replaces the old one: its other files go
+    for folder in whole:
         if (target.staging / folder).is_dir():
             deletes += [f"{folder}/{path}" for path in _files_under(target.output / folder)
                         if not (target.staging / folder / path).is_file()]
