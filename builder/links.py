@@ -76,7 +76,7 @@ def resolve_links(posts: tuple[Post, ...], posts_root: Path,
             post_links.append(PostLink(target.source, target.url, line))
         if urls:  # the post's pages now depend on its targets' URLs too
             digest = hashlib.sha256(json.dumps([post.source_digest, sorted(urls.items())]).encode()).hexdigest()
-            post = dataclasses.replace(post, body_html=_rewrite(post.body_html, urls), digest=digest,
+            post = dataclasses.replace(post, body=_rewrite(post.body_html, urls).encode("utf-8"), digest=digest,
                                        post_links=tuple(post_links))
         resolved.append(post)
     return tuple(resolved), problems

@@ -96,7 +96,7 @@ class Post:
     author: str
     draft: bool
     aliases: tuple[str, ...]  # old URL paths redirected to the post
-    body_html: str
+    body: bytes  # the HTML, in UTF-8: half the memory of a str holding a narrow no-break space
     headings: tuple[Heading, ...]
     word_count: int
     url: str  # from builder.urls, the one place that knows the scheme
@@ -108,6 +108,11 @@ class Post:
     stamp: tuple[int, int]  # the source file's (mtime_ns, size) when read: unchanged means unread
     digest: str  # of everything the post's pages show of it: its source and its resolved links
     field_lines: tuple[tuple[str, int], ...]  # front-matter key -> line, to locate problems
+
+    @property
+    def body_html(self) -> str:
+        """Give the post's body as HTML."""
+        return self.body.decode("utf-8")
 
     @property
     def modified(self) -> datetime:

@@ -183,7 +183,7 @@ def test_a_post_comes_back_from_the_cache_field_for_field_wherever_the_site_move
         updated=datetime(2021, 3, 2, 9, tzinfo=timezone(timedelta(hours=2))),
         topic=Topic("securite", "Sécurité", "Les articles sur la sécurité."),
         tags=(Tag("CNIL", "cnil"), Tag("Santé\u202fnumérique", "sante-numerique")), summary="Un résumé…",
-        author="La rédaction", draft=True, aliases=("/ancien/",), body_html="<h2 id='partie'>Partie</h2>\n",
+        author="La rédaction", draft=True, aliases=("/ancien/",), body="<h2 id='partie'>Partie</h2>\n".encode(),
         headings=(Heading(2, "Partie", "partie", 1),), word_count=1, url="/2021/03/un-article/",
         references=(Reference("image.png", 3, True, "Une image"), Reference("/2020/11/premier-article/", 4, False)),
         post_links=(PostLink(old_root / "content" / "posts" / "autre.md", "/2020/11/autre/", 9),),

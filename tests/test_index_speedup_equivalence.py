@@ -21,7 +21,7 @@ def make_post(number: int, tags: list[str]) -> Post:
     return Post(source=Path(f"p{number}.md"), slug=f"p{number}", title=f"P{number}",
                 date=START - timedelta(days=number), updated=None, topic=TOPIC,
                 tags=tuple(Tag(slug.upper(), slug) for slug in tags), summary="", author="", draft=False,
-                aliases=(), body_html="", headings=(), word_count=1, url=f"/p{number}/", references=(),
+                aliases=(), body=b"", headings=(), word_count=1, url=f"/p{number}/", references=(),
                 post_links=(), assets=(), body_line=1, source_digest="", stamp=(0, 0), digest="",
                 field_lines=())
 
