@@ -269,12 +269,14 @@ def build(site_root: Path, output: Path, options: BuildOptions = BuildOptions(),
         pages = render_pages(site_root, sources, options, report, memo, progress, target)
         pages = report.stage("write", write_pages, pages, target, _for_stage(progress, "write"))
         search = options.search and report.posts > 0  # Pagefind refuses a site without a page to index
-        if search and (target.replaces_whole or _post_pages_changed(target, pages)):
+        indexed = search and (target.replaces_whole or _post_pages_changed(target, pages))
+        if indexed:
             report.stage("search", _index, target, pages, sources.config)
         if options.cache:
             ledger.forget_ledger(site_root)  # until this build completes, what the output holds is unknown
-        report.written, report.deleted = report.stage("publish", publish, target, pages,
-                                                      (urls.SEARCH_BUNDLE.strip("/"),))
+        # A new index replaces the old one whole; with no post left, the old one goes.
+        anew = (urls.SEARCH_BUNDLE.strip("/"),) if indexed or (options.search and not search) else ()
+        report.written, report.deleted = report.stage("publish", publish, target, pages, anew)
         report.merged = not target.replaces_whole
     report.pages = len(pages)
     if options.cache:  # `inputs` was taken before reading: a file changed during the build makes it stale

@@ -166,6 +166,8 @@ def _explain(report, cached: bool) -> list[str]:
             if report.merged else f", every page: {report.whole_because}, so the output is replaced whole"),
         "write": f"{report.written} files staged beside the output" + (
             ", only those whose bytes changed" if report.merged else ""),
+        "search": ("Pagefind indexed the post pages: one was written or deleted" if report.merged else
+                   "Pagefind indexed the post pages"),
         "publish": (f"{report.written} files moved into the output, {report.deleted} deleted, through a journal"
                     if report.merged else f"{report.written} files swapped in whole"),
     }

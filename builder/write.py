@@ -121,8 +121,8 @@ def staged(output: Path, previous: Ledger | None = None) -> Iterator[Target]:
 def publish(target: Target, pages: list[Page], whole: tuple[str, ...] = ()) -> tuple[int, int]:
     """Put the staged files in place: swap the staging folder in whole, or move each staged
     file in and delete the files no page writes any more, through a journal; a folder named
-    in `whole` and staged (the search index, made by a tool) replaces its old self, files
-    it no longer has deleted. Give (files written, files deleted)."""
+    in `whole` (the search index, made by a tool) replaces its old self: the files it no
+    longer has (all, when none was staged) are deleted. Give (files written, files deleted)."""
     if target.replaces_whole:
         (target.staging / MARKER).write_bytes(MARKER_TEXT)
         _swap(target.staging, target.output)
@@ -131,9 +131,8 @@ def publish(target: Target, pages: list[Page], whole: tuple[str, ...] = ()) -> t
     moves = sorted(_files_under(target.staging))
     deletes = [path for path in target.previous if path not in wanted]
     for folder in whole:
-        if (target.staging / folder).is_dir():
-            deletes += [f"{folder}/{path}" for path in _files_under(target.output / folder)
-                        if not (target.staging / folder / path).is_file()]
+        deletes += [f"{folder}/{path}" for path in _files_under(target.output / folder)
+                    if not (target.staging / folder / path).is_file()]
     journal = {"staging": target.staging.name, "moves": moves, "deletes": sorted(deletes)}
     atomic_write(_journal_path(target.output), json.dumps(journal).encode())
     _apply_journal(target.output)

@@ -232,3 +232,15 @@ def test_a_failed_index_after_an_edit_leaves_the_previous_site_whole(monkeypatch
     monkeypatch.delenv("PAGEFIND_BINARY_PATH")
     assert build(site, output, search=True).code == 0
     assert "Un autre paragraphe" in (output / "2020" / "11" / "premier-article" / "index.html").read_text("utf-8")
+
+
+def test_the_index_goes_with_the_last_post(tmp_path: Path) -> None:
+    site = searchable_site(tmp_path / "site")
+    output = tmp_path / "public"
+    assert build(site, output, search=True).code == 0
+    for post in (site / "content" / "posts").glob("*.md"):
+        post.unlink()
+    assert build(site, output, search=True).code == 0
+    clean = tmp_path / "clean"
+    assert build(site, clean, "--no-cache", search=True).code == 0
+    assert snapshot(output) == snapshot(clean) and not (output / "pagefind").exists()
