@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import dataclasses
+import filecmp
 import hashlib
 import json
 import os
@@ -128,7 +129,7 @@ def publish(target: Target, pages: list[Page], whole: tuple[str, ...] = ()) -> t
         _swap(target.staging, target.output)
         return len(pages), 0
     wanted = {page.path for page in pages}
-    moves = sorted(_files_under(target.staging))
+    moves = sorted(path for path in _files_under(target.staging) if not _kept(target, path, whole))
     deletes = [path for path in target.previous if path not in wanted]
     for folder in whole:
         deletes += [f"{folder}/{path}" for path in _files_under(target.output / folder)
@@ -158,6 +159,14 @@ def merged_view(target: Target, paths: list[str]) -> Iterator[Path]:
         yield view
     finally:
         shutil.rmtree(view, ignore_errors=True)
+
+
+def _kept(target: Target, path: str, whole: tuple[str, ...]) -> bool:
+    """Tell whether a file a tool staged (in a folder of `whole`) is in the output already,
+    with the same bytes: it need not move (pages are compared as they are staged)."""
+    output_file = target.output / path
+    return (path.split("/", 1)[0] in whole and output_file.is_file()
+            and filecmp.cmp(target.staging / path, output_file, shallow=False))
 
 
 def _files_under(root: Path) -> Iterator[str]:
