@@ -21,7 +21,7 @@ from builder.index import SiteIndex, build_index, published
 from builder.links import links_to_unpublished, missing_static_images, resolve_links
 from builder.load import POSTS_DIR, load_posts
 from builder.markdown import code_stylesheet
-from builder.model import Config, Page, Post
+from builder.model import Config, Page, Post, Stored
 from builder.redirects import redirect_rules
 from builder.render import RenderMemo, fingerprint, make_environment, render_site
 from builder.search import index_site
@@ -59,6 +59,7 @@ class BuildReport:
     rendered_because: dict[str, list[str]] = field(default_factory=dict)  # their URLs, by why
     whole_because: str = ""  # why the output was replaced whole, if it was
     written: int = 0  # files written (only those whose bytes changed, unless the output is replaced whole)
+    unchanged: int = 0  # files the output held already, with the same bytes
     deleted: int = 0  # files deleted: no page writes them any more
     merged: bool = False  # the output was updated file by file, not replaced whole
     warnings: tuple[Problem, ...] = ()
@@ -278,6 +279,7 @@ def build(site_root: Path, output: Path, options: BuildOptions = BuildOptions(),
         anew = (urls.SEARCH_BUNDLE.strip("/"),) if indexed or (options.search and not search) else ()
         report.written, report.deleted = report.stage("publish", publish, target, pages, anew)
         report.merged = not target.replaces_whole
+        report.unchanged = sum(_unchanged(target.previous.get(page.path), page.stored) for page in pages)
     report.pages = len(pages)
     if options.cache:  # `inputs` was taken before reading: a file changed during the build makes it stale
         marker = state.marker_of(output, MARKER)
@@ -291,6 +293,12 @@ def _scope(config: Config, options: BuildOptions) -> str:
     (the cache's key), and the options. Templates are not in it: each page's key holds its
     template's digest, so that a template's change re-renders only the pages that use it."""
     return ledger.scope_digest(cache.cache_key(config), options.drafts, options.future, options.search)
+
+
+def _unchanged(before: Stored | None, now: Stored | None) -> bool:
+    """Tell whether a file was left as the output held it."""
+    return before is not None and now is not None and (before.digest, before.size, before.mtime_ns) == (
+        now.digest, now.size, now.mtime_ns)
 
 
 def _post_pages_changed(target: Target, pages: list[Page]) -> bool:

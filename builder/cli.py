@@ -147,7 +147,7 @@ def _run_build(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO,
     seconds = sum(report.timings.values())
     search = f", search index in {report.timings['search']:.2f} s" if "search" in report.timings else ""
     print(f"Built {report.posts} posts into {display_path(output)} in {seconds:.2f} s: {report.written} files written, "
-          f"{report.pages - report.written} unchanged, {report.deleted} deleted{search}", file=stdout)
+          f"{report.unchanged} unchanged, {report.deleted} deleted{search}", file=stdout)
     if args.explain:
         for line in _explain(report, args.cache):
             print(f"  {line}", file=stdout)
