@@ -23,12 +23,11 @@ from builder.load import POSTS_DIR, load_posts
 from builder.markdown import code_stylesheet
 from builder.model import Config, Page, Post, Stored
 from builder.redirects import redirect_rules
-from builder.render import RenderMemo, fingerprint, make_environment, render_site
+from builder.render import fingerprint, make_environment, render_site
 from builder.search import index_site
 from builder.sitemap import robots, sitemap
 from builder.theme import theme_dirs, theme_folders
-from builder.write import (MARKER, Manifest, Target, holds, publish, put, staged, merged_view, static_pages,
-                           sync_site, write_pages)
+from builder.write import MARKER, Target, holds, merged_view, publish, put, staged, static_pages, write_pages
 
 CODE_CSS = "/css/code.css"
 T = TypeVar("T")
@@ -80,33 +79,27 @@ class BuildReport:
 @dataclass(slots=True)
 class Memo:
     """What a long-lived process (`blog serve`) keeps between builds of one site, so that a
-    rebuild redoes only what changed; each part is dropped when what it depends on changes."""
+    rebuild redoes only what changed: the posts as loaded (dropped when the config changes),
+    and what its output holds, as a build's ledger would record it."""
 
     config: Config | None = None
-    templates: tuple[tuple[str, int, int], ...] = ()  # (path, mtime, size) of every template
     posts: dict[Path, Post] = field(default_factory=dict)  # as loaded, before links resolve
-    pages: RenderMemo = field(default_factory=dict)
-    written: Manifest = field(default_factory=dict)
+    held: ledger.Ledger | None = None  # what the output holds, for `scope`, while it has `marker`
+    scope: str = ""
+    marker: tuple[int, int] = (0, 0)
 
-    def keep_if(self, config: Config, templates: tuple[tuple[str, int, int], ...]) -> None:
-        """Forget what a new config or changed templates make stale."""
+    def keep_if(self, config: Config) -> None:
+        """Forget the posts a new config makes stale."""
         if config != self.config:
             self.config, self.posts = config, {}
-            self.pages.clear()
-        if templates != self.templates:
-            self.templates = templates
-            self.pages.clear()
 
-
-def template_stamp(site_root: Path) -> tuple[tuple[str, int, int], ...]:
-    """Give the path, modification time and size of every template, to notice any change."""
-    stamp = []
-    for folder in theme_dirs(site_root, "templates"):
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                info = path.stat()
-                stamp.append((str(path), info.st_mtime_ns, info.st_size))
-    return tuple(stamp)
+    def previous(self, scope: str, marker: tuple[int, int]) -> tuple[ledger.Ledger | None, str]:
+        """Give what the output holds, or None and why, as `ledger.read_ledger` does."""
+        if self.held is None:
+            return None, "the preview's first build"
+        if (self.scope, self.marker) != (scope, marker):
+            return None, "the config changed, or the preview's folder was changed by another program"
+        return self.held, ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +121,7 @@ def read_site(site_root: Path, report: BuildReport, memo: Memo | None = None,
     come from the memo of a long-lived process, or from the build cache when asked."""
     config = report.stage("config", load_config, site_root)
     if memo is not None:
-        memo.keep_if(config, template_stamp(site_root))
+        memo.keep_if(config)
     key = cache.cache_key(config)
     known = memo.posts if memo is not None else None
     if options.cache and not known:
@@ -180,8 +173,7 @@ def render_pages(site_root: Path, sources: Sources, options: BuildOptions, repor
     env = make_environment(theme_dirs(site_root, "templates"), config)
     searchable = options.search and memo is None  # a preview is never indexed
     pages, report.rendered_because = report.stage("render", render_site, env, index, config, now, assets.urls,
-                                          memo.pages if memo else None, searchable, options.jobs,
-                                          _for_stage(progress, "render"), target)
+                                                  searchable, options.jobs, _for_stage(progress, "render"), target)
     report.rendered = sum(map(len, report.rendered_because.values()))
     pages.append(report.stage("sitemap", _sitemap, pages, config, target))
     if not any(page.url == urls.ROBOTS for page in sources.static):  # a site's own robots.txt wins
@@ -248,9 +240,10 @@ def build(site_root: Path, output: Path, options: BuildOptions = BuildOptions(),
     Without a memo, files are staged beside the output and published only once all are made,
     so a failed build changes nothing: with the cache, only the files that changed since the
     last build (by its ledger) are made and moved in; otherwise the output is replaced whole,
-    with its search index made first. With a memo (a preview) the output is updated in place
-    and never indexed, so that no edit waits for it. `inputs` is the digest of the inputs'
-    sizes and times, if the caller took it already (before this build read anything)."""
+    with its search index made first. With a memo (a preview), what the output holds is kept
+    in the memo rather than in `.cache/`, and the output is never indexed, so that no edit
+    waits for it. `inputs` is the digest of the inputs' sizes and times, if the caller took it
+    already (before this build read anything)."""
     report = BuildReport()
     if inputs is None:
         inputs = state.input_digest(site_root, theme_folders(site_root)) if options.cache and memo is None else ""
@@ -258,31 +251,33 @@ def build(site_root: Path, output: Path, options: BuildOptions = BuildOptions(),
     if any(problem.is_error for problem in sources.problems):
         raise BuildFailed(sources.problems, "load")
     report.warnings = sources.problems
+    scope, marker = _scope(sources.config, options), state.marker_of(output, MARKER)
     if memo is not None:
-        pages = render_pages(site_root, sources, options, report, memo, progress)
-        report.written, _deleted = report.stage("write", sync_site, pages, output, memo.written)
-        report.pages = len(pages)
-        return report
-    scope = _scope(sources.config, options)
-    previous, report.whole_because = (ledger.read_ledger(site_root, output, scope, state.marker_of(output, MARKER))
-                                      if options.cache else (None, "--no-cache"))
+        previous, report.whole_because = memo.previous(scope, marker)
+    elif options.cache:
+        previous, report.whole_because = ledger.read_ledger(site_root, output, scope, marker)
+    else:
+        previous, report.whole_because = None, "--no-cache"
     with staged(output, previous) as target:
         pages = render_pages(site_root, sources, options, report, memo, progress, target)
         pages = report.stage("write", write_pages, pages, target, _for_stage(progress, "write"))
-        search = options.search and report.posts > 0  # Pagefind refuses a site without a page to index
+        indexable = options.search and memo is None  # a preview is never indexed: no edit waits for Pagefind
+        search = indexable and report.posts > 0  # Pagefind refuses a site without a page to index
         indexed = search and (target.replaces_whole or _post_pages_changed(target, pages))
         if indexed:
             report.stage("search", _index, target, pages, sources.config)
-        if options.cache:
+        if options.cache and memo is None:
             ledger.forget_ledger(site_root)  # until this build completes, what the output holds is unknown
         # A new index replaces the old one whole; with no post left, the old one goes.
-        anew = (urls.SEARCH_BUNDLE.strip("/"),) if indexed or (options.search and not search) else ()
+        anew = (urls.SEARCH_BUNDLE.strip("/"),) if indexed or (indexable and not search) else ()
         report.written, report.deleted = report.stage("publish", publish, target, pages, anew)
         report.merged = not target.replaces_whole
         report.unchanged = sum(_unchanged(target.previous.get(page.path), page.stored) for page in pages)
     report.pages = len(pages)
-    if options.cache:  # `inputs` was taken before reading: a file changed during the build makes it stale
-        marker = state.marker_of(output, MARKER)
+    marker = state.marker_of(output, MARKER)
+    if memo is not None:
+        memo.held, memo.scope, memo.marker = {page.path: page.stored for page in pages if page.stored}, scope, marker
+    elif options.cache:  # `inputs` was taken before reading: a file changed during the build makes it stale
         ledger.write_ledger(site_root, output, scope, marker, pages)
         state.write_state(site_root, _state(inputs, sources, options, output))
     return report

@@ -78,10 +78,6 @@ def _site_context(config: Config) -> dict[str, Any]:
     }
 
 
-# Rendered pages kept by a long-lived process: URL -> (key of the page's inputs, page).
-RenderMemo = dict[str, tuple[str, Page]]
-
-
 @dataclass(frozen=True, slots=True)
 class PageJob:
     """One page to render: its template and URL, what it comes from (to name in problems), a
@@ -98,29 +94,20 @@ class PageJob:
 
 
 def render_site(env: jinja2.Environment, index: SiteIndex, config: Config, now: datetime,
-                assets: Mapping[str, str], memo: RenderMemo | None = None,
-                searchable: bool = False, jobs: int = 1,
+                assets: Mapping[str, str], searchable: bool = False, jobs: int = 1,
                 progress: Callable[[int, int], None] | None = None,
                 target: Target | None = None) -> tuple[list[Page], Rendered]:
-    """Render every HTML page of the site; give the pages, and the URLs of those rendered anew
-    by why (the others come unchanged from `memo`, or are held by the output already). `assets` gives
-    the published URL of each stylesheet and script; `searchable` says whether a search index
-    will be built. Without a memo the pages are rendered on `jobs` processes and, given a
-    `target`, put there at once (given back without their bytes); a page the target's output
-    holds, made from the same inputs, is not rendered at all. Raise `BuildFailed` naming each
-    broken template. Templates must not change while a memo is kept."""
+    """Render every HTML page of the site on `jobs` processes; give the pages, and the URLs of
+    those rendered anew by why. `assets` gives the published URL of each stylesheet and script;
+    `searchable` says whether a search index will be built. Given a `target`, each page is put
+    there at once (and given back without its bytes), and a page the target's output holds,
+    made from the same inputs, is not rendered at all. Raise `BuildFailed` naming each broken
+    template."""
     scheduled = tuple(sorted(post.url for post in index.posts if post.date > now))
     # What every page's context holds besides its own values: part of every key.
     shared = {"scheduled": scheduled, "assets": dict(assets)}
     work = list(_page_jobs(index, config, searchable, _keyer(fingerprint(shared), template_digests(env))))
-    if memo is None:
-        return _render_all(env, work, shared, jobs, progress, target, index, config)
-    renderer = _Renderer(env, memo)
-    for job in work:
-        renderer.render(job, lambda job=job: _with_meta(job.url, {**job.context(), **shared}, index, config))
-    if renderer.problems:
-        raise BuildFailed(renderer.problems, "render")
-    return renderer.pages, renderer.why
+    return _render_all(env, work, shared, jobs, progress, target, index, config)
 
 
 _CHUNK = 64  # pages a worker renders per task: few round trips, an even spread
@@ -191,39 +178,6 @@ def _render_span(start: int, stop: int) -> list[bytes | Stored | Problem]:
         page = Page(job.url, urls.output_path(job.url), html, job.origin)
         results.append(html if target is None else put(target, page, job.key).stored)
     return results
-
-
-class _Renderer:
-    """Render pages one by one for a long-lived process, reusing those of its memo whose key
-    did not change, and keeping the first problem of each template."""
-
-    def __init__(self, env: jinja2.Environment, memo: RenderMemo) -> None:
-        self.env = env
-        self.memo = memo
-        self.pages: list[Page] = []
-        self.problems: list[Problem] = []
-        self.why: Rendered = {}
-        self._failed: set[str] = set()
-
-    def render(self, job: PageJob, context: Callable[[], dict[str, Any]]) -> None:
-        """Render a job's page and keep it, or the problem; a page whose key is that of its
-        memo entry is reused as it is."""
-        if job.template in self._failed:
-            return
-        kept = self.memo.get(job.url)
-        if kept and kept[0] == job.key:
-            self.pages.append(kept[1])
-            return
-        try:
-            html = self.env.get_template(job.template).render(context(), page_url=job.url)
-        except jinja2.TemplateError as error:
-            self._failed.add(job.template)
-            self.problems.append(template_problem(error, self.env, job.template))
-            return
-        page = Page(job.url, urls.output_path(job.url), html.encode("utf-8"), job.origin, job.modified)
-        self.why.setdefault(NEW_INPUTS if kept else NEW_PAGE, []).append(job.url)
-        self.memo[job.url] = (job.key, page)
-        self.pages.append(page)
 
 
 def _with_meta(url: str, context: dict[str, Any], index: SiteIndex, config: Config) -> dict[str, Any]:

@@ -323,37 +323,6 @@ def _exchange(first: Path, second: Path) -> bool:
     return result == 0
 
 
-# What an in-place writer last wrote: output path -> digest of its bytes.
-Manifest = dict[str, str]
-
-
-def sync_site(pages: list[Page], output: Path, manifest: Manifest) -> tuple[int, int]:
-    """Update `output` in place to hold exactly `pages`, for a preview: write only the files
-    whose bytes changed since `manifest` (updated here), each atomically, and delete the
-    files no page writes any more. Give (files written, files deleted)."""
-    problems = check_pages(pages)
-    if problems:
-        raise BuildFailed(problems, "write")
-    output.mkdir(parents=True, exist_ok=True)
-    (output / MARKER).write_bytes(MARKER_TEXT)
-    wanted: Manifest = {}
-    written = 0
-    for page in pages:
-        digest = hashlib.blake2b(page.data, digest_size=16).hexdigest()
-        wanted[page.path] = digest
-        target = output / page.path
-        if manifest.get(page.path) == digest and target.is_file():
-            continue
-        atomic_write(target, page.data)
-        written += 1
-    stale = [path for path in manifest if path not in wanted]
-    for path in stale:
-        (output / path).unlink(missing_ok=True)
-    manifest.clear()
-    manifest.update(wanted)
-    return written, len(stale)
-
-
 def atomic_write(target: Path, data: bytes) -> None:
     """Write `data` to `target` through a temporary file in the same folder, so a reader
     sees the old bytes or the new ones, never a part."""
