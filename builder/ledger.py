@@ -3,8 +3,9 @@ it is (`Stored`), kept in `.cache/output.json`, so that the next build makes aga
 whose inputs changed and writes only those whose bytes changed.
 
 The record is void, and the next build replaces the output whole, when anything that shapes
-every file changed (its `scope`: the builder, the libraries, the config, the templates, the
-options), or when the output is not the one recorded (its marker file was replaced or removed).
+every file changed (its `scope`: the builder, the libraries, the config, the options; each page's
+own key holds its templates), or when the output is not the one recorded (its marker file was
+replaced or removed).
 A damaged record is ignored; each file's size and time are checked before it is trusted.
 """
 
