@@ -1,0 +1,56 @@
+"""Time what an editor waits for in `blog serve`: the preview's first build, then its rebuild
+after each of a few one-post edits; and the peak memory of the process.
+
+    python bench/preview.py --posts 10000 [--edits 3] [--work /tmp/blog-bench]
+
+The rebuilds run in this process, as the preview server runs them (`Preview.rebuild`, without
+the HTTP server and the polling around it), on the site `generate.py` writes for `run.py`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import sys
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH.parent))
+sys.path.insert(0, str(BENCH))
+from builder.serve import Preview  # noqa: E402  (this checkout's builder)
+from generate import write_site  # noqa: E402  (a script beside this one)
+
+
+def main() -> None:
+    """Build a preview of the site once, edit one post a few times, print each rebuild's time."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=10000)
+    parser.add_argument("--edits", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/blog-bench"))
+    args = parser.parse_args()
+    site = args.work / f"site-{args.posts}"
+    if not (site / "site.yaml").is_file():
+        write_site(site, args.posts)
+    output = args.work / f"preview-{args.posts}"
+    shutil.rmtree(output, ignore_errors=True)
+    preview = Preview(site, output, log=lambda line: None)
+    started = time.perf_counter()
+    assert preview.rebuild(), preview.errors
+    print(f"{args.posts} posts: first build {time.perf_counter() - started:.2f} s")
+    edited = site / "content" / "posts" / f"article-{args.posts // 2:05d}.md"
+    original = edited.read_text("utf-8")
+    try:
+        for number in range(args.edits):
+            edited.write_text(original.replace("\n\n", f"\n\nÉdition {number}.\n\n", 1), "utf-8")
+            started = time.perf_counter()
+            assert preview.rebuild(), preview.errors
+            print(f"rebuild after editing one post: {time.perf_counter() - started:.2f} s")
+    finally:
+        edited.write_text(original, "utf-8")
+    print(f"peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
