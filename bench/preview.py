@@ -1,5 +1,6 @@
-"""Time what an editor waits for in `blog serve`: the preview's first build, then its rebuild
-after each of a few one-post edits; and the peak memory of the process.
+"""Time what an editor waits for in `blog serve`: the preview's first build, its rebuild after
+each of a few one-post edits, and the first build of a preview started again; and the peak
+memory of the process.
 
     python bench/preview.py --posts 10000 [--edits 3] [--work /tmp/blog-bench]
 
@@ -47,6 +48,12 @@ def main() -> None:
             started = time.perf_counter()
             assert preview.rebuild(), preview.errors
             print(f"rebuild after editing one post: {time.perf_counter() - started:.2f} s")
+        # `blog serve` stopped and started again: a new memo, the ledger on disk.
+        edited.write_text(original.replace("\n\n", "\n\nÉdition finale.\n\n", 1), "utf-8")
+        restarted = Preview(site, output, log=lambda line: None)
+        started = time.perf_counter()
+        assert restarted.rebuild(), restarted.errors
+        print(f"a preview started again, after one more edit: {time.perf_counter() - started:.2f} s")
     finally:
         edited.write_text(original, "utf-8")
     print(f"peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")

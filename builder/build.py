@@ -95,9 +95,7 @@ class Memo:
 
     def previous(self, scope: str, marker: tuple[int, int]) -> tuple[ledger.Ledger | None, str]:
         """Give what the output holds, or None and why, as `ledger.read_ledger` does."""
-        if self.held is None:
-            return None, "the preview's first build"
-        if (self.scope, self.marker) != (scope, marker):
+        if self.held is None or (self.scope, self.marker) != (scope, marker):
             return None, "the config changed, or the preview's folder was changed by another program"
         return self.held, ""
 
@@ -241,8 +239,8 @@ def build(site_root: Path, output: Path, options: BuildOptions = BuildOptions(),
     so a failed build changes nothing: with the cache, only the files that changed since the
     last build (by its ledger) are made and moved in; otherwise the output is replaced whole,
     with its search index made first. With a memo (a preview), what the output holds is kept
-    in the memo rather than in `.cache/`, and the output is never indexed, so that no edit
-    waits for it. `inputs` is the digest of the inputs' sizes and times, if the caller took it
+    in the memo too, not read again, and the output is never indexed, so that no edit waits
+    for it. `inputs` is the digest of the inputs' sizes and times, if the caller took it
     already (before this build read anything)."""
     report = BuildReport()
     if inputs is None:
@@ -252,9 +250,9 @@ def build(site_root: Path, output: Path, options: BuildOptions = BuildOptions(),
         raise BuildFailed(sources.problems, "load")
     report.warnings = sources.problems
     scope, marker = _scope(sources.config, options), state.marker_of(output, MARKER)
-    if memo is not None:
+    if memo is not None and memo.held is not None:
         previous, report.whole_because = memo.previous(scope, marker)
-    elif options.cache:
+    elif options.cache:  # a build, or a preview's first: from the ledger on disk
         previous, report.whole_because = ledger.read_ledger(site_root, output, scope, marker)
     else:
         previous, report.whole_because = None, "--no-cache"
@@ -266,8 +264,8 @@ def build(site_root: Path, output: Path, options: BuildOptions = BuildOptions(),
         indexed = search and (target.replaces_whole or _post_pages_changed(target, pages))
         if indexed:
             report.stage("search", _index, target, pages, sources.config)
-        if options.cache and memo is None:
-            ledger.forget_ledger(site_root)  # until this build completes, what the output holds is unknown
+        if options.cache:
+            ledger.forget_ledger(site_root, output)  # until this build completes, what the output holds is unknown
         # A new index replaces the old one whole; with no post left, the old one goes.
         anew = (urls.SEARCH_BUNDLE.strip("/"),) if indexed or (indexable and not search) else ()
         report.written, report.deleted = report.stage("publish", publish, target, pages, anew)
@@ -277,8 +275,9 @@ def build(site_root: Path, output: Path, options: BuildOptions = BuildOptions(),
     marker = state.marker_of(output, MARKER)
     if memo is not None:
         memo.held, memo.scope, memo.marker = {page.path: page.stored for page in pages if page.stored}, scope, marker
-    elif options.cache:  # `inputs` was taken before reading: a file changed during the build makes it stale
+    if options.cache:  # on disk too, so that a preview started again goes on from there
         ledger.write_ledger(site_root, output, scope, marker, pages)
+    if options.cache and memo is None:  # `inputs` was taken before reading: a file changed during the build makes it stale
         state.write_state(site_root, _state(inputs, sources, options, output))
     return report
 

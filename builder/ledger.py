@@ -1,6 +1,7 @@
 """What the output holds: for each file the last build put there, what it was made from and what
-it is (`Stored`), kept in `.cache/output.json`, so that the next build makes again only the files
-whose inputs changed and writes only those whose bytes changed.
+it is (`Stored`), kept in `.cache/outputs/` (a file per output folder: a site's build and its
+preview keep theirs apart), so that the next build makes again only the files whose inputs
+changed and writes only those whose bytes changed.
 
 The record is void, and the next build replaces the output whole, when anything that shapes
 every file changed (its `scope`: the builder, the libraries, the config, the options; each page's
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from builder.model import Page, Stored
 
-LEDGER_FILE = Path(".cache") / "output.json"
+LEDGER_DIR = Path(".cache") / "outputs"
 FORMAT = 2
 
 # What the output holds, by output path.
@@ -30,13 +31,19 @@ def scope_digest(*parts: object) -> str:
     return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
+def ledger_path(site_root: Path, output: Path) -> Path:
+    """Give the file that records what the output folder `output` holds."""
+    name = hashlib.blake2b(str(output.resolve()).encode(), digest_size=8).hexdigest()
+    return site_root / LEDGER_DIR / f"{name}.json"
+
+
 def read_ledger(site_root: Path, output: Path, scope: str, marker: tuple[int, int]) -> tuple[Ledger | None, str]:
     """Give what the output holds, as the last build recorded it; or None, and why, when there
     is no record, when it was made for another scope or output, or when the output was
     replaced since."""
     damaged = "the record of the output is damaged or outdated"
     try:
-        head, _, body = (site_root / LEDGER_FILE).read_bytes().partition(b"\n")
+        head, _, body = ledger_path(site_root, output).read_bytes().partition(b"\n")
         header = json.loads(head)
         if header["format"] != FORMAT or header["checksum"] != _checksum(body):
             return None, damaged
@@ -60,16 +67,16 @@ def write_ledger(site_root: Path, output: Path, scope: str, marker: tuple[int, i
     body = json.dumps(files, separators=(",", ":")).encode()
     header = {"format": FORMAT, "scope": scope, "output": str(output.resolve()), "marker": list(marker),
               "checksum": _checksum(body)}
-    path = site_root / LEDGER_FILE
-    path.parent.mkdir(exist_ok=True)
+    path = ledger_path(site_root, output)
+    path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}")
     temporary.write_bytes(json.dumps(header).encode() + b"\n" + body)
     os.replace(temporary, path)
 
 
-def forget_ledger(site_root: Path) -> None:
+def forget_ledger(site_root: Path, output: Path) -> None:
     """Drop the record: the next build replaces the output whole."""
-    (site_root / LEDGER_FILE).unlink(missing_ok=True)
+    ledger_path(site_root, output).unlink(missing_ok=True)
 
 
 def _checksum(body: bytes) -> str:

@@ -6,7 +6,6 @@ import html
 import mimetypes
 import os
 import re
-import shutil
 import signal
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -23,7 +22,6 @@ from builder.build import BuildOptions, Memo, build
 from builder.config import CONFIG_NAME
 from builder.errors import BuildFailed
 from builder.parallel import default_jobs
-from builder.write import replaceable
 
 POLL_SECONDS = 0.25
 QUIET_SECONDS = 0.3  # wait for this long without a change, so a burst of saves rebuilds once
@@ -199,9 +197,7 @@ def serve(site_root: Path, output: Path, host: str, port: int, out: TextIO) -> N
     def log(line: str) -> None:
         print(line, file=out, flush=True)
 
-    if output.exists() and replaceable(output):  # start clean: the memo knows nothing of it
-        shutil.rmtree(output)
-    preview = Preview(site_root, output, log)
+    preview = Preview(site_root, output, log)  # its first build goes on from the last preview's ledger
     preview.rebuild()
     loop = ioloop.IOLoop.current()
     LiveReloadHandler.watcher = Watcher()  # the library logs its `filepath`; we poll ourselves

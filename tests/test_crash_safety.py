@@ -30,45 +30,57 @@ def grow(site: Path, count: int) -> None:
             "utf-8")
 
 
-def start_build(site: Path, output: Path) -> subprocess.Popen:
+def start_build(site: Path, output: Path, *extra: str) -> subprocess.Popen:
     """Start `python -m builder build` on the site in a process of its own."""
     return subprocess.Popen(
         [sys.executable, "-m", "builder", "build", "--source", str(site), "--output", str(output), "--now", NOW,
-         "--no-search"],
+         "--no-search", *extra],
         cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
-def test_a_killed_build_leaves_the_previous_site_and_the_next_build_recovers(tmp_path: Path) -> None:
-    site = copy_site(FIXTURE_SITE, tmp_path / "site")
+def built_and_edited(folder: Path) -> tuple[Path, Path, dict[str, bytes]]:
+    """Give a grown site built into its output, then edited: the site, the output, and what
+    the output held before the edit."""
+    site = copy_site(FIXTURE_SITE, folder / "site")
     grow(site, POSTS)
-    output = tmp_path / "public"
+    output = folder / "public"
     assert build(site, output).code == 0
     old = snapshot(output)
     edited = site / "content" / "posts" / "genere-0000.md"
     edited.write_text(edited.read_text("utf-8").replace("Suite", "Suite modifiée"), "utf-8")
+    return site, output, old
+
+
+# A whole build (the output replaced in one swap), and one that moves its changed files in.
+@pytest.mark.parametrize("flags", [("--no-cache",), ()], ids=["whole", "incremental"])
+def test_a_killed_build_leaves_the_previous_site_and_the_next_build_recovers(tmp_path: Path,
+                                                                             flags: tuple[str, ...]) -> None:
+    site, output, old = built_and_edited(tmp_path / "killed")
     clean = tmp_path / "clean"
-    assert build(site, clean).code == 0
+    assert build(site, clean, "--no-cache").code == 0
     new = snapshot(clean)
 
+    # The same build, on a twin site and output, says how long a build to kill lasts.
+    twin, twin_output, _ = built_and_edited(tmp_path / "twin")
     started = time.perf_counter()
-    assert start_build(site, tmp_path / "timing").wait(timeout=120) == 0
+    assert start_build(twin, twin_output, *flags).wait(timeout=120) == 0
     duration = time.perf_counter() - started
     chance = random.Random(20261128)
     outcomes = set()
     for delay in sorted(chance.uniform(0.05, duration * 1.1) for _ in range(6)):
-        process = start_build(site, output)
+        process = start_build(site, output, *flags)
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=60)
         now = snapshot(output)
-        if (tmp_path / ".public.journal").exists():  # killed while moving the changed files in
+        if (output.parent / ".public.journal").exists():  # killed while moving the changed files in
             outcomes.add("moving")  # the next build finishes the move (tests/test_incremental_write.py)
             continue
         assert now in (old, new), f"killed after {delay:.2f} s: the output is neither the old nor the new site"
         outcomes.add("old" if now == old else "new")
-    assert "old" in outcomes, "no kill landed before the swap: the test proved nothing"
+    assert "old" in outcomes, "no kill landed before the output changed: the test proved nothing"
 
     assert build(site, output).code == 0  # the next build recovers by itself
     assert snapshot(output) == new
-    leftovers = [path.name for path in tmp_path.iterdir() if path.name.startswith(".public.")]
+    leftovers = [path.name for path in output.parent.iterdir() if path.name.startswith(".public.")]
     assert leftovers == []

@@ -1,4 +1,4 @@
-"""A build that knows what the output holds (its ledger in `.cache/output.json`) makes only the
+"""A build that knows what the output holds (its ledger in `.cache/outputs/`) makes only the
 pages whose inputs changed, writes only the files whose bytes changed, and deletes the files no
 page writes any more; it moves them in through a journal, which is carried out to the end even
 when the build is stopped on the way. Its output always equals a clean build."""
@@ -8,11 +8,13 @@ from __future__ import annotations
 import json
 import os
 import re
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 import builder.write
+from builder.build import BuildOptions, Memo, build as build_site
 from builder.theme import default_theme
 from builder.write import MARKER, recover
 from support import NOW, blog, snapshot
@@ -90,7 +92,7 @@ def test_a_file_changed_in_the_output_is_written_again(site: Path, tmp_path: Pat
 def test_a_damaged_ledger_leads_to_a_whole_build(site: Path, tmp_path: Path, damage: str) -> None:
     output = tmp_path / "public"
     assert build(site, output).code == 0
-    ledger = site / ".cache" / "output.json"
+    [ledger] = (site / ".cache" / "outputs").glob("*.json")
     if damage == "garbage":
         ledger.write_bytes(b"\x00{not json")
     elif damage == "checksum":  # a file said to be held with other bytes
@@ -185,3 +187,16 @@ def test_a_template_change_renders_again_the_pages_that_use_it(site: Path, tmp_p
     else:  # every page extends base.html
         assert rendered == len(list(output.rglob("*.html"))), render
     assert snapshot(output) == clean(site, tmp_path / "clean")
+
+
+def test_a_preview_started_again_goes_on_from_where_the_last_one_stopped(site: Path, tmp_path: Path) -> None:
+    output = tmp_path / "preview"
+    options = BuildOptions(drafts=True, future=True, now=datetime.fromisoformat(NOW), cache=True, search=False)
+    first = build_site(site, output, options, Memo())
+    assert not first.merged and first.rendered > 0
+    edit(site / POSTS / "premier-article.md", "Un second paragraphe", "Un autre paragraphe")
+    again = build_site(site, output, options, Memo())  # a new `blog serve`: an empty memo
+    assert again.merged and 0 < again.rendered < first.rendered, again.rendered_because
+    clean = tmp_path / "clean"
+    assert build(site, clean, "--no-cache", "--drafts", "--future").code == 0
+    assert snapshot(output) == snapshot(clean)
