@@ -50,6 +50,7 @@ def main() -> None:
             print(f"rebuild after editing one post: {time.perf_counter() - started:.2f} s")
         # `blog serve` stopped and started again: a new memo, the ledger on disk.
         edited.write_text(original.replace("\n\n", "\n\nÉdition finale.\n\n", 1), "utf-8")
+        del preview  # its memo: the new preview starts without it, as a new process would
         restarted = Preview(site, output, log=lambda line: None)
         started = time.perf_counter()
         assert restarted.rebuild(), restarted.errors
