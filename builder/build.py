@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import time
 from collections.abc import Callable
@@ -154,8 +155,7 @@ def _for_stage(progress: Progress | None, stage: str) -> Callable[[int, int], No
 
 
 def render_pages(site_root: Path, sources: Sources, options: BuildOptions, report: BuildReport,
-                 memo: Memo | None = None, progress: Progress | None = None,
-                 target: Target | None = None) -> list[Page]:
+                 progress: Progress | None = None, target: Target | None = None) -> list[Page]:
     """Render every output file of the published posts, in memory; given a `target`, the HTML
     pages and the feeds (most of the bytes) are put there as soon as they are made, and those
     the target's output holds already, made from the same inputs, are not made at all."""
@@ -169,9 +169,8 @@ def render_pages(site_root: Path, sources: Sources, options: BuildOptions, repor
     code_css = Page(CODE_CSS, urls.output_path(CODE_CSS), code_stylesheet().encode("utf-8"), "code stylesheet")
     assets = fingerprint_assets((*sources.static, code_css))
     env = make_environment(theme_dirs(site_root, "templates"), config)
-    searchable = options.search and memo is None  # a preview is never indexed
     pages, report.rendered_because = report.stage("render", render_site, env, index, config, now, assets.urls,
-                                                  searchable, options.jobs, _for_stage(progress, "render"), target)
+                                                  options.search, options.jobs, _for_stage(progress, "render"), target)
     report.rendered = sum(map(len, report.rendered_because.values()))
     pages.append(report.stage("sitemap", _sitemap, pages, config, target))
     if not any(page.url == urls.ROBOTS for page in sources.static):  # a site's own robots.txt wins
@@ -243,6 +242,8 @@ def build(site_root: Path, output: Path, options: BuildOptions = BuildOptions(),
     for it. `inputs` is the digest of the inputs' sizes and times, if the caller took it
     already (before this build read anything)."""
     report = BuildReport()
+    if memo is not None:  # a preview is never indexed: no edit waits for Pagefind
+        options = dataclasses.replace(options, search=False)
     if inputs is None:
         inputs = state.input_digest(site_root, theme_folders(site_root)) if options.cache and memo is None else ""
     sources = read_site(site_root, report, memo, options, progress)
@@ -257,17 +258,16 @@ def build(site_root: Path, output: Path, options: BuildOptions = BuildOptions(),
     else:
         previous, report.whole_because = None, "--no-cache"
     with staged(output, previous) as target:
-        pages = render_pages(site_root, sources, options, report, memo, progress, target)
+        pages = render_pages(site_root, sources, options, report, progress, target)
         pages = report.stage("write", write_pages, pages, target, _for_stage(progress, "write"))
-        indexable = options.search and memo is None  # a preview is never indexed: no edit waits for Pagefind
-        search = indexable and report.posts > 0  # Pagefind refuses a site without a page to index
+        search = options.search and report.posts > 0  # Pagefind refuses a site without a page to index
         indexed = search and (target.replaces_whole or _post_pages_changed(target, pages))
         if indexed:
             report.stage("search", _index, target, pages, sources.config)
         if options.cache:
             ledger.forget_ledger(site_root, output)  # until this build completes, what the output holds is unknown
         # A new index replaces the old one whole; with no post left, the old one goes.
-        anew = (urls.SEARCH_BUNDLE.strip("/"),) if indexed or (indexable and not search) else ()
+        anew = (urls.SEARCH_BUNDLE.strip("/"),) if indexed or (options.search and not search) else ()
         report.written, report.deleted = report.stage("publish", publish, target, pages, anew)
         report.merged = not target.replaces_whole
         report.unchanged = sum(_unchanged(target.previous.get(page.path), page.stored) for page in pages)
