@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from builder import cache, ledger, state, urls
+from builder import cache, collector, ledger, state, urls
 from builder.assets import fingerprint as fingerprint_assets
 from builder.config import load_config
 from builder.errors import BuildFailed, Problem
@@ -241,6 +241,13 @@ def build(site_root: Path, output: Path, options: BuildOptions = BuildOptions(),
     in the memo too, not read again, and the output is never indexed, so that no edit waits
     for it. `inputs` is the digest of the inputs' sizes and times, if the caller took it
     already (before this build read anything)."""
+    with collector.paused():
+        return _build(site_root, output, options, memo, progress, inputs)
+
+
+def _build(site_root: Path, output: Path, options: BuildOptions, memo: Memo | None,
+           progress: Progress | None, inputs: str | None) -> BuildReport:
+    """Build the site, as `build` says."""
     report = BuildReport()
     if memo is not None:  # a preview is never indexed: no edit waits for Pagefind
         options = dataclasses.replace(options, search=False)

@@ -12,7 +12,6 @@ can be read back from it.
 from __future__ import annotations
 
 import dataclasses
-import gc
 import hashlib
 import io
 import operator
@@ -20,13 +19,12 @@ import os
 import pickle
 import tempfile
 import zlib
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from builder import __version__
+from builder import __version__, collector
 from builder.model import Asset, Config, Heading, Post, PostLink, Reference, Tag, Topic
 from builder.state import library_versions
 
@@ -108,7 +106,7 @@ def read_posts(site_root: Path, key: bytes) -> dict[Path, Post]:
     """Give the cached posts by source path: those of every shard file that is present, was
     made for this builder and config, and passes its checksum and the allow-list."""
     posts = {}
-    with _collector_paused():
+    with collector.paused():  # unpickling makes many objects, none in a cycle
         for number in range(SHARDS):
             posts.update(_read_shard(site_root, key, number))
     return posts
@@ -133,19 +131,6 @@ def _read_shard(site_root: Path, key: bytes, number: int) -> dict[Path, Post]:
     except Exception:  # any damage the checksum missed: read the posts again rather than trust it
         return {}
     return posts
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: unpickling makes many objects, all kept and none in
-    a cycle, that it would otherwise walk again and again for nothing (a third of the time)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def write_posts(site_root: Path, key: bytes, posts: dict[Path, Post],

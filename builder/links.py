@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import html
 import json
 import posixpath
-import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from builder.errors import Problem, Severity, display_path
 from builder.model import Post, PostLink
-
-_HREF = re.compile(r'href="([^"]*)"')
-
 
 def is_local(target: str) -> bool:
     """Tell whether a link or image target is a path in the site, not a URL or an anchor."""
@@ -76,7 +71,7 @@ def resolve_links(posts: tuple[Post, ...], posts_root: Path,
             post_links.append(PostLink(target.source, target.url, line))
         if urls:  # the post's pages now depend on its targets' URLs too
             digest = hashlib.sha256(json.dumps([post.source_digest, sorted(urls.items())]).encode()).hexdigest()
-            post = dataclasses.replace(post, body=_rewrite(post.body_html, urls).encode("utf-8"), digest=digest,
+            post = dataclasses.replace(post, hrefs=tuple(sorted(urls.items())), digest=digest,
                                        post_links=tuple(post_links))
         resolved.append(post)
     return tuple(resolved), problems
@@ -110,15 +105,6 @@ def _keys(sources: list[Path] | tuple[Path, ...], posts_root: Path) -> list[str]
         under = size and len(parts) > size and parts[:size] == folder
         keys.append("/".join(parts[size:]) if under else _key(source, posts_root))
     return keys
-
-
-def _rewrite(body: str, urls: dict[str, str]) -> str:
-    """Replace the `href` of every resolved link (markdown-it writes hrefs escaped)."""
-    def replace(match: re.Match[str]) -> str:
-        target = html.unescape(match.group(1))
-        return f'href="{html.escape(urls[target])}"' if target in urls else match.group(0)
-
-    return _HREF.sub(replace, body)
 
 
 def missing_static_images(posts: tuple[Post, ...], static_urls: set[str]) -> list[Problem]:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+_HREF = re.compile(r'href="([^"]*)"')
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,12 +100,13 @@ class Post:
     author: str
     draft: bool
     aliases: tuple[str, ...]  # old URL paths redirected to the post
-    body: bytes  # the HTML, in UTF-8: half the memory of a str holding a narrow no-break space
+    body: bytes  # the HTML as rendered, in UTF-8: half the memory of a str holding a narrow no-break space
     headings: tuple[Heading, ...]
     word_count: int
     url: str  # from builder.urls, the one place that knows the scheme
     references: tuple[Reference, ...]
     post_links: tuple[PostLink, ...]  # filled in when links resolve
+    hrefs: tuple[tuple[str, str], ...]  # filled in then too: each link to a post's file, as written, and its URL
     assets: tuple[Asset, ...]
     body_line: int  # the file line where the body starts, to locate problems in it
     source_digest: str  # of the source file's bytes
@@ -111,8 +116,11 @@ class Post:
 
     @property
     def body_html(self) -> str:
-        """Give the post's body as HTML."""
-        return self.body.decode("utf-8")
+        """Give the post's body as HTML, its links to other posts' files pointing at their
+        pages. Rewritten here, for the few pages that show the body, rather than once for
+        every linking post on every build."""
+        body = self.body.decode("utf-8")
+        return _with_hrefs(body, dict(self.hrefs)) if self.hrefs else body
 
     @property
     def modified(self) -> datetime:
@@ -127,6 +135,15 @@ class Post:
     def line_of(self, key: str) -> int:
         """Give the line of a front-matter key, or 1 when the key is absent."""
         return dict(self.field_lines).get(key, 1)
+
+
+def _with_hrefs(body: str, urls: dict[str, str]) -> str:
+    """Replace the `href` of every link written in `urls` (markdown-it writes hrefs escaped)."""
+    def replace(match: re.Match[str]) -> str:
+        target = html.unescape(match.group(1))
+        return f'href="{html.escape(urls[target])}"' if target in urls else match.group(0)
+
+    return _HREF.sub(replace, body)
 
 
 @dataclass(frozen=True, slots=True)

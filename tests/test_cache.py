@@ -187,6 +187,7 @@ def test_a_post_comes_back_from_the_cache_field_for_field_wherever_the_site_move
         headings=(Heading(2, "Partie", "partie", 1),), word_count=1, url="/2021/03/un-article/",
         references=(Reference("image.png", 3, True, "Une image"), Reference("/2020/11/premier-article/", 4, False)),
         post_links=(PostLink(old_root / "content" / "posts" / "autre.md", "/2020/11/autre/", 9),),
+        hrefs=(("autre.md", "/2020/11/autre/"),),
         assets=(Asset(source.parent / "image.png", "/2021/03/un-article/image.png"),),
         body_line=8, source_digest="ab" * 32, stamp=(1_600_000_000_000_000_000, 1234), digest="cd" * 32,
         field_lines=(("title", 2), ("date", 3)),

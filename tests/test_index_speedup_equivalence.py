@@ -22,7 +22,7 @@ def make_post(number: int, tags: list[str]) -> Post:
                 date=START - timedelta(days=number), updated=None, topic=TOPIC,
                 tags=tuple(Tag(slug.upper(), slug) for slug in tags), summary="", author="", draft=False,
                 aliases=(), body=b"", headings=(), word_count=1, url=f"/p{number}/", references=(),
-                post_links=(), assets=(), body_line=1, source_digest="", stamp=(0, 0), digest="",
+                post_links=(), hrefs=(), assets=(), body_line=1, source_digest="", stamp=(0, 0), digest="",
                 field_lines=())
 
 
