@@ -18,7 +18,7 @@ from builder.assets import fingerprint as fingerprint_assets
 from builder.config import load_config
 from builder.errors import BuildFailed, Problem
 from builder.feeds import feed_jobs
-from builder.index import SiteIndex, build_index, published
+from builder.index import SiteIndex, build_index, published, related_positions
 from builder.links import links_to_unpublished, missing_static_images, resolve_links
 from builder.load import POSTS_DIR, load_posts
 from builder.markdown import code_stylesheet
@@ -165,7 +165,8 @@ def render_pages(site_root: Path, sources: Sources, options: BuildOptions, repor
     dead = links_to_unpublished(sources.posts, posts)
     if dead:
         raise BuildFailed(dead, "links")
-    index = report.stage("index", build_index, posts, config)
+    related = cache.remembered(site_root, cache.cache_key(config), "related", related_positions) if options.cache else None
+    index = report.stage("index", build_index, posts, config, related)
     code_css = Page(CODE_CSS, urls.output_path(CODE_CSS), code_stylesheet().encode("utf-8"), "code stylesheet")
     assets = fingerprint_assets((*sources.static, code_css))
     env = make_environment(theme_dirs(site_root, "templates"), config)

@@ -22,6 +22,7 @@ import zlib
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from builder import __version__, collector
@@ -33,6 +34,9 @@ SHARDS_DIR = Path(CACHE_DIR) / "posts"
 SHARDS = 64  # at 10,000 posts, about 150 posts and 1 MB a file
 FORMAT = b"blog-cache-2"
 LEGACY_FILE = Path(CACHE_DIR) / "posts.pickle"  # the single file of format 1, removed on write
+MEMO_DIR = Path(CACHE_DIR) / "memo"  # results of pure functions over the whole site (`remembered`)
+MEMO_FORMAT = b"blog-memo-1"
+A, R = TypeVar("A"), TypeVar("R")
 
 # What a post holds besides plain values; each is pickled as its class and its fields, in order.
 # The post itself is not pickled: `read_posts` makes it, from its path and its other fields.
@@ -96,10 +100,9 @@ def _shard_name(number: int) -> str:
     return f"{number:02x}.pickle"
 
 
-def _header(key: bytes, number: int, body: bytes | memoryview) -> bytes:
-    """Give the header line of a shard file: format, key, shard and checksum of the body."""
-    # SHA-256 rather than BLAKE2: as strong, and twice as fast where the CPU has SHA instructions.
-    return b" ".join((FORMAT, key.hex().encode(), b"%d" % number, hashlib.sha256(body).hexdigest().encode()))
+def _tag(key: bytes, number: int) -> bytes:
+    """Give what a shard file's header says it was made for: format, key and shard number."""
+    return b" ".join((FORMAT, key.hex().encode(), b"%d" % number))
 
 
 def read_posts(site_root: Path, key: bytes) -> dict[Path, Post]:
@@ -114,12 +117,8 @@ def read_posts(site_root: Path, key: bytes) -> dict[Path, Post]:
 
 def _read_shard(site_root: Path, key: bytes, number: int) -> dict[Path, Post]:
     """Give the posts of one shard file, or nothing if anything is wrong with it."""
-    try:
-        with (site_root / SHARDS_DIR / _shard_name(number)).open("rb") as file:
-            header, body = file.readline().removesuffix(b"\n"), file.read()
-    except OSError:
-        return {}
-    if header != _header(key, number, body):
+    body = read_checked(site_root / SHARDS_DIR / _shard_name(number), _tag(key, number))
+    if body is None:
         return {}
     posts = {}
     try:
@@ -170,17 +169,61 @@ def _relative(path: Path, prefix: str) -> str | None:
 
 
 def _write_shard(folder: Path, key: bytes, number: int, entries: list[tuple[str, tuple]]) -> None:
-    """Write one shard file atomically (temp file, then rename)."""
+    """Write one shard file."""
     buffer = io.BytesIO()
     _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(entries)
-    body = buffer.getbuffer()
-    name = _shard_name(number)
-    handle, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
+    write_checked(folder / _shard_name(number), _tag(key, number), buffer.getbuffer())
+
+
+def read_checked(path: Path, tag: bytes) -> bytes | None:
+    """Give the body of a cache file written by `write_checked` with the same `tag`, or None
+    when it is absent, was made for something else, or fails its checksum."""
+    try:
+        header, _, body = path.read_bytes().partition(b"\n")
+    except OSError:
+        return None
+    return body if header == _header(tag, body) else None
+
+
+def write_checked(path: Path, tag: bytes, body: bytes | memoryview) -> None:
+    """Write a cache file atomically (temp file, then rename): a header line that says what
+    it was made for (`tag`) with a checksum of the body, then the body."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as file:
-            file.write(_header(key, number, body) + b"\n")
+            file.write(_header(tag, body) + b"\n")
             file.write(body)
-        os.replace(temporary, folder / name)
+        os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _header(tag: bytes, body: bytes | memoryview) -> bytes:
+    """Give the header line of a cache file: its tag and the checksum of its body."""
+    # SHA-256 rather than BLAKE2: as strong, and twice as fast where the CPU has SHA instructions.
+    return tag + b" " + hashlib.sha256(body).hexdigest().encode()
+
+
+def remembered(site_root: Path, key: bytes, name: str, compute: Callable[[A], R]) -> Callable[[A], R]:
+    """Give `compute`, a pure function of one argument made of plain values (tuples, strings,
+    numbers) that gives plain values, remembered in the cache: the last result is kept in
+    `.cache/memo/NAME.pickle` with a digest of its argument (and of `key`: the builder and
+    config), and given again while the argument is the same; checked as the posts' files are."""
+    path = site_root / MEMO_DIR / f"{name}.pickle"
+
+    def call(argument: A) -> R:
+        asked = hashlib.blake2b(key + repr(argument).encode(), digest_size=16).hexdigest().encode()
+        tag = MEMO_FORMAT + b" " + asked
+        body = read_checked(path, tag)
+        if body is not None:
+            try:
+                return _Unpickler(io.BytesIO(body)).load()
+            except Exception:  # damage the checksum missed: computed again, never trusted
+                pass
+        result = compute(argument)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_checked(path, tag, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        return result
+
+    return call

@@ -6,7 +6,7 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Collection, Hashable
+from collections.abc import Callable, Collection, Hashable
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain, combinations, groupby
@@ -149,8 +149,14 @@ def published(posts: tuple[Post, ...], now: datetime, drafts: bool = False, futu
     return tuple(post for post in posts if (drafts or not post.draft) and (future or post.date <= now))
 
 
-def build_index(posts: tuple[Post, ...], config: Config) -> SiteIndex:
-    """Arrange the published posts into every grouping the site shows."""
+# Gives, for each post's tag slugs (newest first), the positions of its related posts: a pure
+# function of that shape alone, so that a build may take it from an earlier build's record.
+RelatedFinder = Callable[[tuple[tuple[str, ...], ...]], tuple[tuple[int, ...], ...]]
+
+
+def build_index(posts: tuple[Post, ...], config: Config, related: RelatedFinder | None = None) -> SiteIndex:
+    """Arrange the published posts into every grouping the site shows; `related` finds the
+    related posts (by default `related_positions`)."""
     ordered = newest_first(posts)
     tags = group_by_tag(ordered)
     topics = group_by_topic(ordered, config.topics)
@@ -159,7 +165,7 @@ def build_index(posts: tuple[Post, ...], config: Config) -> SiteIndex:
         tags=tags,
         topics=topics,
         years=archive(ordered),
-        neighbours=neighbours(ordered),
+        neighbours=neighbours(ordered, related or related_positions),
         channels=feed_channels(ordered, tags, topics, config),
     )
 
@@ -211,34 +217,42 @@ def archive(ordered: tuple[Post, ...]) -> tuple[Year, ...]:
     return tuple(years)
 
 
-def neighbours(ordered: tuple[Post, ...]) -> dict[str, Neighbours]:
+def neighbours(ordered: tuple[Post, ...], related: RelatedFinder | None = None) -> dict[str, Neighbours]:
     """Give each post its older and newer neighbours and up to three related posts."""
-    related = related_posts(ordered)
+    found = (related or related_positions)(tag_slugs(ordered))
     return {
         post.url: Neighbours(
             older=ordered[i + 1] if i + 1 < len(ordered) else None,
             newer=ordered[i - 1] if i > 0 else None,
-            related=related[post.url],
+            related=tuple(ordered[other] for other in found[i]),
         )
         for i, post in enumerate(ordered)
     }
 
 
+def tag_slugs(ordered: tuple[Post, ...]) -> tuple[tuple[str, ...], ...]:
+    """Give each post's tag slugs, in the posts' order: all that related posts depend on."""
+    return tuple(tuple(tag.slug for tag in post.tags) for post in ordered)
+
+
 def related_posts(ordered: tuple[Post, ...], count: int = RELATED_COUNT) -> dict[str, tuple[Post, ...]]:
     """Give each post the posts sharing most tags with it; ties go to the nearest in time."""
-    slugs = [tuple(tag.slug for tag in post.tags) for post in ordered]
+    found = related_positions(tag_slugs(ordered), count)
+    return {post.url: tuple(ordered[other] for other in best) for post, best in zip(ordered, found)}
+
+
+def related_positions(slugs: tuple[tuple[str, ...], ...], count: int = RELATED_COUNT) -> tuple[tuple[int, ...], ...]:
+    """Give, for each position's tag slugs, the positions sharing most tags with it; ties go
+    to the nearest (the lower first at equal distance)."""
     if count < 1 or any(len(set(tags)) < len(tags) for tags in slugs):
         # The pair index weighs each tag once: a tag repeated in a post (which the loader
         # rejects) or a `count` below one takes the plain way, whose results it equals.
-        return _related_by_counting(ordered, count)
+        return _related_by_counting(slugs, count)
     pairs = [tuple(combinations(sorted(tags), 2)) for tags in slugs]
     by_tag, by_pair = _positions(slugs), _positions(pairs)
-    related = {}
-    for position, post in enumerate(ordered):
-        best = _most_related(position, [by_tag[slug] for slug in slugs[position]],
-                             [by_pair[pair] for pair in pairs[position]], count)
-        related[post.url] = tuple(ordered[other] for other in best)
-    return related
+    return tuple(tuple(_most_related(position, [by_tag[slug] for slug in slugs[position]],
+                                     [by_pair[pair] for pair in pairs[position]], count))
+                 for position in range(len(slugs)))
 
 
 def _positions(keys: list[tuple[Hashable, ...]]) -> dict[Hashable, list[int]]:
@@ -292,18 +306,17 @@ def _nearest(position: int, lists: list[list[int]], skip: Collection[int], count
     return heapq.nsmallest(count, window.difference(skip), key=lambda other: (abs(other - position), other))
 
 
-def _related_by_counting(ordered: tuple[Post, ...], count: int) -> dict[str, tuple[Post, ...]]:
-    """Give each post its related posts by counting, for every other post, the tags they share."""
+def _related_by_counting(slugs: tuple[tuple[str, ...], ...], count: int) -> tuple[tuple[int, ...], ...]:
+    """Give each position its related positions by counting, for every other, the tags they share."""
     by_tag: dict[str, list[int]] = defaultdict(list)
-    for position, post in enumerate(ordered):
-        for tag in post.tags:
-            by_tag[tag.slug].append(position)
-    related = {}
-    for position, post in enumerate(ordered):
-        shared = Counter(other for tag in post.tags for other in by_tag[tag.slug] if other != position)
-        best = sorted(shared, key=lambda other: (-shared[other], abs(other - position), other))[:count]
-        related[post.url] = tuple(ordered[other] for other in best)
-    return related
+    for position, tags in enumerate(slugs):
+        for slug in tags:
+            by_tag[slug].append(position)
+    related = []
+    for position, tags in enumerate(slugs):
+        shared = Counter(other for slug in tags for other in by_tag[slug] if other != position)
+        related.append(tuple(sorted(shared, key=lambda other: (-shared[other], abs(other - position), other))[:count]))
+    return tuple(related)
 
 
 def paginate(posts: tuple[Post, ...], per_page: int, base: str) -> tuple[PageOfPosts, ...]:

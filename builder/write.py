@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from builder.errors import BuildFailed, Problem
 from builder.ledger import Ledger
@@ -39,7 +39,7 @@ def path_problem(page: Page) -> Problem | None:
 
 def leaves_folder(path: str) -> bool:
     """Tell whether a relative output path is anything but a plain path inside its folder."""
-    parts = PurePosixPath(path).parts
+    parts = [part for part in path.split("/") if part not in ("", ".")]  # as PurePosixPath's, faster
     return not parts or path.startswith("/") or "\\" in path or "\0" in path or ".." in parts
 
 

@@ -201,3 +201,51 @@ def test_a_post_comes_back_from_the_cache_field_for_field_wherever_the_site_move
     assert back == dataclasses.replace(post, source=path)
     assert back.date.tzinfo is paris
     assert cache.read_posts(new_root, b"x" * 16) == {}  # made for another builder or config
+
+
+def squares(numbers: tuple[int, ...]) -> tuple[int, ...]:
+    """A pure function to remember, that counts its calls."""
+    squares.calls += 1
+    return tuple(number * number for number in numbers)
+
+
+squares.calls = 0
+
+
+def test_a_remembered_result_is_given_again_only_for_the_same_argument_and_builder(tmp_path: Path) -> None:
+    squares.calls = 0
+    remembered = cache.remembered(tmp_path, b"k" * 16, "squares", squares)
+    assert remembered((1, 2)) == remembered((1, 2)) == (1, 4)
+    assert squares.calls == 1  # the second came from .cache/memo/squares.pickle
+    assert remembered((3,)) == (9,) and squares.calls == 2
+    assert remembered((1, 2)) == (1, 4) and squares.calls == 3  # only the last result is kept
+    assert cache.remembered(tmp_path, b"x" * 16, "squares", squares)((1, 2)) == (1, 4)  # another builder or config
+    assert squares.calls == 4
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip-a-byte", "foreign-pickle"])
+def test_a_damaged_remembered_result_is_computed_again_not_trusted(tmp_path: Path, damage: str) -> None:
+    squares.calls = 0
+    remembered = cache.remembered(tmp_path, b"k" * 16, "squares", squares)
+    assert remembered((1, 2)) == (1, 4)
+    [memo] = (tmp_path / cache.MEMO_DIR).iterdir()
+    data = memo.read_bytes()
+    memo.write_bytes({
+        "truncate": data[: len(data) // 2],
+        "flip-a-byte": data[:-3] + bytes([data[-3] ^ 0xFF]) + data[-2:],
+        "foreign-pickle": reseal(data, f"cos\nsystem\n(S'touch {tmp_path / 'pwned'}'\ntR.".encode()),
+    }[damage])
+    assert remembered((1, 2)) == (1, 4) and squares.calls == 2
+    assert not (tmp_path / "pwned").exists()
+    assert remembered((1, 2)) == (1, 4) and squares.calls == 2  # written again, whole
+
+
+def test_related_posts_remembered_by_a_build_follow_a_change_of_tags(site: Path, tmp_path: Path) -> None:
+    grow(site)
+    assert build(site, tmp_path / "warm").code == 0
+    assert (site / cache.MEMO_DIR / "related.pickle").is_file()
+    post = site / "content" / "posts" / "lot-003.md"
+    post.write_text(post.read_text("utf-8").replace("tags: [CNIL, lot-3]", "tags: [lot-1, lot-2]"), "utf-8")
+    assert build(site, tmp_path / "edited").code == 0
+    assert build(site, tmp_path / "clean", "--no-cache").code == 0
+    assert snapshot(tmp_path / "edited") == snapshot(tmp_path / "clean")
