@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from datetime import datetime
 from pathlib import Path
 
@@ -46,6 +47,7 @@ def input_digest(site_root: Path, folders: tuple[Path, ...]) -> str:
     return digest.hexdigest()
 
 
+@lru_cache(maxsize=1)  # the same for the life of a process; asking importlib costs 20 ms
 def library_versions() -> tuple[str, ...]:
     """Give the versions of the libraries whose upgrade may change what a build writes."""
     from importlib.metadata import version  # here, not at import: most commands never need it
