@@ -24,7 +24,7 @@ from builder.load import POSTS_DIR, load_posts
 from builder.markdown import code_stylesheet
 from builder.model import Config, Page, Post, Stored
 from builder.redirects import redirect_rules
-from builder.render import fingerprint, make_environment, render_site
+from builder.render import Templates, fingerprint, load_templates, render_site
 from builder.search import index_site
 from builder.sitemap import robots, sitemap
 from builder.theme import theme_dirs, theme_folders
@@ -85,6 +85,7 @@ class Memo:
 
     config: Config | None = None
     posts: dict[Path, Post] = field(default_factory=dict)  # as loaded, before links resolve
+    templates: Templates | None = None  # the theme's, as the last build loaded them
     held: ledger.Ledger | None = None  # what the output holds, for `scope`, while it has `marker`
     scope: str = ""
     marker: tuple[int, int] = (0, 0)
@@ -155,11 +156,15 @@ def _for_stage(progress: Progress | None, stage: str) -> Callable[[int, int], No
 
 
 def render_pages(site_root: Path, sources: Sources, options: BuildOptions, report: BuildReport,
-                 progress: Progress | None = None, target: Target | None = None) -> list[Page]:
+                 progress: Progress | None = None, target: Target | None = None,
+                 templates: Templates | None = None) -> list[Page]:
     """Render every output file of the published posts, in memory; given a `target`, the HTML
     pages and the feeds (most of the bytes) are put there as soon as they are made, and those
-    the target's output holds already, made from the same inputs, are not made at all."""
+    the target's output holds already, made from the same inputs, are not made at all.
+    `templates` are the theme's, if the caller loaded them already."""
     config = sources.config
+    if templates is None:
+        templates = report.stage("render", load_templates, theme_dirs(site_root, "templates"), config)
     now = moment(options.now, config)
     posts = published(sources.posts, now, options.drafts, options.future)
     dead = links_to_unpublished(sources.posts, posts)
@@ -169,8 +174,7 @@ def render_pages(site_root: Path, sources: Sources, options: BuildOptions, repor
     index = report.stage("index", build_index, posts, config, related)
     code_css = Page(CODE_CSS, urls.output_path(CODE_CSS), code_stylesheet().encode("utf-8"), "code stylesheet")
     assets = fingerprint_assets((*sources.static, code_css))
-    env = make_environment(theme_dirs(site_root, "templates"), config)
-    pages, report.rendered_because = report.stage("render", render_site, env, index, config, now, assets.urls,
+    pages, report.rendered_because = report.stage("render", render_site, templates, index, config, now, assets.urls,
                                                   options.search, options.jobs, _for_stage(progress, "render"), target)
     report.rendered = sum(map(len, report.rendered_because.values()))
     pages.append(report.stage("sitemap", _sitemap, pages, config, target))
@@ -265,8 +269,13 @@ def _build(site_root: Path, output: Path, options: BuildOptions, memo: Memo | No
         previous, report.whole_because = ledger.read_ledger(site_root, output, scope, marker)
     else:
         previous, report.whole_because = None, "--no-cache"
+    templates = None
+    if memo is not None:  # a preview keeps its templates, compiled, while their sources stay the same
+        templates = report.stage("render", load_templates, theme_dirs(site_root, "templates"), sources.config,
+                                 memo.templates)
+        memo.templates = templates
     with staged(output, previous) as target:
-        pages = render_pages(site_root, sources, options, report, progress, target)
+        pages = render_pages(site_root, sources, options, report, progress, target, templates)
         pages = report.stage("write", write_pages, pages, target, _for_stage(progress, "write"))
         search = options.search and report.posts > 0  # Pagefind refuses a site without a page to index
         indexed = search and (target.replaces_whole or _post_pages_changed(target, pages))

@@ -56,6 +56,29 @@ def make_environment(template_dirs: tuple[Path, ...], config: Config) -> jinja2.
     return env
 
 
+@dataclass(frozen=True, slots=True)
+class Templates:
+    """A theme's templates, ready to render: the Jinja environment (which keeps each template
+    once compiled), each template's digest, and what they were made from."""
+
+    env: jinja2.Environment
+    digests: dict[str, str]
+    sources: dict[str, str]  # by template name
+    folders: tuple[Path, ...]
+    config: Config
+
+
+def load_templates(folders: tuple[Path, ...], config: Config, previous: Templates | None = None) -> Templates:
+    """Give the templates of the theme `folders` (the site's first) for `config`; `previous`
+    (a preview's, from its last build) is given back as it is, with the templates it compiled
+    already, when it was made from the same folders, config and sources."""
+    env = make_environment(folders, config)
+    sources = {name: env.loader.get_source(env, name)[0] for name in env.list_templates()}
+    if previous is not None and (previous.folders, previous.config, previous.sources) == (folders, config, sources):
+        return previous
+    return Templates(env, template_digests(env, sources), sources, folders, config)
+
+
 @jinja2.pass_context
 def _asset(context: jinja2.runtime.Context, url: str) -> str:
     """Give the published (fingerprinted) URL of a theme stylesheet or script named by its
@@ -93,7 +116,7 @@ class PageJob:
     context: Callable[[], dict[str, Any]]
 
 
-def render_site(env: jinja2.Environment, index: SiteIndex, config: Config, now: datetime,
+def render_site(templates: Templates, index: SiteIndex, config: Config, now: datetime,
                 assets: Mapping[str, str], searchable: bool = False, jobs: int = 1,
                 progress: Callable[[int, int], None] | None = None,
                 target: Target | None = None) -> tuple[list[Page], Rendered]:
@@ -106,8 +129,8 @@ def render_site(env: jinja2.Environment, index: SiteIndex, config: Config, now: 
     scheduled = tuple(sorted(post.url for post in index.posts if post.date > now))
     # What every page's context holds besides its own values: part of every key.
     shared = {"scheduled": scheduled, "assets": dict(assets)}
-    work = list(_page_jobs(index, config, searchable, _keyer(fingerprint(shared), template_digests(env))))
-    return _render_all(env, work, shared, jobs, progress, target, index, config)
+    work = list(_page_jobs(index, config, searchable, _keyer(fingerprint(shared), templates.digests)))
+    return _render_all(templates.env, work, shared, jobs, progress, target, index, config)
 
 
 _CHUNK = 64  # pages a worker renders per task: few round trips, an even spread
@@ -262,13 +285,13 @@ def _keyer(shared_key: str, templates: dict[str, str]) -> Keyer:
     return key
 
 
-def template_digests(env: jinja2.Environment) -> dict[str, str]:
-    """Give each template's digest: of its source and of every template it extends, includes
-    or imports, so that a change to a template re-renders only the pages that use it. A
-    template that names another through a variable depends on them all."""
-    sources, uses = {}, {}
-    for name in env.list_templates():
-        sources[name] = env.loader.get_source(env, name)[0]
+def template_digests(env: jinja2.Environment, sources: dict[str, str]) -> dict[str, str]:
+    """Give each template's digest, from the `sources` of every template by name: of its
+    source and of every template it extends, includes or imports, so that a change to a
+    template re-renders only the pages that use it. A template that names another through a
+    variable depends on them all."""
+    uses = {}
+    for name in sources:
         try:
             named = list(meta.find_referenced_templates(env.parse(sources[name])))
         except jinja2.TemplateSyntaxError:

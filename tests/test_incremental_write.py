@@ -200,3 +200,22 @@ def test_a_preview_started_again_goes_on_from_where_the_last_one_stopped(site: P
     clean = tmp_path / "clean"
     assert build(site, clean, "--no-cache", "--drafts", "--future").code == 0
     assert snapshot(output) == snapshot(clean)
+
+
+def test_a_preview_keeps_its_compiled_templates_until_one_of_them_changes(site: Path, tmp_path: Path) -> None:
+    output, memo = tmp_path / "preview", Memo()
+    options = BuildOptions(drafts=True, future=True, now=datetime.fromisoformat(NOW), cache=True, search=False)
+    build_site(site, output, options, memo)
+    kept = memo.templates
+    edit(site / POSTS / "premier-article.md", "Un second paragraphe", "Un autre paragraphe")
+    build_site(site, output, options, memo)
+    assert memo.templates is kept  # the same environment, its templates compiled once
+    (site / "templates").mkdir(exist_ok=True)
+    tags = (default_theme() / "templates" / "tags.html").read_text("utf-8")
+    (site / "templates" / "tags.html").write_text(tags.replace("</h1>", "</h1>\n<p>Modifié.</p>", 1), "utf-8")
+    report = build_site(site, output, options, memo)
+    assert memo.templates is not kept and report.rendered_because == {"whose inputs changed": ["/tags/"]}
+    assert "Modifié." in (output / "tags" / "index.html").read_text("utf-8")
+    clean = tmp_path / "clean"
+    assert build(site, clean, "--no-cache", "--drafts", "--future").code == 0
+    assert snapshot(output) == snapshot(clean)
