@@ -165,7 +165,7 @@ def build_index(posts: tuple[Post, ...], config: Config, related: RelatedFinder 
         tags=tags,
         topics=topics,
         years=archive(ordered),
-        neighbours=neighbours(ordered, related or related_positions),
+        neighbours=neighbours(ordered, related),
         channels=feed_channels(ordered, tags, topics, config),
     )
 

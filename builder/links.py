@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlsplit
 from builder.errors import Problem, Severity, display_path
 from builder.model import Post, PostLink
 
+
 def is_local(target: str) -> bool:
     """Tell whether a link or image target is a path in the site, not a URL or an anchor."""
     parts = urlsplit(target)

@@ -13,8 +13,8 @@ import hashlib
 import json
 import os
 from dataclasses import asdict, dataclass
-from functools import lru_cache
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 STATE_FILE = Path(".cache") / "state.json"
