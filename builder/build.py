@@ -23,6 +23,7 @@ from builder.links import links_to_unpublished, missing_static_images, resolve_l
 from builder.load import POSTS_DIR, load_posts
 from builder.markdown import code_stylesheet
 from builder.model import Config, Page, Post, Stored
+from builder.parallel import in_parallel, shared as shared_work
 from builder.redirects import redirect_rules
 from builder.render import Templates, fingerprint, load_templates, render_site
 from builder.search import index_site
@@ -180,7 +181,7 @@ def render_pages(site_root: Path, sources: Sources, options: BuildOptions, repor
     pages.append(report.stage("sitemap", _sitemap, pages, config, target))
     if not any(page.url == urls.ROBOTS for page in sources.static):  # a site's own robots.txt wins
         pages.append(robots(config))
-    pages += report.stage("feeds", _feeds, index, config, target)
+    pages += report.stage("feeds", _feeds, index, config, target, options.jobs)
     pages += [Page(asset.url, urls.output_path(asset.url), asset.source.read_bytes(), str(asset.source))
               for post in index.posts for asset in post.assets]
     pages += assets.pages
@@ -192,11 +193,28 @@ def render_pages(site_root: Path, sources: Sources, options: BuildOptions, repor
     return pages
 
 
-def _feeds(index: SiteIndex, config: Config, target: Target | None) -> list[Page]:
-    """Make every feed, or, given a target, put each there at once, unless its output holds
-    that feed already, made for the same posts."""
-    return [_made(target, job.url, job.origin, fingerprint((job.url, job.channel)), job.make)
-            for job in feed_jobs(index, config)]
+def _feeds(index: SiteIndex, config: Config, target: Target | None, jobs: int) -> list[Page]:
+    """Make every feed, on `jobs` processes; given a target, put each there at once, unless
+    its output holds that feed already, made for the same posts."""
+    work = [(job, fingerprint((job.url, job.channel))) for job in feed_jobs(index, config)]
+    feeds: list[Page | None] = [None] * len(work)
+    for position, (job, key) in enumerate(work if target is not None else ()):
+        # Checked here: after an edit most feeds are held, and then no worker need start.
+        if (stored := holds(target, urls.output_path(job.url), key)) is not None:
+            feeds[position] = Page(job.url, urls.output_path(job.url), b"", job.origin, stored=stored)
+    todo = [(position,) for position, feed in enumerate(feeds) if feed is None]
+    for (position,), feed in zip(todo, in_parallel(_make_feed, todo, jobs, share=(work, target))):
+        feeds[position] = feed
+    return feeds
+
+
+def _make_feed(position: int) -> Page:
+    """Make the feed at `position` of the shared work, and put it in the shared target if any
+    (in a worker, or in this process)."""
+    work, target = shared_work()
+    job, key = work[position]
+    page = Page(job.url, urls.output_path(job.url), job.make(), job.origin)
+    return put(target, page, key) if target is not None else page
 
 
 def _sitemap(pages: list[Page], config: Config, target: Target | None) -> Page:
