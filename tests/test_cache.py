@@ -25,12 +25,14 @@ SHARDS = Path(".cache") / "posts"
 PREMIER = Path("content") / "posts" / "premier-article.md"
 
 
-def grow(site: Path, count: int = 80) -> None:
-    """Add enough posts for the work to be spread over processes."""
+def grow(site: Path, count: int = 80, own_tags: bool = False) -> None:
+    """Add enough posts for the work to be spread over processes; with `own_tags`, each with a
+    tag of its own too, so that the feeds (two for each tag) are spread as well."""
     for number in range(count):
+        own = f", sujet-{number}" if own_tags else ""
         (site / "content" / "posts" / f"lot-{number:03d}.md").write_text(
             f"---\ntitle: Lot {number}\ndate: 2020-06-{number % 28 + 1:02d}T08:00:00+02:00\ntopic: securite\n"
-            f"tags: [CNIL, lot-{number % 5}]\n---\n\nLe texte {number}, avec du **gras**.\n\n## Partie\n\nSuite.\n",
+            f"tags: [CNIL, lot-{number % 5}{own}]\n---\n\nLe texte {number}, avec du **gras**.\n\n## Partie\n\nSuite.\n",
             "utf-8")
 
 
@@ -67,10 +69,14 @@ def test_a_cached_build_equals_an_uncached_one(site: Path, tmp_path: Path) -> No
 
 
 def test_one_process_and_two_give_the_same_bytes(site: Path, tmp_path: Path) -> None:
-    grow(site)
+    grow(site, own_tags=True)
     assert build(site, tmp_path / "one", "--jobs", "1", "--no-cache").code == 0
     assert build(site, tmp_path / "two", "--jobs", "2", "--no-cache").code == 0
-    assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
+    two = snapshot(tmp_path / "two")
+    assert snapshot(tmp_path / "one") == two
+    # Enough of each kind of work for two processes to share it (at least 32 tasks each).
+    assert sum(name.endswith(("/feed.xml", "/atom.xml")) for name in two) >= 64
+    assert sum(name.endswith(".html") for name in two) >= 64
 
 
 @pytest.mark.parametrize("damage", ["truncate", "flip-a-byte", "garbage", "empty", "foreign-pickle"])
