@@ -389,8 +389,8 @@ def main() -> None:
     for tool, version in versions.items():
         print(f"{tool}: {version}")
     print()
-    print("| posts | tool | build | seconds | pages | pages/s | peak MB | time × ours | memory × ours |\n"
-          "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| posts | tool | build | seconds | CPU s | pages | pages/s | peak MB | time × ours | memory × ours |\n"
+          "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 
     figures: dict = json.loads(args.ours_json.read_text()) if args.ours_json else {}
     for posts in args.posts:
@@ -399,7 +399,7 @@ def main() -> None:
         if not args.no_ours and not args.ours_json:
             runs = bench_size(posts, args.work, args.repeat, args.jobs)
             figures[key]["ours"] = {"pages": pages(args.work / f"public-{posts}"),
-                                    **{name: {"seconds": r.seconds, "peak_mb": r.peak_mb} for name, r in runs.items()}}
+                                    **{name: _figures(r) for name, r in runs.items()}}
         if "ours" in figures[key]:
             _rows(posts, "ours", figures[key]["ours"], None)
         for tool in args.tools:
@@ -408,7 +408,7 @@ def main() -> None:
                 continue
             runs, count, stubs = measured
             figures[key][tool] = {"pages": count, "redirect_stubs": stubs, "version": versions[tool],
-                                  **{name: {"seconds": r.seconds, "peak_mb": r.peak_mb} for name, r in runs.items()}}
+                                  **{name: _figures(r) for name, r in runs.items()}}
             _rows(posts, tool, figures[key][tool], figures[key].get("ours"))
     for posts in args.posts:
         for tool, measured in figures[str(posts)].items():
@@ -417,6 +417,11 @@ def main() -> None:
                       "are `page/1/` redirect stubs (a few bytes each, counted in pages and pages/s).")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", "utf-8")
+
+
+def _figures(run: Run) -> dict[str, float]:
+    """Give what the JSON results keep of a run."""
+    return {"seconds": run.seconds, "cpu_seconds": run.cpu_seconds, "peak_mb": run.peak_mb}
 
 
 def _rows(posts: int, tool: str, figures: dict, ours: dict | None) -> None:
@@ -429,7 +434,8 @@ def _rows(posts: int, tool: str, figures: dict, ours: dict | None) -> None:
         if ours and tool != "ours":
             time_ratio = f"{run['seconds'] / ours[name]['seconds']:.1f}"
             memory_ratio = f"{run['peak_mb'] / ours[name]['peak_mb']:.1f}"
-        print(f"| {posts:,} | {tool} | {name} | {run['seconds']:.2f} | {count} | {rate} | {run['peak_mb']:.0f} "
+        cpu = f"{run['cpu_seconds']:.2f}" if "cpu_seconds" in run else ""  # not in results of earlier versions
+        print(f"| {posts:,} | {tool} | {name} | {run['seconds']:.2f} | {cpu} | {count} | {rate} | {run['peak_mb']:.0f} "
               f"| {time_ratio} | {memory_ratio} |", flush=True)
 
 
