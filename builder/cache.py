@@ -7,6 +7,9 @@ says what it was made by and for (format, builder version, config, its own shard
 a checksum of its body: a file that is stale, truncated, corrupted or misplaced is detected and
 ignored, never trusted, and only its posts are read again. Only the builder's own data types
 can be read back from it.
+
+Beside the posts, `.cache/memo/` keeps the last result of a few pure functions over the whole
+site (`remembered`: related posts), in files checked the same way.
 """
 
 from __future__ import annotations
