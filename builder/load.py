@@ -40,14 +40,19 @@ class Loaded:
 
 def post_files(site_root: Path) -> tuple[Path, ...]:
     """Give the site's Markdown post files, in a stable order (by their parts, as paths sort)."""
+    return tuple(map(Path, _post_names(site_root)))
+
+
+def _post_names(site_root: Path) -> list[str]:
+    """Give the paths of the site's Markdown post files as text, as `post_files` orders them:
+    at 10,000 posts, making and hashing a `Path` for each costs more than the rest of a pass."""
     folder = site_root / POSTS_DIR
     found = []
     for parent, dirs, files in os.walk(folder):  # much quicker than Path.rglob on 10,000 files
         dirs.sort()
-        here = Path(parent)
-        parts = here.relative_to(folder).parts
-        found += [((*parts, name), here / name) for name in files if name.endswith(".md")]
-    return tuple(path for _parts, path in sorted(found))
+        parts = tuple(os.path.relpath(parent, folder).split(os.sep)) if parent != str(folder) else ()
+        found += [((*parts, name), os.path.join(parent, name)) for name in files if name.endswith(".md")]
+    return [name for _parts, name in sorted(found)]
 
 
 def load_posts(site_root: Path, config: Config, known: dict[Path, Post] | None = None, jobs: int = 1,
@@ -56,24 +61,25 @@ def load_posts(site_root: Path, config: Config, known: dict[Path, Post] | None =
     `known` (read earlier with this same config) are reused when their file is unchanged:
     not read at all when its size and time are the same. The others are read on `jobs`
     processes."""
-    known = known or {}
-    files = post_files(site_root)
-    results: dict[Path, Post | list[Problem]] = {}
+    by_name = {str(path): post for path, post in (known or {}).items()}
+    names = _post_names(site_root)
+    results: dict[str, Post | list[Problem]] = {}
     todo = []
-    for path in files:
-        old = known.get(path)
-        if old is not None and old.stamp == file_stamp(path):
-            results[path] = old
+    for name in names:
+        old = by_name.get(name)
+        if old is not None and old.stamp == file_stamp(name):
+            results[name] = old
         else:
-            todo.append((path, site_root, config, old.source_digest if old else None))
+            todo.append((Path(name), site_root, config, old.source_digest if old else None))
     fresh = in_parallel(load_post, todo, jobs, progress=progress)
     for (path, *_), result in zip(todo, fresh):
         # Touched but not changed: keep the post, with the new time so the file is not read again.
-        results[path] = (dataclasses.replace(known[path], stamp=file_stamp(path) or (0, 0))
+        name = str(path)
+        results[name] = (dataclasses.replace(by_name[name], stamp=file_stamp(name) or (0, 0))
                          if result == UNCHANGED else result)
     posts, problems = [], []
-    for path in files:
-        result = results[path]
+    for name in names:
+        result = results[name]
         if isinstance(result, list):
             problems += result
             continue
@@ -82,16 +88,17 @@ def load_posts(site_root: Path, config: Config, known: dict[Path, Post] | None =
         posts.append(result if assets == result.assets else dataclasses.replace(result, assets=assets))
         problems += missing
     problems += _duplicate_slugs(posts) + _tag_spellings(posts)
+    files = tuple(post.source for post in posts) + tuple(Path(name) for name in names if isinstance(results[name], list))
     return Loaded(tuple(posts), tuple(problems), files, len(todo), sum(isinstance(result, Post) for result in fresh))
 
 
 UNCHANGED = "unchanged"  # what a worker gives for a file whose bytes are those already known
 
 
-def file_stamp(path: Path) -> tuple[int, int] | None:
+def file_stamp(path: Path | str) -> tuple[int, int] | None:
     """Give a file's (mtime_ns, size), or None when it cannot be read."""
     try:
-        info = path.stat()
+        info = os.stat(path)
     except OSError:
         return None
     return (info.st_mtime_ns, info.st_size)
