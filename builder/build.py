@@ -171,7 +171,9 @@ def render_pages(site_root: Path, sources: Sources, options: BuildOptions, repor
     dead = links_to_unpublished(sources.posts, posts)
     if dead:
         raise BuildFailed(dead, "links")
-    related = cache.remembered(site_root, cache.cache_key(config), "related", related_positions) if options.cache else None
+    related = None  # related posts depend on the tags alone: a build with the cache takes them from there
+    if options.cache:
+        related = cache.remembered(site_root, cache.cache_key(config), "related", related_positions)
     index = report.stage("index", build_index, posts, config, related)
     code_css = Page(CODE_CSS, urls.output_path(CODE_CSS), code_stylesheet().encode("utf-8"), "code stylesheet")
     assets = fingerprint_assets((*sources.static, code_css))
