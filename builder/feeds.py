@@ -168,7 +168,7 @@ def categories(post: Post) -> list[str]:
 
 
 # A post is in the feeds of its tags and of its topic, in two formats: its body is made once.
-@lru_cache(maxsize=512)  # (a few MB)
+@lru_cache(maxsize=512)  # 512 bodies: a few MB at most
 def absolute_links(html: str, page_url: str) -> str:
     """Rewrite every relative `href` and `src` (`/x`, `image.png`, `#note`) as an absolute URL,
     resolved against the absolute URL of the page the HTML belongs to: feed readers show it
