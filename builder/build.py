@@ -172,8 +172,9 @@ def render_pages(site_root: Path, sources: Sources, options: BuildOptions, repor
     if dead:
         raise BuildFailed(dead, "links")
     related = None  # related posts depend on the tags alone: a build with the cache takes them from there
-    if options.cache:
-        related = cache.remembered(site_root, cache.cache_key(config), "related", related_positions)
+    if options.cache:  # a preview (drafts, future posts) keeps its own, so that it and `blog build` take turns
+        name = "related" + "-drafts" * options.drafts + "-future" * options.future
+        related = cache.remembered(site_root, cache.cache_key(config), name, related_positions)
     index = report.stage("index", build_index, posts, config, related)
     code_css = Page(CODE_CSS, urls.output_path(CODE_CSS), code_stylesheet().encode("utf-8"), "code stylesheet")
     assets = fingerprint_assets((*sources.static, code_css))

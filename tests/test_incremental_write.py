@@ -219,3 +219,16 @@ def test_a_preview_keeps_its_compiled_templates_until_one_of_them_changes(site: 
     clean = tmp_path / "clean"
     assert build(site, clean, "--no-cache", "--drafts", "--future").code == 0
     assert snapshot(output) == snapshot(clean)
+
+
+def test_a_build_and_a_preview_each_keep_their_related_posts_for_the_next(site: Path, tmp_path: Path) -> None:
+    preview = BuildOptions(drafts=True, future=True, now=datetime.fromisoformat(NOW), cache=True, search=False)
+    memo = site / ".cache" / "memo"
+    for turn in range(2):  # an editor previews, publishes, edits a body, and does both again
+        assert build(site, tmp_path / "public").code == 0
+        build_site(site, tmp_path / "preview", preview, Memo())
+        if turn == 0:
+            kept = {path.name: path.stat().st_mtime_ns for path in memo.iterdir()}
+            edit(site / POSTS / "premier-article.md", "Un second paragraphe", "Un autre paragraphe")
+    assert len(kept) == 2  # one for each set of posts
+    assert {path.name: path.stat().st_mtime_ns for path in memo.iterdir()} == kept  # neither computed again
