@@ -200,11 +200,8 @@ def _feeds(index: SiteIndex, config: Config, target: Target | None, jobs: int) -
     """Make every feed, on `jobs` processes; given a target, put each there at once, unless
     its output holds that feed already, made for the same posts."""
     work = [(job, fingerprint((job.url, job.channel))) for job in feed_jobs(index, config)]
-    feeds: list[Page | None] = [None] * len(work)
-    for position, (job, key) in enumerate(work if target is not None else ()):
-        # Checked here: after an edit most feeds are held, and then no worker need start.
-        if (stored := holds(target, urls.output_path(job.url), key)) is not None:
-            feeds[position] = Page(job.url, urls.output_path(job.url), b"", job.origin, stored=stored)
+    # Those held are found here: after an edit, most are, and then no worker need start.
+    feeds = [_held(target, job.url, job.origin, key) for job, key in work]
     todo = [(position,) for position, feed in enumerate(feeds) if feed is None]
     for (position,), feed in zip(todo, in_parallel(_make_feed, todo, jobs, share=(work, target))):
         feeds[position] = feed
@@ -212,29 +209,31 @@ def _feeds(index: SiteIndex, config: Config, target: Target | None, jobs: int) -
 
 
 def _make_feed(position: int) -> Page:
-    """Make the feed at `position` of the shared work, and put it in the shared target if any
-    (in a worker, or in this process)."""
+    """Make the feed at `position` of the shared work (in a worker, or in this process)."""
     work, target = shared_work()
     job, key = work[position]
-    page = Page(job.url, urls.output_path(job.url), job.make(), job.origin)
-    return put(target, page, key) if target is not None else page
+    return _make(target, job.url, job.origin, key, job.make)
 
 
 def _sitemap(pages: list[Page], config: Config, target: Target | None) -> Page:
     """Make the sitemap, unless the target's output holds it for the same pages and changes."""
     listed = "\n".join(f"{page.url} {page.modified.isoformat() if page.modified else ''}" for page in pages)
     key = hashlib.blake2b(listed.encode(), digest_size=16).hexdigest()  # as text: 17,000 pages in a few ms
-    return _made(target, urls.SITEMAP, "sitemap", key, lambda: sitemap(pages, config).data)
+    return (_held(target, urls.SITEMAP, "sitemap", key)
+            or _make(target, urls.SITEMAP, "sitemap", key, lambda: sitemap(pages, config).data))
 
 
-def _made(target: Target | None, url: str, origin: str, key: str, make: Callable[[], bytes]) -> Page:
-    """Give the page at `url` made by `make`, put in the target when given; a page the
-    target's output holds, made from the same inputs (`key`), is not made again."""
+def _held(target: Target | None, url: str, origin: str, key: str) -> Page | None:
+    """Give the page at `url` as the target's output holds it, if it was made from the same
+    inputs (`key`) and is still as written; None when it must be made."""
     path = urls.output_path(url)
     stored = holds(target, path, key) if target is not None else None
-    if stored is not None:
-        return Page(url, path, b"", origin, stored=stored)
-    page = Page(url, path, make(), origin)
+    return Page(url, path, b"", origin, stored=stored) if stored is not None else None
+
+
+def _make(target: Target | None, url: str, origin: str, key: str, make: Callable[[], bytes]) -> Page:
+    """Give the page at `url` made by `make`, put in the target when given."""
+    page = Page(url, urls.output_path(url), make(), origin)
     return put(target, page, key) if target is not None else page
 
 
