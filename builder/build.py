@@ -289,10 +289,10 @@ def _build(site_root: Path, output: Path, options: BuildOptions, memo: Memo | No
         previous, report.whole_because = ledger.read_ledger(site_root, output, scope, marker)
     else:
         previous, report.whole_because = None, "--no-cache"
-    templates = None
-    if memo is not None:  # a preview keeps its templates, compiled, while their sources stay the same
-        templates = report.stage("render", load_templates, theme_dirs(site_root, "templates"), sources.config,
-                                 memo.templates)
+    # A preview keeps its templates, compiled, while their sources stay the same.
+    templates = report.stage("render", load_templates, theme_dirs(site_root, "templates"), sources.config,
+                             memo.templates if memo is not None else None)
+    if memo is not None:
         memo.templates = templates
     with staged(output, previous) as target:
         pages = render_pages(site_root, sources, options, report, progress, target, templates)

@@ -88,8 +88,8 @@ def load_posts(site_root: Path, config: Config, known: dict[Path, Post] | None =
         posts.append(result if assets == result.assets else dataclasses.replace(result, assets=assets))
         problems += missing
     problems += _duplicate_slugs(posts) + _tag_spellings(posts)
-    unread = tuple(Path(name) for name in names if isinstance(results[name], list))
-    files = tuple(post.source for post in posts) + unread
+    failed = tuple(Path(name) for name in names if isinstance(results[name], list))
+    files = tuple(post.source for post in posts) + failed
     return Loaded(tuple(posts), tuple(problems), files, len(todo), sum(isinstance(result, Post) for result in fresh))
 
 
