@@ -20,6 +20,7 @@ from builder.errors import BuildFailed, Problem
 from builder.parallel import in_parallel, shared as shared_work
 from builder.index import PageOfPosts, SiteIndex, TagGroup, TopicGroup, paginate
 from builder.model import Channel, Config, Page, Post, Stored
+from builder.reads import listed_post_names, template_reads
 from builder.seo import Crumb, Meta, page_meta
 from builder.share import share_links
 from builder.write import Target, holds, put
@@ -66,6 +67,7 @@ class Templates:
     sources: dict[str, str]  # by template name
     folders: tuple[Path, ...]
     config: Config
+    listed: tuple[str, ...]  # what any page may show of a post other than its own (`reads`)
 
 
 def load_templates(folders: tuple[Path, ...], config: Config, previous: Templates | None = None) -> Templates:
@@ -76,7 +78,18 @@ def load_templates(folders: tuple[Path, ...], config: Config, previous: Template
     sources = {name: env.loader.get_source(env, name)[0] for name in env.list_templates()}
     if previous is not None and (previous.folders, previous.config, previous.sources) == (folders, config, sources):
         return previous
-    return Templates(env, template_digests(env, sources), sources, folders, config)
+    trees = {name: _parsed(env, source) for name, source in sources.items()}
+    closures = template_closures(trees)
+    listed = listed_post_names({name: template_reads(tree) for name, tree in trees.items()}, closures)
+    return Templates(env, template_digests(sources, closures), sources, folders, config, listed)
+
+
+def _parsed(env: jinja2.Environment, source: str) -> jinja2.nodes.Template | None:
+    """Give a template's syntax tree, or None when it does not parse (rendering reports it)."""
+    try:
+        return env.parse(source)
+    except jinja2.TemplateSyntaxError:
+        return None
 
 
 @jinja2.pass_context
@@ -129,7 +142,8 @@ def render_site(templates: Templates, index: SiteIndex, config: Config, now: dat
     scheduled = tuple(sorted(post.url for post in index.posts if post.date > now))
     # What every page's context holds besides its own values: part of every key.
     shared = {"scheduled": scheduled, "assets": dict(assets)}
-    work = list(_page_jobs(index, config, searchable, _keyer(fingerprint(shared), templates.digests)))
+    views = post_views(index.posts, templates.listed)
+    work = list(_page_jobs(index, config, searchable, _keyer(fingerprint(shared), templates.digests), views))
     return _render_all(templates.env, work, shared, jobs, progress, target, index, config)
 
 
@@ -285,47 +299,67 @@ def _keyer(shared_key: str, templates: dict[str, str]) -> Keyer:
     return key
 
 
-def template_digests(env: jinja2.Environment, sources: dict[str, str]) -> dict[str, str]:
-    """Give each template's digest, from the `sources` of every template by name: of its
-    source and of every template it extends, includes or imports, so that a change to a
-    template re-renders only the pages that use it. A template that names another through a
-    variable depends on them all."""
-    uses = {}
-    for name in sources:
-        try:
-            named = list(meta.find_referenced_templates(env.parse(sources[name])))
-        except jinja2.TemplateSyntaxError:
-            named = []  # its own source decides: rendering reports the error
-        uses[name] = None if None in named else named
-    everything = fingerprint(sorted(sources.items()))
-    digests = {}
-    for name in sources:
+def template_closures(trees: dict[str, jinja2.nodes.Template | None]) -> dict[str, frozenset[str]]:
+    """Give, for each template by name, the templates it uses, however deep, itself included:
+    those it extends, includes or imports. A template that names another through a variable
+    may use them all; one that does not parse, only itself (rendering reports its error)."""
+    uses = {name: list(meta.find_referenced_templates(tree)) if tree is not None else [] for name, tree in trees.items()}
+    closures = {}
+    for name in trees:
         closure, waiting = set(), [name]
-        while waiting:  # every template this one uses, however deep
+        while waiting:
             current = waiting.pop()
             if current not in closure:
                 closure.add(current)
-                waiting += uses.get(current) or []
-        dynamic = any(uses.get(used, []) is None for used in closure)
-        digests[name] = everything if dynamic else fingerprint(sorted((used, sources.get(used, "")) for used in closure))
-    return digests
+                waiting += [used for used in uses.get(current, []) if used is not None]
+        dynamic = any(None in uses.get(used, []) for used in closure)
+        closures[name] = frozenset(trees) if dynamic else frozenset(closure)
+    return closures
 
 
-def _page_jobs(index: SiteIndex, config: Config, searchable: bool, key: Keyer) -> Iterator[PageJob]:
+def template_digests(sources: dict[str, str], closures: dict[str, frozenset[str]]) -> dict[str, str]:
+    """Give each template's digest, of its source and of those of the templates it uses, so
+    that a change to a template re-renders only the pages that use it."""
+    return {name: fingerprint(sorted((used, sources.get(used, "")) for used in closures[name])) for name in sources}
+
+
+# What decides where a post is listed, and what links from other posts are checked against:
+# part of what every other page is keyed by, whatever its templates read.
+_PLACED = ("aliases", "assets", "date", "draft", "slug", "tags", "topic", "updated", "url")
+
+
+def post_views(posts: tuple[Post, ...], listed: tuple[str, ...]) -> dict[str, str]:
+    """Give, by URL, a digest of what pages other than a post's own may show of it: the
+    attributes their templates read (`listed`), where it is listed, and its headings'
+    anchors. A post's own page is keyed by its whole digest instead."""
+    names = sorted({*listed, *_PLACED})
+    views = {}
+    for post in posts:
+        values = (*(getattr(post, name) for name in names), *(heading.anchor for heading in post.headings))
+        views[post.url] = hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
+    return views
+
+
+def _page_jobs(index: SiteIndex, config: Config, searchable: bool, key: Keyer,
+               views: dict[str, str]) -> Iterator[PageJob]:
     """Give the job of every page, in a fixed order. Each key is made of the page's template
-    and of every value its context is made from (a post by its digest), but of the config and
-    the builder, which decide whether any key can be trusted at all (the ledger's scope)."""
+    and of every value its context is made from (a post's page by its post's digest, any
+    other post by its view), but of the config and the builder, which decide whether any key
+    can be trusted at all (the ledger's scope)."""
     per_page = config.posts_per_page
 
+    def seen(*posts: Post | None) -> list[str]:
+        return [views[post.url] if post is not None else "" for post in posts]
+
     def listing(*args) -> Iterator[PageJob]:
-        return _listing_jobs(key, *args)
+        return _listing_jobs(key, seen, *args)
 
     home = Crumb("Accueil", urls.HOME)
     newest_change = max((post.modified for post in index.posts), default=None)  # of pages that sum up all posts
     for post in index.posts:
         around = index.neighbours[post.url]
         yield PageJob("post.html", post.url, str(post.source),
-                      key("post.html", post.url, *_digests(around.older, around.newer, post, *around.related)),
+                      key("post.html", post.url, post.digest, *seen(around.older, around.newer, *around.related)),
                       post.modified, lambda post=post, around=around: {
             "post": post, "older": around.older, "newer": around.newer, "related": around.related,
             "title": post.title, "description": post.summary, "share": share_links(post, config),
@@ -334,7 +368,7 @@ def _page_jobs(index: SiteIndex, config: Config, searchable: bool, key: Keyer) -
     yield from listing(paginate(index.posts, per_page, urls.HOME), "home.html", "home", (), lambda page: {
         "title": config.title, "heading": "Derniers articles", "description": config.description, "crumbs": [],
     })
-    yield PageJob("tags.html", urls.TAGS, "tags", key("tags.html", *_groups(index.tags)), newest_change, lambda: {
+    yield PageJob("tags.html", urls.TAGS, "tags", key("tags.html", *_groups(index.tags, seen)), newest_change, lambda: {
         "tags": index.tags, "title": "Tous les mots-clés", "description": f"Les mots-clés de {config.title}.",
         "crumbs": [home, Crumb("Mots-clés")],
     })
@@ -347,7 +381,7 @@ def _page_jobs(index: SiteIndex, config: Config, searchable: bool, key: Keyer) -
             "title": heading, "heading": heading, "description": description,
             "crumbs": [home, Crumb("Mots-clés", urls.TAGS), Crumb(name)],
         })
-    yield PageJob("topics.html", urls.TOPICS, "topics", key("topics.html", *_groups(index.topics)), newest_change, lambda: {
+    yield PageJob("topics.html", urls.TOPICS, "topics", key("topics.html", *_groups(index.topics, seen)), newest_change, lambda: {
         "topics": index.topics, "title": "Rubriques", "description": f"Les rubriques de {config.title}.",
         "crumbs": [home, Crumb("Rubriques")],
     })
@@ -361,7 +395,7 @@ def _page_jobs(index: SiteIndex, config: Config, searchable: bool, key: Keyer) -
     months = [(month.year, month.month, month.posts) for year in index.years for month in year.months]
     yield PageJob("archives.html", urls.ARCHIVES, "archives",
                   key("archives.html", *(part for year, month, posts in months
-                                              for part in (f"{year}-{month}", *_digests(*posts)))),
+                                              for part in (f"{year}-{month}", *seen(*posts)))),
                   newest_change, lambda: {
         "years": index.years, "chart": chart.posts_per_month([(y, m, len(posts)) for y, m, posts in months]),
         "title": "Archives", "description": f"Tous les articles de {config.title}, par mois.",
@@ -392,13 +426,13 @@ def _page_jobs(index: SiteIndex, config: Config, searchable: bool, key: Keyer) -
     })
 
 
-def _listing_jobs(key: Keyer, pages: tuple[PageOfPosts, ...], template: str, origin: str,
+def _listing_jobs(key: Keyer, seen: Callable[..., list[str]], pages: tuple[PageOfPosts, ...], template: str, origin: str,
                   basis: tuple[str, ...], context: Callable[[PageOfPosts], dict[str, Any]]) -> Iterator[PageJob]:
     """Give a job for each page of a paginated listing; `basis` holds the values, besides the
     page of posts, that its context is made from (the URL aside)."""
     for page in pages:
         values = (page.url, *basis, str(page.number), str(page.count), str(page.total),
-                  page.latest.isoformat() if page.latest else "", *_digests(*page.posts))
+                  page.latest.isoformat() if page.latest else "", *seen(*page.posts))
         changes = [post.modified for post in page.posts]  # the newest post shifts every page
         modified = max([*changes, page.latest] if page.latest else changes, default=None)
         yield PageJob(template, page.url, origin, key(template, *values), modified,
@@ -415,19 +449,14 @@ def _key(*parts: str) -> str:
     return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
-def _digests(*posts: Post | None) -> list[str]:
-    """Give the digest of each post, an empty string for none."""
-    return [post.digest if post is not None else "" for post in posts]
-
-
-def _groups(groups: tuple[TagGroup, ...] | tuple[TopicGroup, ...]) -> Iterator[str]:
+def _groups(groups: tuple[TagGroup, ...] | tuple[TopicGroup, ...], seen: Callable[..., list[str]]) -> Iterator[str]:
     """Give what tells a tag or topic group apart: its URL and name, and its posts."""
     for group in groups:
         name = group.tag.name if isinstance(group, TagGroup) else group.topic.title
         yield group.url
         yield name
         yield str(len(group.posts))
-        yield from _digests(*group.posts)
+        yield from seen(*group.posts)
 
 
 def paged_crumbs(crumbs: list[Crumb], page: PageOfPosts) -> list[Crumb]:

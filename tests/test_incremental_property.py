@@ -61,6 +61,8 @@ TAGS = ("CNIL", "RGPD", "HTML", "sécurité informatique", "hôpital", "Python",
 # Theme templates a site may override, each with a line inside what it renders, to mark a version.
 TEMPLATES = {"404.html": "{% block main %}\n", "listing.html": "{% block main %}\n",
              "partials/post_card.html": '<article class="post-card">\n'}
+# What a version also shows: more of each listed post than the theme does, which a body edit changes.
+SHOWS = {("partials/post_card.html", 2): "<p>{{ post.word_count }} mots</p>\n"}
 BODY_EDITS = {
     "start": "Un nouveau début, qui devient le résumé des articles qui n’en ont pas.",
     "end": "Une phrase ajoutée à la fin.",
@@ -388,7 +390,8 @@ class OverrideTemplate(Edit):
         theme = (default_theme() / "templates" / self.template).read_text("utf-8")
         anchor = TEMPLATES[self.template]
         assert anchor in theme, f"{self.template} of the theme no longer has {anchor!r}: update TEMPLATES"
-        text = theme.replace(anchor, f"{anchor}<!-- version {self.version} du site -->\n", 1)
+        shows = SHOWS.get((self.template, self.version), "")
+        text = theme.replace(anchor, f"{anchor}<!-- version {self.version} du site -->\n{shows}", 1)
         path = site.root / "templates" / self.template
         if path.is_file() and path.read_text("utf-8") == text:
             return None
@@ -598,7 +601,8 @@ EVERY_KIND = (
     Redate("premier-article", "2019-06-03T08:00:00+02:00"),  # another month and year: the link follows
     Retopic("deux-medecins-a-l-amende", "Santé numérique"),
     AddPost("nouveau-1", "2020-12-31T23:30:00Z", "logiciels"),
-    OverrideTemplate("partials/post_card.html", 1),
+    OverrideTemplate("partials/post_card.html", 2),  # it shows each post's word count
+    EditBody("premier-article", "end"),  # which every listing of the post shows, changed
     PostsPerPage(1),
     Touch(post_path("dossier-medical-partage")),
     Redate("premier-article", "2026-11-28T12:01:00+01:00"),  # to the future: the link to it goes too
