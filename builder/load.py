@@ -16,7 +16,7 @@ from builder.errors import Problem, display_path
 from builder.frontmatter import split, validate
 from builder.markdown import render_markdown
 from builder.links import is_local
-from builder.model import Asset, Config, Post
+from builder.model import CARD, Asset, Config, Post, view_digest
 from builder.parallel import in_parallel
 from builder.sources import decode, outside, read_source, read_text
 from builder.urls import post_url, slugify
@@ -132,7 +132,7 @@ def load_post(path: Path, site_root: Path, config: Config,
         return [Problem(path, *source.meta.position("title"), "the title gives an empty slug",
                         hint="add a `slug:` field")]
     url = post_url(fields.date, slug)
-    return Post(
+    post = Post(
         source=path,
         slug=slug,
         title=fields.title,
@@ -158,6 +158,7 @@ def load_post(path: Path, site_root: Path, config: Config,
         digest=digest,
         field_lines=tuple((key, line) for key, (line, _col) in source.meta.positions.items()),
     )
+    return dataclasses.replace(post, card=view_digest(post, CARD))
 
 
 def _assets(post: Post, site_root: Path) -> tuple[tuple[Asset, ...], list[Problem]]:

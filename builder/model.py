@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from dataclasses import dataclass
@@ -113,6 +114,7 @@ class Post:
     stamp: tuple[int, int]  # the source file's (mtime_ns, size) when read: unchanged means unread
     digest: str  # of everything the post's pages show of it: its source and its resolved links
     field_lines: tuple[tuple[str, int], ...]  # front-matter key -> line, to locate problems
+    card: str = ""  # a digest of what a listing may show of the post (`CARD`), set once it is loaded
 
     @property
     def body_html(self) -> str:
@@ -135,6 +137,18 @@ class Post:
     def line_of(self, key: str) -> int:
         """Give the line of a front-matter key, or 1 when the key is absent."""
         return dict(self.field_lines).get(key, 1)
+
+
+# What a theme's listings, and pages other than a post's own, may show of a post; `modified`
+# too, made of two of them. A page whose templates read no more is keyed by posts' cards.
+CARD = ("aliases", "author", "date", "draft", "reading_minutes", "slug", "summary", "tags", "title", "topic",
+        "updated", "url")
+IN_CARD = frozenset((*CARD, "modified"))
+
+
+def view_digest(post: Post, names: tuple[str, ...] | list[str]) -> str:
+    """Give a digest of the attributes `names` of a post (their reprs are stable)."""
+    return hashlib.blake2b(repr(tuple(getattr(post, name) for name in names)).encode(), digest_size=16).hexdigest()
 
 
 def _with_hrefs(body: str, urls: dict[str, str]) -> str:

@@ -19,7 +19,7 @@ from builder import chart, french, typography, urls
 from builder.errors import BuildFailed, Problem
 from builder.parallel import in_parallel, shared as shared_work
 from builder.index import PageOfPosts, SiteIndex, TagGroup, TopicGroup, paginate
-from builder.model import Channel, Config, Page, Post, Stored
+from builder.model import CARD, IN_CARD, Channel, Config, Page, Post, Stored, view_digest
 from builder.reads import listed_post_names, template_reads
 from builder.seo import Crumb, Meta, page_meta
 from builder.share import share_links
@@ -323,21 +323,14 @@ def template_digests(sources: dict[str, str], closures: dict[str, frozenset[str]
     return {name: fingerprint(sorted((used, sources.get(used, "")) for used in closures[name])) for name in sources}
 
 
-# What decides where a post is listed, and what links from other posts are checked against:
-# part of what every other page is keyed by, whatever its templates read.
-_PLACED = ("aliases", "assets", "date", "draft", "slug", "tags", "topic", "updated", "url")
-
-
 def post_views(posts: tuple[Post, ...], listed: tuple[str, ...]) -> dict[str, str]:
-    """Give, by URL, a digest of what pages other than a post's own may show of it: the
-    attributes their templates read (`listed`), where it is listed, and its headings'
-    anchors. A post's own page is keyed by its whole digest instead."""
-    names = sorted({*listed, *_PLACED})
-    views = {}
-    for post in posts:
-        values = (*(getattr(post, name) for name in names), *(heading.anchor for heading in post.headings))
-        views[post.url] = hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
-    return views
+    """Give, by URL, a digest of what pages other than a post's own may show of it: its card,
+    made when it was loaded, unless their templates read more of it (`listed`). A post's own
+    page is keyed by its whole digest instead."""
+    if IN_CARD.issuperset(listed):
+        return {post.url: post.card for post in posts}
+    names = sorted({*listed, *CARD})
+    return {post.url: view_digest(post, names) for post in posts}
 
 
 def _page_jobs(index: SiteIndex, config: Config, searchable: bool, key: Keyer,
