@@ -13,23 +13,25 @@ from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from builder import cache, collector, ledger, state, urls
+from builder import cache, collector, ledger, quick, state, urls
 from builder.assets import fingerprint as fingerprint_assets
 from builder.config import load_config
 from builder.errors import BuildFailed, Problem
-from builder.feeds import feed_jobs
+from builder.feeds import channel_jobs, feed_jobs
 from builder.index import SiteIndex, build_index, published, related_positions
 from builder.links import links_to_unpublished, missing_static_images, resolve_links
 from builder.load import POSTS_DIR, load_posts
 from builder.markdown import code_stylesheet
-from builder.model import Config, Page, Post, Stored
+from builder.model import Channel, Config, Page, Post, Stored
 from builder.parallel import in_parallel, shared as shared_work
 from builder.redirects import redirect_rules
-from builder.render import Templates, fingerprint, load_templates, render_site
+from builder.render import (Templates, fingerprint, load_templates, make_environment, render_post_pages, render_site,
+                            shared_values)
 from builder.search import index_site
 from builder.sitemap import robots, sitemap
 from builder.theme import theme_dirs, theme_folders
-from builder.write import MARKER, Target, holds, merged_view, publish, put, staged, static_pages, write_pages
+from builder.write import (MARKER, Target, holds, merged_view, publish, put, staged, static_pages, untouched,
+                           write_pages)
 
 CODE_CSS = "/css/code.css"
 T = TypeVar("T")
@@ -48,6 +50,16 @@ class BuildOptions:
     search: bool = True  # index the post pages with Pagefind (never in a preview)
 
 
+@dataclass(frozen=True, slots=True)
+class Rendering:
+    """Every output file of a build, and what its pages were made from: the index of the
+    published posts, and what every page's context holds."""
+
+    pages: list[Page]
+    index: SiteIndex
+    shared: dict[str, object]
+
+
 @dataclass(slots=True)
 class BuildReport:
     """What a build did: pages written, posts published, warnings, and each stage's seconds."""
@@ -59,6 +71,7 @@ class BuildReport:
     rendered: int = 0  # pages rendered anew (the others were held by the output, or by the memo)
     rendered_because: dict[str, list[str]] = field(default_factory=dict)  # their URLs, by why
     whole_because: str = ""  # why the output was replaced whole, if it was
+    quick_way: bool = False  # only edited posts' pages and feeds were made, from the last build's record (`quick`)
     written: int = 0  # files written (only those whose bytes changed, unless the output is replaced whole)
     unchanged: int = 0  # files the output held already, with the same bytes
     deleted: int = 0  # files deleted: no page writes them any more
@@ -158,7 +171,7 @@ def _for_stage(progress: Progress | None, stage: str) -> Callable[[int, int], No
 
 def render_pages(site_root: Path, sources: Sources, options: BuildOptions, report: BuildReport,
                  progress: Progress | None = None, target: Target | None = None,
-                 templates: Templates | None = None) -> list[Page]:
+                 templates: Templates | None = None) -> Rendering:
     """Render every output file of the published posts, in memory; given a `target`, the HTML
     pages and the feeds (most of the bytes) are put there as soon as they are made, and those
     the target's output holds already, made from the same inputs, are not made at all.
@@ -178,7 +191,8 @@ def render_pages(site_root: Path, sources: Sources, options: BuildOptions, repor
     index = report.stage("index", build_index, posts, config, related)
     code_css = Page(CODE_CSS, urls.output_path(CODE_CSS), code_stylesheet().encode("utf-8"), "code stylesheet")
     assets = fingerprint_assets((*sources.static, code_css))
-    pages, report.rendered_because = report.stage("render", render_site, templates, index, config, now, assets.urls,
+    shared = shared_values(index.posts, now, assets.urls)
+    pages, report.rendered_because = report.stage("render", render_site, templates, index, config, shared,
                                                   options.search, options.jobs, _for_stage(progress, "render"), target)
     report.rendered = sum(map(len, report.rendered_because.values()))
     pages.append(report.stage("sitemap", _sitemap, pages, config, target))
@@ -193,7 +207,7 @@ def render_pages(site_root: Path, sources: Sources, options: BuildOptions, repor
         raise BuildFailed(taken, "redirects")
     pages.append(redirects)
     report.posts = len(index.posts)
-    return pages
+    return Rendering(pages, index, shared)
 
 
 def _feeds(index: SiteIndex, config: Config, target: Target | None, jobs: int) -> list[Page]:
@@ -206,6 +220,13 @@ def _feeds(index: SiteIndex, config: Config, target: Target | None, jobs: int) -
     for (position,), feed in zip(todo, in_parallel(_make_feed, todo, jobs, share=(work, target))):
         feeds[position] = feed
     return feeds
+
+
+def _channel_feeds(channels: list[Channel], config: Config, target: Target) -> list[Page]:
+    """Make the feeds of these channels alone, as `_feeds` makes them, into the target."""
+    return [_held(target, job.url, job.origin, key) or _make(target, job.url, job.origin, key, job.make)
+            for channel in channels for job in channel_jobs(channel, config)
+            for key in [fingerprint((job.url, job.channel))]]
 
 
 def _make_feed(position: int) -> Page:
@@ -257,27 +278,71 @@ def _state(inputs: str, sources: Sources, options: BuildOptions, output: Path) -
 
 
 def build(site_root: Path, output: Path, options: BuildOptions = BuildOptions(),
-          memo: Memo | None = None, progress: Progress | None = None, inputs: str | None = None) -> BuildReport:
+          memo: Memo | None = None, progress: Progress | None = None,
+          inputs: state.Inputs | None = None) -> BuildReport:
     """Build the site at `site_root` into `output`; raise `BuildFailed` with every problem.
     Without a memo, files are staged beside the output and published only once all are made,
     so a failed build changes nothing: with the cache, only the files that changed since the
     last build (by its ledger) are made and moved in; otherwise the output is replaced whole,
     with its search index made first. With a memo (a preview), what the output holds is kept
     in the memo too, not read again, and the output is never indexed, so that no edit waits
-    for it. `inputs` is the digest of the inputs' sizes and times, if the caller took it
-    already (before this build read anything)."""
+    for it. `inputs` are the inputs' sizes and times, if the caller took them already (before
+    this build read anything). A build with the cache and no memo, after edits to posts that
+    change no other page, takes the quick way (see `quick`)."""
     with collector.paused():
+        if options.cache and memo is None:
+            if inputs is None:
+                inputs = state.read_inputs(site_root, theme_folders(site_root))
+            report = _quick(site_root, output, options, inputs)
+            if report is not None:
+                return report
         return _build(site_root, output, options, memo, progress, inputs)
 
 
+def _quick(site_root: Path, output: Path, options: BuildOptions, inputs: state.Inputs) -> BuildReport | None:
+    """Build the pages of the edited posts, and the feeds that hold them, from the last
+    build's record; give None when the quick way cannot build the edits."""
+    report = BuildReport(quick_way=True)
+    last, record = state.read_state(site_root), report.stage("record", quick.read_record, site_root)
+    if last is None or record is None or record.inputs != last.inputs:
+        return None
+    try:
+        config = report.stage("config", load_config, site_root)
+    except BuildFailed:  # the whole way reports it
+        return None
+    scope, marker = _scope(config, options), state.marker_of(output, MARKER)
+    settings = state.options_digest(options.drafts, options.future, options.search, output)
+    if record.scope != scope or not state.stands(last, settings, moment(options.now, config), marker):
+        return None
+    plan = report.stage("load", quick.plan, site_root, config, cache.cache_key(config), record, inputs)
+    previous = ledger.read_ledger(site_root, output, scope, marker)[0] if plan is not None else None
+    if plan is None or previous is None or not report.stage("record", untouched, output, previous):
+        return None  # (a file changed in the output by hand: the whole way writes it again)
+    env = make_environment(theme_dirs(site_root, "templates"), config)
+    report.posts, report.posts_read, report.posts_rendered = len(record.order), len(plan.loaded), plan.rendered
+    with staged(output, previous) as target:
+        made, report.rendered_because = report.stage("render", render_post_pages, env, record.digests, record.listed,
+                                                     plan.pages, plan.advertised, config, record.shared, target)
+        made += report.stage("feeds", _channel_feeds, plan.channels, config, target)
+        report.rendered = sum(map(len, report.rendered_because.values()))
+        pages = list(({path: Page("", path, b"", "as the output holds it", stored=stored)
+                       for path, stored in previous.items()} | {page.path: page for page in made}).values())
+        _publish(site_root, target, pages, options, config, report)
+    marker = state.marker_of(output, MARKER)
+    ledger.write_ledger(site_root, output, scope, marker, pages)
+    report.stage("cache", cache.update_posts, site_root, cache.cache_key(config), plan.loaded)
+    state.write_state(site_root, dataclasses.replace(last, inputs=inputs.digest, output_marker=marker))
+    quick.write_record(site_root, dataclasses.replace(plan.record, inputs=inputs.digest))
+    report.pages = len(pages)
+    return report
+
+
 def _build(site_root: Path, output: Path, options: BuildOptions, memo: Memo | None,
-           progress: Progress | None, inputs: str | None) -> BuildReport:
-    """Build the site, as `build` says."""
+           progress: Progress | None, inputs: state.Inputs | None) -> BuildReport:
+    """Build the site, as `build` says, the whole way."""
     report = BuildReport()
     if memo is not None:  # a preview is never indexed: no edit waits for Pagefind
         options = dataclasses.replace(options, search=False)
-    if inputs is None:
-        inputs = state.input_digest(site_root, theme_folders(site_root)) if options.cache and memo is None else ""
     sources = read_site(site_root, report, memo, options, progress)
     if any(problem.is_error for problem in sources.problems):
         raise BuildFailed(sources.problems, "load")
@@ -295,28 +360,40 @@ def _build(site_root: Path, output: Path, options: BuildOptions, memo: Memo | No
     if memo is not None:
         memo.templates = templates
     with staged(output, previous) as target:
-        pages = render_pages(site_root, sources, options, report, progress, target, templates)
-        pages = report.stage("write", write_pages, pages, target, _for_stage(progress, "write"))
-        search = options.search and report.posts > 0  # Pagefind refuses a site without a page to index
-        indexed = search and (target.replaces_whole or _post_pages_changed(target, pages))
-        if indexed:
-            report.stage("search", _index, target, pages, sources.config)
-        if options.cache:
-            ledger.forget_ledger(site_root, output)  # until this build completes, what the output holds is unknown
-        # A new index replaces the old one whole; with no post left, the old one goes.
-        anew = (urls.SEARCH_BUNDLE.strip("/"),) if indexed or (options.search and not search) else ()
-        report.written, report.deleted = report.stage("publish", publish, target, pages, anew)
-        report.merged = not target.replaces_whole
-        report.unchanged = sum(_unchanged(target.previous.get(page.path), page.stored) for page in pages)
+        rendering = render_pages(site_root, sources, options, report, progress, target, templates)
+        pages = report.stage("write", write_pages, rendering.pages, target, _for_stage(progress, "write"))
+        _publish(site_root, target, pages, options, sources.config, report)
     report.pages = len(pages)
     marker = state.marker_of(output, MARKER)
     if memo is not None:
         memo.held, memo.scope, memo.marker = {page.path: page.stored for page in pages if page.stored}, scope, marker
     if options.cache:  # on disk too, so that a preview started again goes on from there
         ledger.write_ledger(site_root, output, scope, marker, pages)
-    if options.cache and memo is None:  # `inputs` was taken before reading: a file changed during the build makes it stale
-        state.write_state(site_root, _state(inputs, sources, options, output))
+    if options.cache and memo is None:  # `inputs` were taken before reading: a file changed during the build makes them stale
+        state.write_state(site_root, _state(inputs.digest, sources, options, output))
+        if report.warnings:  # the quick way would not repeat them
+            quick.forget_record(site_root)
+        else:
+            quick.write_record(site_root, quick.make_record(
+                site_root, inputs, scope, sources.posts, rendering.index, rendering.shared, templates.digests,
+                templates.listed, [page.url for page in sources.static]))
     return report
+
+
+def _publish(site_root: Path, target: Target, pages: list[Page], options: BuildOptions, config: Config,
+             report: BuildReport) -> None:
+    """Index the post pages if one changed, then put the staged files in place."""
+    search = options.search and report.posts > 0  # Pagefind refuses a site without a page to index
+    indexed = search and (target.replaces_whole or _post_pages_changed(target, pages))
+    if indexed:
+        report.stage("search", _index, target, pages, config)
+    if options.cache:
+        ledger.forget_ledger(site_root, target.output)  # until this build completes, what the output holds is unknown
+    # A new index replaces the old one whole; with no post left, the old one goes.
+    anew = (urls.SEARCH_BUNDLE.strip("/"),) if indexed or (options.search and not search) else ()
+    report.written, report.deleted = report.stage("publish", publish, target, pages, anew)
+    report.merged = not target.replaces_whole
+    report.unchanged = sum(_unchanged(target.previous.get(page.path), page.stored) for page in pages)
 
 
 def _scope(config: Config, options: BuildOptions) -> str:

@@ -118,6 +118,32 @@ def read_posts(site_root: Path, key: bytes) -> dict[Path, Post]:
     return posts
 
 
+def read_some(site_root: Path, key: bytes, relatives: list[str] | set[str]) -> dict[str, Post]:
+    """Give the cached posts at these paths (from the site root, with forward slashes) that the
+    cache holds, by path, reading only their shards."""
+    posts = {}
+    with collector.paused():
+        for number in sorted({shard_of(relative) for relative in relatives}):
+            for path, post in _read_shard(site_root, key, number).items():
+                if (relative := site_relative(path, os.path.join(site_root, ""))) in relatives:
+                    posts[relative] = post
+    return posts
+
+
+def update_posts(site_root: Path, key: bytes, posts: list[Post]) -> None:
+    """Save these posts in their shard files, beside the posts those files hold already."""
+    prefix = os.path.join(site_root, "")
+    folder = site_root / SHARDS_DIR
+    by_shard: dict[int, dict[str, Post]] = {}
+    for post in posts:
+        if (relative := site_relative(post.source, prefix)) is not None:
+            by_shard.setdefault(shard_of(relative), {})[relative] = post
+    for number, changed in sorted(by_shard.items()):
+        held = {site_relative(path, prefix): post for path, post in _read_shard(site_root, key, number).items()}
+        entries = sorted({**held, **changed}.items(), key=operator.itemgetter(0))
+        _write_shard(folder, key, number, [(relative, _post_rest(post)) for relative, post in entries])
+
+
 def _read_shard(site_root: Path, key: bytes, number: int) -> dict[Path, Post]:
     """Give the posts of one shard file, or nothing if anything is wrong with it."""
     body = read_checked(site_root / SHARDS_DIR / _shard_name(number), _tag(key, number))
@@ -142,7 +168,7 @@ def write_posts(site_root: Path, key: bytes, posts: dict[Path, Post],
     prefix = os.path.join(site_root, "")
     shards: list[list[tuple[str, Post]]] = [[] for _ in range(SHARDS)]
     for path, post in posts.items():
-        if (relative := _relative(path, prefix)) is not None:
+        if (relative := site_relative(path, prefix)) is not None:
             shards[shard_of(relative)].append((relative, post))
     changed = set(range(SHARDS)) if previous is None else _changed_shards(posts, previous, prefix)
     folder = site_root / SHARDS_DIR
@@ -159,12 +185,12 @@ def _changed_shards(posts: dict[Path, Post], previous: dict[Path, Post], prefix:
     for path in posts.keys() | previous.keys():
         post, old = posts.get(path), previous.get(path)
         # A post reused from the cache is the very object read from it: no need to compare fields.
-        if post is not old and post != old and (relative := _relative(path, prefix)) is not None:
+        if post is not old and post != old and (relative := site_relative(path, prefix)) is not None:
             changed.add(shard_of(relative))
     return changed
 
 
-def _relative(path: Path, prefix: str) -> str | None:
+def site_relative(path: Path, prefix: str) -> str | None:
     """Give a path relative to the site root (`prefix`, ending with a separator) with forward
     slashes, or None when it lies elsewhere; string work, as pathlib's is slow at this scale."""
     text = str(path)
@@ -202,6 +228,24 @@ def write_checked(path: Path, tag: bytes, body: bytes | memoryview) -> None:
         raise
 
 
+def load_checked(path: Path, tag: bytes) -> object | None:
+    """Give the plain value (or model object) pickled in a file by `save_checked` with the same
+    `tag`, or None when it is absent, was made for something else, or is damaged."""
+    body = read_checked(path, tag)
+    if body is None:
+        return None
+    try:
+        return _Unpickler(io.BytesIO(body)).load()
+    except Exception:  # damage the checksum missed: never trusted
+        return None
+
+
+def save_checked(path: Path, tag: bytes, value: object) -> None:
+    """Pickle a plain value to a checked cache file (see `write_checked`)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_checked(path, tag, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
 def _header(tag: bytes, body: bytes | memoryview) -> bytes:
     """Give the header line of a cache file: its tag and the checksum of its body."""
     # SHA-256 rather than BLAKE2: as strong, and twice as fast where the CPU has SHA instructions.
@@ -218,15 +262,10 @@ def remembered(site_root: Path, key: bytes, name: str, compute: Callable[[A], R]
     def call(argument: A) -> R:
         asked = hashlib.blake2b(key + repr(argument).encode(), digest_size=16).hexdigest().encode()
         tag = MEMO_FORMAT + b" " + asked
-        body = read_checked(path, tag)
-        if body is not None:
-            try:
-                return _Unpickler(io.BytesIO(body)).load()
-            except Exception:  # damage the checksum missed: computed again, never trusted
-                pass
-        result = compute(argument)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_checked(path, tag, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        result = load_checked(path, tag)
+        if result is None:  # never remembered, or damaged: computed again, never trusted
+            result = compute(argument)
+            save_checked(path, tag, result)
         return result
 
     return call

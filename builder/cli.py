@@ -116,8 +116,8 @@ def _run_build(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO,
         raise UsageError(f"--jobs {args.jobs}: give at least 1")
     now = _now(args.now, env)
     started = time.perf_counter()
-    inputs = state.input_digest(source, theme_folders(source)) if args.cache else None
-    if inputs is not None and _up_to_date(source, output, args, now, inputs):
+    inputs = state.read_inputs(source, theme_folders(source)) if args.cache else None
+    if inputs is not None and _up_to_date(source, output, args, now, inputs.digest):
         print(f"Nothing changed: {display_path(output)} is up to date (0 files written) "
               f"in {time.perf_counter() - started:.2f} s", file=stdout)
         if args.explain:
@@ -157,8 +157,15 @@ def _run_build(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO,
 def _explain(report, cached: bool) -> list[str]:
     """Say, stage by stage, what a build did and why."""
     reasons = {
-        "cache": "posts as last built, read from the build cache" if cached else "",
-        "load": (f"{report.posts_read} post file(s) read (new, or a new size or time), {report.posts_rendered} "
+        "record": ("only post files changed since the last build, and none shows other pages anything new (its "
+                   "title, date, tags, summary…): only their pages and the feeds that hold them are made, "
+                   "from the last build's record"),
+        "cache": ("the edited posts saved in the build cache" if report.quick_way else
+                  "posts as last built, read from the build cache" if cached else ""),
+        "load": (f"{report.posts_read} post file(s) read (a new size or time), {report.posts_rendered} of them "
+                 f"changed and rendered from Markdown; the posts their pages and feeds show came from the cache")
+                if report.quick_way else
+                (f"{report.posts_read} post file(s) read (new, or a new size or time), {report.posts_rendered} "
                  f"of them changed and rendered from Markdown; the others came from the cache") if cached else
                 f"{report.posts_rendered} post file(s) read and rendered from Markdown (--no-cache)",
         "render": f"{report.rendered} pages rendered" + (

@@ -50,13 +50,21 @@ def feed_jobs(index: SiteIndex, config: Config) -> Iterator[FeedJob]:
     """Give every feed to make, one at a time (a caller may write each and let it go): RSS
     and Atom for each channel, JSON Feed for the whole site."""
     for channel in index.channels.values():
-        yield FeedJob(urls.rss_url(channel.page), f"RSS feed of {channel.page}", channel,
-                      partial(rss_feed, channel, config))
-        yield FeedJob(urls.atom_url(channel.page), f"Atom feed of {channel.page}", channel,
-                      partial(atom_feed, channel, config))
+        yield from channel_jobs(channel, config, with_json=False)
     site = index.channels.get(urls.HOME)
     if site is not None:
         yield FeedJob(urls.JSON_FEED, "JSON feed", site, partial(json_feed, site, config))
+
+
+def channel_jobs(channel: Channel, config: Config, with_json: bool = True) -> Iterator[FeedJob]:
+    """Give the feeds of one channel: RSS and Atom, and JSON Feed for the whole site's
+    (unless `with_json` is false)."""
+    yield FeedJob(urls.rss_url(channel.page), f"RSS feed of {channel.page}", channel,
+                  partial(rss_feed, channel, config))
+    yield FeedJob(urls.atom_url(channel.page), f"Atom feed of {channel.page}", channel,
+                  partial(atom_feed, channel, config))
+    if with_json and channel.page == urls.HOME:
+        yield FeedJob(urls.JSON_FEED, "JSON feed", channel, partial(json_feed, channel, config))
 
 
 def rss_feed(channel: Channel, config: Config) -> bytes:

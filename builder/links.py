@@ -78,6 +78,14 @@ def resolve_links(posts: tuple[Post, ...], posts_root: Path,
     return tuple(resolved), problems
 
 
+def post_link_targets(post: Post, posts_root: Path) -> set[str]:
+    """Give the post files a post's body links to, by path relative to the posts folder (as
+    `resolve_links` names them), whether they exist or not."""
+    [key] = _keys([post.source], posts_root)
+    return {posixpath.normpath(posixpath.join(posixpath.dirname(key), unquote(urlsplit(reference.target).path)))
+            for reference in post.references if not reference.image and is_post_link(reference.target)}
+
+
 def links_to_unpublished(posts: tuple[Post, ...], published: tuple[Post, ...],
                          severity: Severity = Severity.ERROR) -> list[Problem]:
     """Give a problem for each link from a published post to a post left out of the

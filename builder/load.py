@@ -19,9 +19,9 @@ from builder.links import is_local
 from builder.model import CARD, Asset, Config, Post, view_digest
 from builder.parallel import in_parallel
 from builder.sources import decode, outside, read_source, read_text
+from builder.state import POSTS_DIR
 from builder.urls import post_url, slugify
 
-POSTS_DIR = Path("content") / "posts"
 SUMMARY_WORDS = 40
 _TAGS = re.compile(r"<[^>]+>")
 _FOOTNOTE_REFS = re.compile(r'<sup class="footnote-ref">.*?</sup>')
@@ -84,7 +84,7 @@ def load_posts(site_root: Path, config: Config, known: dict[Path, Post] | None =
             problems += result
             continue
         # Checked on every build, reused post or not: images come and go on their own.
-        assets, missing = _assets(result, site_root)
+        assets, missing = post_assets(result, site_root)
         posts.append(result if assets == result.assets else dataclasses.replace(result, assets=assets))
         problems += missing
     problems += _duplicate_slugs(posts) + _tag_spellings(posts)
@@ -161,7 +161,7 @@ def load_post(path: Path, site_root: Path, config: Config,
     return dataclasses.replace(post, card=view_digest(post, CARD))
 
 
-def _assets(post: Post, site_root: Path) -> tuple[tuple[Asset, ...], list[Problem]]:
+def post_assets(post: Post, site_root: Path) -> tuple[tuple[Asset, ...], list[Problem]]:
     """Give the images a post names by a relative path, published beside its page, and a
     problem for each that does not exist or lies outside the post's folder."""
     path = post.source

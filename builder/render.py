@@ -18,7 +18,7 @@ from jinja2 import meta
 from builder import chart, french, typography, urls
 from builder.errors import BuildFailed, Problem
 from builder.parallel import in_parallel, shared as shared_work
-from builder.index import PageOfPosts, SiteIndex, TagGroup, TopicGroup, paginate
+from builder.index import Neighbours, PageOfPosts, SiteIndex, TagGroup, TopicGroup, paginate
 from builder.model import CARD, IN_CARD, Channel, Config, Page, Post, Stored, view_digest
 from builder.reads import listed_post_names, template_reads
 from builder.seo import Crumb, Meta, page_meta
@@ -129,22 +129,40 @@ class PageJob:
     context: Callable[[], dict[str, Any]]
 
 
-def render_site(templates: Templates, index: SiteIndex, config: Config, now: datetime,
-                assets: Mapping[str, str], searchable: bool = False, jobs: int = 1,
+def render_site(templates: Templates, index: SiteIndex, config: Config, shared: dict[str, Any],
+                searchable: bool = False, jobs: int = 1,
                 progress: Callable[[int, int], None] | None = None,
                 target: Target | None = None) -> tuple[list[Page], Rendered]:
     """Render every HTML page of the site on `jobs` processes; give the pages, and the URLs of
-    those rendered anew by why. `assets` gives the published URL of each stylesheet and script;
+    those rendered anew by why. `shared` is what every page's context holds (`shared_values`);
     `searchable` says whether a search index will be built. Given a `target`, each page is put
     there at once (and given back without its bytes), and a page the target's output holds,
     made from the same inputs, is not rendered at all. Raise `BuildFailed` naming each broken
     template."""
-    scheduled = tuple(sorted(post.url for post in index.posts if post.date > now))
-    # What every page's context holds besides its own values: part of every key.
-    shared = {"scheduled": scheduled, "assets": dict(assets)}
     views = post_views(index.posts, templates.listed)
     work = list(_page_jobs(index, config, searchable, _keyer(fingerprint(shared), templates.digests), views))
-    return _render_all(templates.env, work, shared, jobs, progress, target, index, config)
+    return _render_all(templates.env, work, shared, jobs, progress, target, index.channels, config)
+
+
+def shared_values(posts: tuple[Post, ...], now: datetime, assets: Mapping[str, str]) -> dict[str, Any]:
+    """Give what every page's context holds besides its own values (part of every key): the
+    posts published ahead of `now`, and the published URL of each stylesheet and script."""
+    return {"scheduled": tuple(sorted(post.url for post in posts if post.date > now)), "assets": dict(assets)}
+
+
+def render_post_pages(env: jinja2.Environment, digests: dict[str, str], listed: tuple[str, ...],
+                      posts: list[tuple[Post, Neighbours]], channels: dict[str, Channel], config: Config,
+                      shared: dict[str, Any], target: Target) -> tuple[list[Page], Rendered]:
+    """Render the pages of these posts alone, each with the posts around it, as `render_site`
+    would (`digests`, `listed`: the templates'; `channels`: the feeds pages link to, by
+    listing URL), into the target."""
+    key = _keyer(fingerprint(shared), digests)
+    views = post_views(tuple({other.url: other for post, around in posts
+                              for other in (post, around.older, around.newer, *around.related) if other}.values()),
+                       listed)
+    work = [post_job(post, around, config, key, lambda *others: [views[o.url] if o else "" for o in others])
+            for post, around in posts]
+    return _render_all(env, work, shared, 1, None, target, channels, config)
 
 
 _CHUNK = 64  # pages a worker renders per task: few round trips, an even spread
@@ -156,7 +174,7 @@ NEW_PAGE, NEW_INPUTS, CHANGED_FILE, WHOLE = ("new", "whose inputs changed", "who
 
 def _render_all(env: jinja2.Environment, work: list[PageJob], shared: dict[str, Any], jobs: int,
                 progress: Callable[[int, int], None] | None, target: Target | None,
-                index: SiteIndex, config: Config) -> tuple[list[Page], Rendered]:
+                channels: dict[str, Channel], config: Config) -> tuple[list[Page], Rendered]:
     """Render the jobs whose page the target does not hold already, on `jobs` processes that
     share the jobs and the environment, putting each page in the target when given; give every
     page, and the URLs of those rendered by why. Raise `BuildFailed` with the first problem
@@ -170,7 +188,7 @@ def _render_all(env: jinja2.Environment, work: list[PageJob], shared: dict[str, 
     todo = [position for position in range(len(work)) if position not in results]
     spans = [(start, min(start + _CHUNK, len(todo))) for start in range(0, len(todo), _CHUNK)]
     pages_done = (lambda done, total: progress(min(done * _CHUNK, len(todo)), len(todo))) if progress else None
-    chunks = in_parallel(_render_span, spans, jobs, share=(env, work, shared, todo, target, index, config),
+    chunks = in_parallel(_render_span, spans, jobs, share=(env, work, shared, todo, target, channels, config),
                          progress=pages_done)
     results.update(zip(todo, (item for chunk in chunks for item in chunk)))
     problems = {}
@@ -201,13 +219,13 @@ def _why(job: PageJob, target: Target | None) -> str:
 def _render_span(start: int, stop: int) -> list[bytes | Stored | Problem]:
     """Render the jobs `todo[start:stop]` of the shared work (in a worker, or in this process);
     give each page's bytes, or what is known of its file once put in the shared target."""
-    env, work, shared, todo, target, index, config = shared_work()
+    env, work, shared, todo, target, channels, config = shared_work()
     results: list[bytes | Stored | Problem] = []
     for position in todo[start:stop]:
         job = work[position]
         try:
             # The context and its metadata are made here, page by page, not held for every page.
-            context = _with_meta(job.url, {**job.context(), **shared}, index, config)
+            context = _with_meta(job.url, {**job.context(), **shared}, channels, config)
             html = env.get_template(job.template).render(context, page_url=job.url).encode("utf-8")
         except jinja2.TemplateError as error:
             results.append(template_problem(error, env, job.template))
@@ -217,27 +235,27 @@ def _render_span(start: int, stop: int) -> list[bytes | Stored | Problem]:
     return results
 
 
-def _with_meta(url: str, context: dict[str, Any], index: SiteIndex, config: Config) -> dict[str, Any]:
+def _with_meta(url: str, context: dict[str, Any], channels: dict[str, Channel], config: Config) -> dict[str, Any]:
     """Give a page's context with its metadata."""
-    return {**context, "meta": _meta(url, context, index, config)}
+    return {**context, "meta": _meta(url, context, channels, config)}
 
 
-def _meta(url: str, context: dict[str, Any], index: SiteIndex, config: Config) -> Meta:
+def _meta(url: str, context: dict[str, Any], channels: dict[str, Channel], config: Config) -> Meta:
     """Give a page's metadata from what its template shows: its post, or its listing and
     that listing's feed beside the whole site's."""
     pagination: PageOfPosts | None = context.get("pagination")
     return page_meta(config, url, context["title"], context["description"], context["crumbs"],
                      post=context.get("post"), number=pagination.number if pagination else 1,
-                     channels=_channels(context, index))
+                     channels=_channels(context, channels))
 
 
-def _channels(context: dict[str, Any], index: SiteIndex) -> tuple[Channel, ...]:
+def _channels(context: dict[str, Any], channels: dict[str, Channel]) -> tuple[Channel, ...]:
     """Give the feeds a page advertises: the whole site's, and its listing's own."""
     pagination: PageOfPosts | None = context.get("pagination")
-    channels = [index.channels.get(urls.HOME)]
+    advertised = [channels.get(urls.HOME)]
     if pagination is not None and pagination.base != urls.HOME:
-        channels.append(index.channels.get(pagination.base))
-    return tuple(channel for channel in channels if channel is not None)
+        advertised.append(channels.get(pagination.base))
+    return tuple(channel for channel in advertised if channel is not None)
 
 
 def fingerprint(value: Any) -> str:
@@ -350,14 +368,7 @@ def _page_jobs(index: SiteIndex, config: Config, searchable: bool, key: Keyer,
     home = Crumb("Accueil", urls.HOME)
     newest_change = max((post.modified for post in index.posts), default=None)  # of pages that sum up all posts
     for post in index.posts:
-        around = index.neighbours[post.url]
-        yield PageJob("post.html", post.url, str(post.source),
-                      key("post.html", post.url, post.digest, *seen(around.older, around.newer, *around.related)),
-                      post.modified, lambda post=post, around=around: {
-            "post": post, "older": around.older, "newer": around.newer, "related": around.related,
-            "title": post.title, "description": post.summary, "share": share_links(post, config),
-            "crumbs": [home, Crumb(post.topic.title, urls.topic_url(post.topic.slug)), Crumb(post.title)],
-        })
+        yield post_job(post, index.neighbours[post.url], config, key, seen)
     yield from listing(paginate(index.posts, per_page, urls.HOME), "home.html", "home", (), lambda page: {
         "title": config.title, "heading": "Derniers articles", "description": config.description, "crumbs": [],
     })
@@ -416,6 +427,20 @@ def _page_jobs(index: SiteIndex, config: Config, searchable: bool, key: Keyer,
     })
     yield PageJob("404.html", urls.NOT_FOUND, "404", key("404.html"), newest_change, lambda: {
         "title": "Page introuvable", "description": "Cette page n’existe pas ou plus.", "crumbs": [],
+    })
+
+
+def post_job(post: Post, around: Neighbours, config: Config, key: Keyer,
+             seen: Callable[..., list[str]]) -> PageJob:
+    """Give the job of a post's page: keyed by the post's digest and by the views (`seen`) of
+    the posts around it."""
+    return PageJob("post.html", post.url, str(post.source),
+                   key("post.html", post.url, post.digest, *seen(around.older, around.newer, *around.related)),
+                   post.modified, lambda: {
+        "post": post, "older": around.older, "newer": around.newer, "related": around.related,
+        "title": post.title, "description": post.summary, "share": share_links(post, config),
+        "crumbs": [Crumb("Accueil", urls.HOME), Crumb(post.topic.title, urls.topic_url(post.topic.slug)),
+                   Crumb(post.title)],
     })
 
 

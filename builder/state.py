@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 STATE_FILE = Path(".cache") / "state.json"
+POSTS_DIR = Path("content") / "posts"
 FORMAT = 1
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -34,17 +35,34 @@ class State:
     output_marker: tuple[int, int]  # inode and time of the output's marker file
 
 
-def input_digest(site_root: Path, folders: tuple[Path, ...]) -> str:
-    """Give a digest of the path, size and modification time of every input file."""
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """The inputs of a build, by their paths, sizes and times: the post files one by one, so
+    that a build can tell which of them changed, and the others as one digest."""
+
+    digest: str  # of every input, and of the builder's code and libraries: what `State` records
+    others: str  # of every input but the post files, and of the builder's code and libraries
+    posts: dict[str, tuple[int, int]]  # each post file's (mtime_ns, size), by its path from the site root
+
+
+def read_inputs(site_root: Path, folders: tuple[Path, ...]) -> Inputs:
+    """Give the path, size and modification time of every input file (`folders`: the theme's)."""
     site_root = site_root.resolve()  # the same site, however the command names it
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update(repr(library_versions()).encode())
+    others = hashlib.blake2b(digest_size=16)
+    others.update(repr(library_versions()).encode())
     for path in sorted(_PACKAGE.glob("*.py")):  # the builder itself: a new version rebuilds
-        digest.update(path.read_bytes())
+        others.update(path.read_bytes())
+    root, posts_folder = os.path.join(site_root, ""), os.path.join(site_root, POSTS_DIR, "")
+    posts = {}
     for top in (site_root / "site.yaml", site_root / "content", *folders):
         for path, info in _walk(top):
-            digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
-    return digest.hexdigest()
+            if path.startswith(posts_folder) and path.endswith(".md"):
+                posts[path[len(root):].replace(os.sep, "/")] = (info.st_mtime_ns, info.st_size)
+            else:
+                others.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    digest = hashlib.blake2b(f"{others.hexdigest()} {site_root}".encode(), digest_size=16)
+    digest.update(repr(list(posts.items())).encode())
+    return Inputs(digest.hexdigest(), others.hexdigest(), posts)
 
 
 @lru_cache(maxsize=1)  # the same for the life of a process; asking importlib costs 20 ms
@@ -111,9 +129,13 @@ def forget_state(site_root: Path) -> None:
 
 def is_current(state: State | None, inputs: str, options: str, now: datetime, marker: tuple[int, int]) -> bool:
     """Tell whether a build now would write exactly what the last one wrote."""
-    if state is None or state.inputs != inputs or state.options != options or state.output_marker != marker:
-        return False
-    if marker == (0, 0):
+    return state is not None and state.inputs == inputs and stands(state, options, now, marker)
+
+
+def stands(state: State, options: str, now: datetime, marker: tuple[int, int]) -> bool:
+    """Tell whether the output of the last build is still there, untouched, and made with the
+    same options for the same published posts as a build now would be, its inputs aside."""
+    if state.options != options or state.output_marker != marker or marker == (0, 0):
         return False
     if state.published_from and now < datetime.fromisoformat(state.published_from):
         return False

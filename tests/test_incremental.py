@@ -107,5 +107,6 @@ def test_explain_says_what_was_read_rendered_and_written(site: Path, tmp_path: P
     run = build(site, output, "--explain")
     stages = {line.split()[0]: line for line in run.stdout.splitlines()[1:]}
     assert "1 post file(s) read" in stages["load"] and "1 of them changed" in stages["load"], run.stdout
-    assert {"config", "load", "render", "feeds", "write"} <= stages.keys()
+    # A body edit that leaves the post's card as it was: only its page and feeds are made.
+    assert {"record", "config", "load", "render", "feeds", "publish"} <= stages.keys(), run.stdout
     assert "Nothing changed" in build(site, output, "--explain").stdout

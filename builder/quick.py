@@ -1,0 +1,216 @@
+"""The quick way to rebuild after editing posts: when the edits change nothing that a page shows
+but the edited posts' own pages and the feeds that hold them, only those are made, from what the
+last complete build recorded, without reading the whole site again.
+
+After each complete build with the cache, `.cache/quick.pickle` records what a post's page and
+the feeds are made from besides the posts themselves: the published posts in order, each one's
+neighbours and related posts, each feed's posts, the values every page's key holds, and every
+post file's size and time. A build takes the quick way when, since that build, only post files
+changed (the config, the templates, the static files, the builder and the options are the same,
+and no post file was added or removed) and each edited post still shows other pages the same
+card (title, date, tags, summary…), the same images and the same headings' anchors, and its
+links resolve. Otherwise, or when the record is missing or damaged, a build takes the whole way.
+Both give the same bytes (tests/test_quick.py, and the property test, check it).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from builder import cache, urls
+from builder.index import Neighbours, SiteIndex
+from builder.links import missing_static_images, post_link_targets, resolve_links
+from builder.load import UNCHANGED, file_stamp, load_post, post_assets
+from builder.model import IN_CARD, Channel, Config, Post
+from builder.state import POSTS_DIR, Inputs
+
+RECORD_FILE = Path(".cache") / "quick.pickle"
+FORMAT = b"blog-quick-1"
+MOST_EDITS = 16  # beyond as many edited posts, the whole way is about as quick
+NONE = -1  # the position of no post: the oldest has no older one
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """What a complete build was made from, besides the posts themselves (in the cache)."""
+
+    inputs: str  # the digest of its inputs, as its `State` holds it
+    scope: str  # the ledger's: builder, libraries, config and options
+    others: str  # the digest of its inputs but the post files
+    files: dict[str, tuple[int, int]]  # every post file's (mtime_ns, size), by path from the site root
+    shapes: dict[str, str]  # every post's `shape`, by path: what other pages and posts see of it
+    order: tuple[str, ...]  # the published posts, newest first, by path
+    around: tuple[tuple[int, int, tuple[int, ...]], ...]  # each one's older, newer and related posts, by position
+    resolved: dict[str, tuple[str, tuple[tuple[str, str], ...]]]  # posts linking to posts: digest and hrefs
+    channels: tuple[tuple[str, str, str, tuple[int, ...]], ...]  # each feed's listing URL, title, description, posts
+    shared: dict[str, Any]  # what every page's context and key hold (`render.shared_values`)
+    digests: dict[str, str]  # the templates' (`render.template_digests`)
+    listed: tuple[str, ...]  # what the templates show of a post other than a page's own
+    static: tuple[str, ...]  # the URLs of the static files
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What the quick way makes: the page of each edited post that is published, with the
+    posts around it; the feeds that hold one; and what to record once they are in place."""
+
+    pages: list[tuple[Post, Neighbours]]
+    channels: list[Channel]
+    advertised: dict[str, Channel]  # the feeds a post's page links to, by listing URL (their title is all it shows)
+    loaded: list[Post]  # the edited posts as loaded, before their links resolve: for the cache
+    rendered: int  # how many of them had new bytes, rendered from Markdown (the others were only touched)
+    record: Record  # the record of the site once built
+
+
+def make_record(site_root: Path, inputs: Inputs, scope: str, posts: tuple[Post, ...], index: SiteIndex,
+                shared: dict[str, Any], digests: dict[str, str], listed: tuple[str, ...], static: list[str]) -> Record:
+    """Give the record of a complete build of the site at `site_root`, of `posts` (drafts and
+    future posts too) and of `index`, made of those it published."""
+    prefix = os.path.join(site_root, "")
+    shapes = {cache.site_relative(post.source, prefix) or "": shape(post) for post in posts}
+    order = tuple(cache.site_relative(post.source, prefix) or "" for post in index.posts)
+    position = {post.url: number for number, post in enumerate(index.posts)}
+
+    def at(post: Post | None) -> int:
+        return position[post.url] if post is not None else NONE
+
+    around = tuple((at(near.older), at(near.newer), tuple(map(at, near.related)))
+                   for near in (index.neighbours[post.url] for post in index.posts))
+    resolved = {path: (post.digest, post.hrefs) for path, post in zip(order, index.posts) if post.hrefs}
+    channels = tuple((channel.page, channel.title, channel.description, tuple(map(at, channel.posts)))
+                     for channel in index.channels.values())
+    return Record(inputs.digest, scope, inputs.others, dict(inputs.posts), shapes, order, around, resolved,
+                  channels, shared, dict(digests), listed, tuple(sorted(static)))
+
+
+def read_record(site_root: Path) -> Record | None:
+    """Give the record of the last complete build, or None when there is none or it is damaged."""
+    value = cache.load_checked(site_root / RECORD_FILE, FORMAT)
+    fields = dataclasses.fields(Record)
+    if not isinstance(value, tuple) or len(value) != len(fields):
+        return None
+    record = Record(*value)
+    kinds = {"inputs": str, "scope": str, "others": str, "files": dict, "shapes": dict, "order": tuple, "around": tuple,
+             "resolved": dict, "channels": tuple, "shared": dict, "digests": dict, "listed": tuple, "static": tuple}
+    return record if all(isinstance(getattr(record, name), kind) for name, kind in kinds.items()) else None
+
+
+def write_record(site_root: Path, record: Record) -> None:
+    """Keep the record of a complete build."""
+    cache.save_checked(site_root / RECORD_FILE, FORMAT, tuple(getattr(record, field.name)
+                                                             for field in dataclasses.fields(Record)))
+
+
+def forget_record(site_root: Path) -> None:
+    """Drop the record: the next build takes the whole way."""
+    (site_root / RECORD_FILE).unlink(missing_ok=True)
+
+
+def plan(site_root: Path, config: Config, key: bytes, record: Record, inputs: Inputs) -> Plan | None:
+    """Give what to make for the post files changed since the record was made, or None when
+    the quick way cannot build them (then a build takes the whole way, which also reports
+    every problem)."""
+    if record.others != inputs.others or record.files.keys() != inputs.posts.keys():
+        return None
+    if not IN_CARD.issuperset(record.listed):  # pages show more of other posts than their card
+        return None
+    changed = sorted(path for path, stamp in inputs.posts.items() if record.files[path] != stamp)
+    if not changed or len(changed) > MOST_EDITS:
+        return None
+    before = cache.read_some(site_root, key, changed)
+    loaded = [_reloaded(site_root / path, site_root, config, before.get(path)) for path in changed]
+    if any(post is None or shape(post) != record.shapes.get(path) for path, post in zip(changed, loaded)):
+        return None
+    where = {path: number for number, path in enumerate(record.order)}
+    shown = [number for number in map(where.get, changed) if number is not None]
+    targets = {f"{POSTS_DIR.as_posix()}/{name}" for post in loaded
+               for name in post_link_targets(post, site_root / POSTS_DIR)} - set(changed)
+    if not targets <= record.files.keys():  # a link to no post: an error, which the whole way reports
+        return None
+    touching = [number for number, (*_page, posts) in enumerate(record.channels) if set(shown) & set(posts)]
+    wanted = {record.order[number] for at in shown for number in _around(record, at) if number != NONE}
+    wanted |= {record.order[number] for channel in touching for number in record.channels[channel][3]}
+    others = cache.read_some(site_root, key, (wanted | targets) - set(changed))
+    if len(others) != len((wanted | targets) - set(changed)):
+        return None
+    edited = _resolved(loaded, [others[path] for path in sorted(targets)], site_root, record, where)
+    if edited is None:
+        return None
+    posts = {**{path: _as_resolved(post, record.resolved.get(path)) for path, post in others.items()},
+             **dict(zip(changed, edited))}
+
+    def at(number: int) -> Post | None:
+        return posts[record.order[number]] if number != NONE else None
+
+    pages = []
+    for number in shown:
+        older, newer, related = record.around[number]
+        pages.append((at(number), Neighbours(at(older), at(newer), tuple(map(at, related)))))
+    channels = [Channel(page, title, description, tuple(map(at, numbers)))
+                for page, title, description, numbers in map(record.channels.__getitem__, touching)]
+    advertised = {page: Channel(page, title, description, ()) for page, title, description, _posts in record.channels
+                  if page == urls.HOME}
+    resolved = {path: entry for path, entry in record.resolved.items() if path not in changed}
+    resolved |= {path: (post.digest, post.hrefs) for path, post in zip(changed, edited) if post.hrefs and path in where}
+    after = dataclasses.replace(record, inputs="", files=dict(inputs.posts), resolved=resolved)
+    rendered = sum(path not in before or post.source_digest != before[path].source_digest
+                   for path, post in zip(changed, loaded))
+    return Plan(pages, channels, advertised, loaded, rendered, after)
+
+
+def _around(record: Record, number: int) -> list[int]:
+    """Give the positions of the posts a post's page shows besides its own."""
+    older, newer, related = record.around[number]
+    return [older, newer, *related]
+
+
+def _reloaded(source: Path, site_root: Path, config: Config, before: Post | None) -> Post | None:
+    """Give an edited post as loaded (before its links resolve; `before`, the cache's, if its
+    bytes are the same), or None when it cannot be loaded without a problem."""
+    loaded = load_post(source, site_root, config, before.source_digest if before else None)
+    if loaded == UNCHANGED and before is not None:  # (the cache may be newer than the last build: a preview's)
+        return dataclasses.replace(before, stamp=file_stamp(source) or (0, 0))
+    if not isinstance(loaded, Post):
+        return None
+    assets, missing = post_assets(loaded, site_root)
+    return None if missing else dataclasses.replace(loaded, assets=assets)
+
+
+def shape(post: Post) -> str:
+    """Give a digest of what other pages show of a post (its card), of what is published
+    beside its page (its images), and of what links to it are checked against (its anchors)."""
+    values = (post.card, post.assets, tuple(heading.anchor for heading in post.headings))
+    return hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
+
+
+def _resolved(loaded: list[Post], targets: list[Post], site_root: Path, record: Record,
+              where: dict[str, int]) -> list[Post] | None:
+    """Give the edited posts with their links resolved, or None when one has a problem: a
+    link to a missing anchor or to a post left unpublished, or an image not in static/."""
+    everything = (*loaded, *targets)
+    resolved, problems = resolve_links(everything, site_root / POSTS_DIR, tuple(post.source for post in everything))
+    edited = list(resolved[:len(loaded)])
+    sources = {post.source for post in loaded}
+    if any(problem.path in sources for problem in problems):
+        return None
+    if missing_static_images(tuple(edited), set(record.static)):
+        return None
+    prefix = os.path.join(site_root, "")
+    for post in edited:
+        published = cache.site_relative(post.source, prefix) in where
+        if published and any(cache.site_relative(link.target, prefix) not in where for link in post.post_links):
+            return None
+    return edited
+
+
+def _as_resolved(post: Post, resolved: tuple[str, tuple[tuple[str, str], ...]] | None) -> Post:
+    """Give a post from the cache as the last build resolved its links (what its body shows)."""
+    if resolved is None:
+        return post
+    digest, hrefs = resolved
+    return dataclasses.replace(post, digest=digest, hrefs=hrefs)

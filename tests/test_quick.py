@@ -1,0 +1,174 @@
+"""After edits that change nothing other pages show of the edited posts, a build takes the quick
+way: it makes only their pages and the feeds that hold them, from the last build's record. Any
+other change takes the whole way. Either way the output equals a clean build's."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from bs4 import BeautifulSoup
+
+from builder import quick
+from builder.build import BuildOptions, BuildReport, Memo, build as build_site
+from support import NOW, blog, snapshot
+
+OPTIONS = BuildOptions(now=datetime.fromisoformat(NOW), cache=True, search=False)
+POSTS = Path("content") / "posts"
+PREMIER, CODE = POSTS / "premier-article.md", POSTS / "un-peu-de-code.md"
+PREMIER_URL = "2020/11/premier-article/index.html"
+
+
+def edit(site: Path, path: Path, old: str, new: str) -> None:
+    """Replace text in a source file, with a later time, so that no clock tick hides it."""
+    file = site / path
+    text = file.read_text("utf-8")
+    assert old in text, old
+    before = file.stat().st_mtime_ns
+    file.write_text(text.replace(old, new, 1), "utf-8")
+    os.utime(file, ns=(before + 10**9, before + 10**9))
+
+
+def clean(site: Path, output: Path) -> dict[str, bytes]:
+    """Give the tree a clean build (no cache) of the site writes."""
+    assert blog("build", "--source", site, "--output", output, "--now", NOW, "--no-search", "--no-cache").code == 0
+    return snapshot(output)
+
+
+def rebuild(site: Path, output: Path) -> BuildReport:
+    """Build again with the cache, and check the output equals a clean build's."""
+    report = build_site(site, output, OPTIONS)
+    assert snapshot(output) == clean(site, output.parent / f"clean-{os.urandom(4).hex()}")
+    return report
+
+
+def test_a_body_edit_makes_only_its_page_and_the_feeds_that_hold_it(site: Path, tmp_path: Path) -> None:
+    output = tmp_path / "public"
+    assert not build_site(site, output, OPTIONS).quick_way  # a first build: no record yet
+    before = snapshot(output)
+    edit(site, PREMIER, "Un second paragraphe", "Un autre paragraphe")
+    report = rebuild(site, output)
+    assert report.quick_way and report.posts_read == report.posts_rendered == 1
+    assert report.rendered_because == {"whose inputs changed": ["/2020/11/premier-article/"]}
+    after = snapshot(output)
+    changed = {path for path in after if after[path] != before.get(path)} - {".blog-build"}
+    assert PREMIER_URL in changed and "tags/cnil/feed.xml" in changed and "feed.xml" not in changed  # not among the newest
+    assert all(path == PREMIER_URL or path.endswith((".xml", ".json")) for path in changed), changed
+    page = BeautifulSoup(after[PREMIER_URL], "html.parser")
+    assert "Un autre paragraphe" in page.select_one(".post-body").get_text()
+    feed = ElementTree.fromstring(after["tags/cnil/feed.xml"])
+    item = next(item for item in feed.iter("item") if item.findtext("link").endswith("/2020/11/premier-article/"))
+    assert "Un autre paragraphe" in item.findtext("{http://purl.org/rss/1.0/modules/content/}encoded")
+
+
+def test_edits_in_a_row_each_take_the_quick_way(site: Path, tmp_path: Path) -> None:
+    output = tmp_path / "public"
+    build_site(site, output, OPTIONS)
+    edit(site, PREMIER, "Un second paragraphe", "Un autre paragraphe")
+    assert rebuild(site, output).quick_way
+    edit(site, CODE, "Un court article", "Un très court article")
+    edit(site, PREMIER, "Un autre paragraphe", "Un troisième paragraphe")
+    report = rebuild(site, output)
+    assert report.quick_way and report.posts_read == 2 and len(report.rendered_because["whose inputs changed"]) == 2
+
+
+def test_a_post_touched_but_not_changed_takes_the_quick_way_and_writes_nothing(site: Path, tmp_path: Path) -> None:
+    output = tmp_path / "public"
+    build_site(site, output, OPTIONS)
+    os.utime(site / PREMIER, ns=(10**18, 10**18))
+    report = rebuild(site, output)
+    assert report.quick_way and report.posts_read == 1 and report.posts_rendered == 0 and report.written == 0
+
+
+def test_a_new_link_to_a_post_file_resolves_on_the_quick_way(site: Path, tmp_path: Path) -> None:
+    output = tmp_path / "public"
+    build_site(site, output, OPTIONS)
+    edit(site, PREMIER, "Un second paragraphe", "Voir [le code](un-peu-de-code.md#resultats-et-donnees). Un second paragraphe")
+    report = rebuild(site, output)
+    assert report.quick_way
+    links = [a["href"] for a in BeautifulSoup((output / PREMIER_URL).read_bytes(), "html.parser").select(".post-body a")]
+    assert "/2021/02/un-peu-de-code/#resultats-et-donnees" in links
+
+
+@pytest.mark.parametrize("path, old, new", [
+    (PREMIER, "title: Premier article", "title: Le premier article"),  # its card: every listing shows it
+    (PREMIER, "Ce premier article", "Cet article"),  # its summary: its first words
+    (PREMIER, "Un second paragraphe", "## Une section\n\nUn second paragraphe"),  # a new anchor
+    (PREMIER, "tags: [CNIL, RGPD]", "tags: [CNIL]"),
+    (Path("site.yaml"), "posts_per_page:", "posts_per_page: 2\nold_posts_per_page:"),
+])
+def test_an_edit_that_other_pages_show_takes_the_whole_way(site: Path, tmp_path: Path, path: Path, old: str,
+                                                          new: str) -> None:
+    if path.name == "site.yaml":
+        text = (site / path).read_text("utf-8")
+        old, new = next(line for line in text.splitlines() if line.startswith("posts_per_page:")), "posts_per_page: 2"
+    output = tmp_path / "public"
+    build_site(site, output, OPTIONS)
+    edit(site, path, old, new)
+    assert not rebuild(site, output).quick_way
+
+
+def test_a_new_post_or_a_template_change_takes_the_whole_way(site: Path, tmp_path: Path) -> None:
+    output = tmp_path / "public"
+    build_site(site, output, OPTIONS)
+    (site / POSTS / "nouveau.md").write_text((site / PREMIER).read_text("utf-8").replace(
+        "title: Premier article", "title: Un nouvel article"), "utf-8")
+    assert not rebuild(site, output).quick_way
+    (site / "templates").mkdir()
+    (site / "templates" / "404.html").write_text("{% extends 'base.html' %}", "utf-8")
+    edit(site, PREMIER, "Un second paragraphe", "Un autre paragraphe")
+    assert not rebuild(site, output).quick_way
+
+
+def test_a_broken_link_is_reported_as_the_whole_way_reports_it(site: Path, tmp_path: Path) -> None:
+    output = tmp_path / "public"
+    build_site(site, output, OPTIONS)
+    before = snapshot(output)
+    edit(site, PREMIER, "Un second paragraphe", "Voir [le code](un-peu-de-code.md#nulle-part). Un second paragraphe")
+    run = blog("build", "--source", site, "--output", output, "--now", NOW, "--no-search")
+    assert run.code == 1
+    [problem] = run.problems()
+    assert problem.path == (site / PREMIER).resolve() and "no heading #nulle-part" in problem.message
+    assert problem.line == (site / PREMIER).read_text("utf-8").splitlines().index(
+        next(line for line in (site / PREMIER).read_text("utf-8").splitlines() if "nulle-part" in line)) + 1
+    assert snapshot(output) == before
+
+
+def test_a_post_cached_by_a_preview_since_the_last_build_is_compared_with_that_build(site: Path,
+                                                                                     tmp_path: Path) -> None:
+    output = tmp_path / "public"
+    build_site(site, output, OPTIONS)
+    edit(site, PREMIER, "title: Premier article", "title: Le premier article")
+    preview = BuildOptions(drafts=True, future=True, now=datetime.fromisoformat(NOW), cache=True, search=False)
+    build_site(site, tmp_path / "preview", preview, Memo())  # the cache now holds the new title
+    report = rebuild(site, output)
+    assert not report.quick_way  # the last build showed the old title in every listing
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "remove"])
+def test_a_damaged_record_leads_to_the_whole_way(site: Path, tmp_path: Path, damage: str) -> None:
+    output = tmp_path / "public"
+    build_site(site, output, OPTIONS)
+    record = site / quick.RECORD_FILE
+    data = record.read_bytes()
+    if damage == "truncate":
+        record.write_bytes(data[: len(data) // 2])
+    elif damage == "flip":
+        record.write_bytes(data[:-10] + bytes([data[-10] ^ 1]) + data[-9:])
+    else:
+        record.unlink()
+    edit(site, PREMIER, "Un second paragraphe", "Un autre paragraphe")
+    assert not rebuild(site, output).quick_way
+    edit(site, PREMIER, "Un autre paragraphe", "Un troisième paragraphe")
+    assert rebuild(site, output).quick_way  # the whole build recorded the site again
+
+
+def test_a_file_changed_in_the_output_takes_the_whole_way(site: Path, tmp_path: Path) -> None:
+    output = tmp_path / "public"
+    build_site(site, output, OPTIONS)
+    (output / "404.html").write_text("abîmé", "utf-8")
+    edit(site, PREMIER, "Un second paragraphe", "Un autre paragraphe")
+    assert not rebuild(site, output).quick_way
