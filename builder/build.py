@@ -325,15 +325,14 @@ def _quick(site_root: Path, output: Path, options: BuildOptions, inputs: state.I
                                                      plan.pages, plan.advertised, config, record.shared, target)
         made += report.stage("feeds", _channel_feeds, plan.channels, config, target)
         report.rendered = sum(map(len, report.rendered_because.values()))
-        pages = list(({path: Page("", path, b"", "as the output holds it", stored=stored)
-                       for path, stored in previous.items()} | {page.path: page for page in made}).values())
-        _publish(site_root, target, pages, options, config, report)
+        files = previous | {page.path: page.stored for page in made}
+        _publish(site_root, target, files, options, config, report)
     marker = state.marker_of(output, MARKER)
-    ledger.write_ledger(site_root, output, scope, marker, pages)
+    ledger.write_files(site_root, output, scope, marker, files)
     report.stage("cache", cache.update_posts, site_root, cache.cache_key(config), plan.loaded)
     state.write_state(site_root, dataclasses.replace(last, inputs=inputs.digest, output_marker=marker))
     quick.write_record(site_root, dataclasses.replace(plan.record, inputs=inputs.digest))
-    report.pages = len(pages)
+    report.pages = len(files)
     return report
 
 
@@ -362,7 +361,7 @@ def _build(site_root: Path, output: Path, options: BuildOptions, memo: Memo | No
     with staged(output, previous) as target:
         rendering = render_pages(site_root, sources, options, report, progress, target, templates)
         pages = report.stage("write", write_pages, rendering.pages, target, _for_stage(progress, "write"))
-        _publish(site_root, target, pages, options, sources.config, report)
+        _publish(site_root, target, {page.path: page.stored for page in pages}, options, sources.config, report)
     report.pages = len(pages)
     marker = state.marker_of(output, MARKER)
     if memo is not None:
@@ -380,20 +379,21 @@ def _build(site_root: Path, output: Path, options: BuildOptions, memo: Memo | No
     return report
 
 
-def _publish(site_root: Path, target: Target, pages: list[Page], options: BuildOptions, config: Config,
+def _publish(site_root: Path, target: Target, files: ledger.Ledger, options: BuildOptions, config: Config,
              report: BuildReport) -> None:
-    """Index the post pages if one changed, then put the staged files in place."""
+    """Index the post pages if one changed, then put the staged files in place; `files` are
+    every file of the build, as put in the target."""
     search = options.search and report.posts > 0  # Pagefind refuses a site without a page to index
-    indexed = search and (target.replaces_whole or _post_pages_changed(target, pages))
+    indexed = search and (target.replaces_whole or _post_pages_changed(target, files))
     if indexed:
-        report.stage("search", _index, target, pages, config)
+        report.stage("search", _index, target, files, config)
     if options.cache:
         ledger.forget_ledger(site_root, target.output)  # until this build completes, what the output holds is unknown
     # A new index replaces the old one whole; with no post left, the old one goes.
     anew = (urls.SEARCH_BUNDLE.strip("/"),) if indexed or (options.search and not search) else ()
-    report.written, report.deleted = report.stage("publish", publish, target, pages, anew)
+    report.written, report.deleted = report.stage("publish", publish, target, files, anew)
     report.merged = not target.replaces_whole
-    report.unchanged = sum(_unchanged(target.previous.get(page.path), page.stored) for page in pages)
+    report.unchanged = sum(_unchanged(target.previous.get(path), stored) for path, stored in files.items())
 
 
 def _scope(config: Config, options: BuildOptions) -> str:
@@ -409,20 +409,19 @@ def _unchanged(before: Stored | None, now: Stored | None) -> bool:
         now.digest, now.size, now.mtime_ns)
 
 
-def _post_pages_changed(target: Target, pages: list[Page]) -> bool:
+def _post_pages_changed(target: Target, files: ledger.Ledger) -> bool:
     """Tell whether a post page was written or deleted: only those are searched."""
-    digests = {page.path: page.stored.digest for page in pages if page.stored is not None}
-    changed = [path for path, digest in digests.items()
-               if path not in target.previous or target.previous[path].digest != digest]
-    changed += [path for path in target.previous if path not in digests]
+    changed = [path for path, stored in files.items()
+               if path not in target.previous or target.previous[path].digest != stored.digest]
+    changed += [path for path in target.previous if path not in files]
     return any(fnmatch(path, urls.POST_PAGES_GLOB) for path in changed)
 
 
-def _index(target: Target, pages: list[Page], config: Config) -> None:
+def _index(target: Target, files: ledger.Ledger, config: Config) -> None:
     """Index the post pages of the site as it will be published, into the staging folder, so
     that a failed index leaves the output as it was."""
     if target.replaces_whole:
         index_site(target.staging, config)
         return
-    with merged_view(target, [page.path for page in pages if fnmatch(page.path, urls.POST_PAGES_GLOB)]) as view:
+    with merged_view(target, [path for path in files if fnmatch(path, urls.POST_PAGES_GLOB)]) as view:
         index_site(view, config, target.staging / urls.SEARCH_BUNDLE.strip("/"))

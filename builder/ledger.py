@@ -60,11 +60,15 @@ def read_ledger(site_root: Path, output: Path, scope: str, marker: tuple[int, in
 
 
 def write_ledger(site_root: Path, output: Path, scope: str, marker: tuple[int, int], pages: list[Page]) -> None:
+    """Record what the output holds after a complete build: its pages, as `write_files` does."""
+    write_files(site_root, output, scope, marker, {page.path: page.stored for page in pages if page.stored is not None})
+
+
+def write_files(site_root: Path, output: Path, scope: str, marker: tuple[int, int], files: Ledger) -> None:
     """Record what the output holds after a complete build (temp file, then rename): a line
     of JSON saying what for, with a checksum of the next, which lists the files."""
-    files = {page.path: [page.stored.key, page.stored.digest, page.stored.size, page.stored.mtime_ns]
-             for page in sorted(pages, key=lambda page: page.path) if page.stored is not None}
-    body = json.dumps(files, separators=(",", ":")).encode()
+    listed = {path: [entry.key, entry.digest, entry.size, entry.mtime_ns] for path, entry in sorted(files.items())}
+    body = json.dumps(listed, separators=(",", ":")).encode()
     header = {"format": FORMAT, "scope": scope, "output": str(output.resolve()), "marker": list(marker),
               "checksum": _checksum(body)}
     path = ledger_path(site_root, output)

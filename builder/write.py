@@ -15,7 +15,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,16 +119,16 @@ def staged(output: Path, previous: Ledger | None = None) -> Iterator[Target]:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def publish(target: Target, pages: list[Page], whole: tuple[str, ...] = ()) -> tuple[int, int]:
+def publish(target: Target, paths: Collection[str], whole: tuple[str, ...] = ()) -> tuple[int, int]:
     """Put the staged files in place: swap the staging folder in whole, or move each staged
-    file in and delete the files no page writes any more, through a journal; a folder named
+    file in and delete the files not in `paths` (the build's) any more, through a journal; a folder named
     in `whole` (the search index, made by a tool) replaces its old self: the files it no
     longer has (all, when none was staged) are deleted. Give (files written, files deleted)."""
     if target.replaces_whole:
         (target.staging / MARKER).write_bytes(MARKER_TEXT)
         _swap(target.staging, target.output)
-        return len(pages), 0
-    wanted = {page.path for page in pages}
+        return len(paths), 0
+    wanted = paths if isinstance(paths, (set, frozenset, dict)) else set(paths)
     moves = sorted(path for path in _files_under(target.staging) if not _kept(target, path, whole))
     deletes = [path for path in target.previous if path not in wanted]
     for folder in whole:
