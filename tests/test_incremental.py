@@ -5,10 +5,12 @@ the next build do the work, and its result equals a clean build."""
 from __future__ import annotations
 
 import os
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
 
+from builder.state import LIBRARIES, library_versions
 from support import NOW, blog, snapshot
 
 UP_TO_DATE = "Nothing changed"
@@ -110,3 +112,7 @@ def test_explain_says_what_was_read_rendered_and_written(site: Path, tmp_path: P
     # A body edit that leaves the post's card as it was: only its page and feeds are made.
     assert {"record", "config", "load", "render", "feeds", "publish"} <= stages.keys(), run.stdout
     assert "Nothing changed" in build(site, output, "--explain").stdout
+
+
+def test_the_library_versions_a_build_depends_on_are_those_installed() -> None:
+    assert library_versions() == tuple(version(name) for name in LIBRARIES)
