@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from fnmatch import fnmatch
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -103,6 +104,7 @@ class Memo:
     held: ledger.Ledger | None = None  # what the output holds, for `scope`, while it has `marker`
     scope: str = ""
     marker: tuple[int, int] = (0, 0)
+    record: quick.Record | None = None  # what the last build was made from, for the quick way
 
     def keep_if(self, config: Config) -> None:
         """Forget the posts a new config makes stale."""
@@ -289,36 +291,55 @@ def build(site_root: Path, output: Path, options: BuildOptions = BuildOptions(),
     for it. `inputs` are the inputs' sizes and times, if the caller took them already (before
     this build read anything). A build with the cache and no memo, after edits to posts that
     change no other page, takes the quick way (see `quick`)."""
+    if memo is not None:  # a preview is never indexed: no edit waits for Pagefind
+        options = dataclasses.replace(options, search=False)
     with collector.paused():
-        if options.cache and memo is None:
+        if options.cache:
             if inputs is None:
                 inputs = state.read_inputs(site_root, theme_folders(site_root))
-            report = _quick(site_root, output, options, inputs)
+            report = _quick(site_root, output, options, inputs, memo)
             if report is not None:
                 return report
         return _build(site_root, output, options, memo, progress, inputs)
 
 
-def _quick(site_root: Path, output: Path, options: BuildOptions, inputs: state.Inputs) -> BuildReport | None:
+def _quick(site_root: Path, output: Path, options: BuildOptions, inputs: state.Inputs,
+           memo: Memo | None) -> BuildReport | None:
     """Build the pages of the edited posts, and the feeds that hold them, from the last
-    build's record; give None when the quick way cannot build the edits."""
+    build's record (a preview's is in its memo); give None when the quick way cannot build
+    the edits."""
     report = BuildReport(quick_way=True)
-    last, record = state.read_state(site_root), report.stage("record", quick.read_record, site_root)
-    if last is None or record is None or record.inputs != last.inputs:
+    if memo is None:
+        last, record = state.read_state(site_root), report.stage("record", quick.read_record, site_root)
+        if last is None or record is None or record.inputs != last.inputs:
+            return None
+    elif memo.record is None:
         return None
+    else:
+        last, record = None, memo.record
     try:
         config = report.stage("config", load_config, site_root)
     except BuildFailed:  # the whole way reports it
         return None
-    scope, marker = _scope(config, options), state.marker_of(output, MARKER)
+    scope, marker, key = _scope(config, options), state.marker_of(output, MARKER), cache.cache_key(config)
     settings = state.options_digest(options.drafts, options.future, options.search, output)
-    if record.scope != scope or not state.stands(last, settings, moment(options.now, config), marker):
+    if record.scope != scope or (last is not None and not state.stands(last, settings, moment(options.now, config),
+                                                                       marker)):
         return None
-    plan = report.stage("load", quick.plan, site_root, config, cache.cache_key(config), record, inputs)
-    previous = ledger.read_ledger(site_root, output, scope, marker)[0] if plan is not None else None
-    if plan is None or previous is None or not report.stage("record", untouched, output, previous):
+    if memo is None:
+        fetch = partial(cache.read_some, site_root, key)
+    else:  # (a preview's, with drafts and future posts: the moment changes nothing)
+        fetch = partial(_remembered_posts, memo, site_root)
+    plan = report.stage("load", quick.plan, site_root, config, record, inputs, fetch)
+    if plan is None:
+        return None
+    previous = ledger.read_ledger(site_root, output, scope, marker)[0] if memo is None else memo.previous(scope, marker)[0]
+    if previous is None or not report.stage("record", untouched, output, previous):
         return None  # (a file changed in the output by hand: the whole way writes it again)
-    env = make_environment(theme_dirs(site_root, "templates"), config)
+    if memo is not None and memo.templates is not None and memo.templates.config == config:
+        env = memo.templates.env  # with the templates it compiled already
+    else:
+        env = make_environment(theme_dirs(site_root, "templates"), config)
     report.posts, report.posts_read, report.posts_rendered = len(record.order), len(plan.loaded), plan.rendered
     with staged(output, previous) as target:
         made, report.rendered_because = report.stage("render", render_post_pages, env, record.digests, record.listed,
@@ -329,19 +350,28 @@ def _quick(site_root: Path, output: Path, options: BuildOptions, inputs: state.I
         _publish(site_root, target, files, options, config, report)
     marker = state.marker_of(output, MARKER)
     ledger.write_files(site_root, output, scope, marker, files)
-    report.stage("cache", cache.update_posts, site_root, cache.cache_key(config), plan.loaded)
-    state.write_state(site_root, dataclasses.replace(last, inputs=inputs.digest, output_marker=marker))
-    quick.write_record(site_root, dataclasses.replace(plan.record, inputs=inputs.digest))
+    report.stage("cache", cache.update_posts, site_root, key, plan.loaded)
+    record = dataclasses.replace(plan.record, inputs=inputs.digest)
+    if memo is not None:
+        memo.held, memo.scope, memo.marker, memo.record = files, scope, marker, record
+        memo.posts.update((post.source, post) for post in plan.loaded)
+    else:
+        state.write_state(site_root, dataclasses.replace(last, inputs=inputs.digest, output_marker=marker))
+        quick.write_record(site_root, record)
     report.pages = len(files)
     return report
+
+
+def _remembered_posts(memo: Memo, site_root: Path, paths: set[str]) -> dict[str, Post]:
+    """Give the posts at these paths (from the site root) as a preview's memo holds them."""
+    found = {path: memo.posts.get(site_root / path) for path in paths}
+    return {path: post for path, post in found.items() if post is not None}
 
 
 def _build(site_root: Path, output: Path, options: BuildOptions, memo: Memo | None,
            progress: Progress | None, inputs: state.Inputs | None) -> BuildReport:
     """Build the site, as `build` says, the whole way."""
     report = BuildReport()
-    if memo is not None:  # a preview is never indexed: no edit waits for Pagefind
-        options = dataclasses.replace(options, search=False)
     sources = read_site(site_root, report, memo, options, progress)
     if any(problem.is_error for problem in sources.problems):
         raise BuildFailed(sources.problems, "load")
@@ -368,14 +398,18 @@ def _build(site_root: Path, output: Path, options: BuildOptions, memo: Memo | No
         memo.held, memo.scope, memo.marker = {page.path: page.stored for page in pages if page.stored}, scope, marker
     if options.cache:  # on disk too, so that a preview started again goes on from there
         ledger.write_ledger(site_root, output, scope, marker, pages)
-    if options.cache and memo is None:  # `inputs` were taken before reading: a file changed during the build makes them stale
-        state.write_state(site_root, _state(inputs.digest, sources, options, output))
-        if report.warnings:  # the quick way would not repeat them
-            quick.forget_record(site_root)
+    if options.cache:  # `inputs` were taken before reading: a file changed during the build makes them stale
+        record = None if report.warnings else quick.make_record(  # (the quick way would not repeat them)
+            site_root, inputs, scope, sources.posts, rendering.index, rendering.shared, templates.digests,
+            templates.listed, [page.url for page in sources.static])
+        if memo is not None:
+            memo.record = record
         else:
-            quick.write_record(site_root, quick.make_record(
-                site_root, inputs, scope, sources.posts, rendering.index, rendering.shared, templates.digests,
-                templates.listed, [page.url for page in sources.static]))
+            state.write_state(site_root, _state(inputs.digest, sources, options, output))
+            if record is None:
+                quick.forget_record(site_root)
+            else:
+                quick.write_record(site_root, record)
     return report
 
 

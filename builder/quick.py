@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -111,7 +112,12 @@ def forget_record(site_root: Path) -> None:
     (site_root / RECORD_FILE).unlink(missing_ok=True)
 
 
-def plan(site_root: Path, config: Config, key: bytes, record: Record, inputs: Inputs) -> Plan | None:
+# Gives the posts at these paths (from the site root) as loaded, before their links resolve:
+# from the build cache, or a preview's memo.
+Fetch = Callable[[set[str]], dict[str, Post]]
+
+
+def plan(site_root: Path, config: Config, record: Record, inputs: Inputs, fetch: Fetch) -> Plan | None:
     """Give what to make for the post files changed since the record was made, or None when
     the quick way cannot build them (then a build takes the whole way, which also reports
     every problem)."""
@@ -122,7 +128,7 @@ def plan(site_root: Path, config: Config, key: bytes, record: Record, inputs: In
     changed = sorted(path for path, stamp in inputs.posts.items() if record.files[path] != stamp)
     if not changed or len(changed) > MOST_EDITS:
         return None
-    before = cache.read_some(site_root, key, changed)
+    before = fetch(set(changed))
     loaded = [_reloaded(site_root / path, site_root, config, before.get(path)) for path in changed]
     if any(post is None or shape(post) != record.shapes.get(path) for path, post in zip(changed, loaded)):
         return None
@@ -135,7 +141,7 @@ def plan(site_root: Path, config: Config, key: bytes, record: Record, inputs: In
     touching = [number for number, (*_page, posts) in enumerate(record.channels) if set(shown) & set(posts)]
     wanted = {record.order[number] for at in shown for number in _around(record, at) if number != NONE}
     wanted |= {record.order[number] for channel in touching for number in record.channels[channel][3]}
-    others = cache.read_some(site_root, key, (wanted | targets) - set(changed))
+    others = fetch((wanted | targets) - set(changed))
     if len(others) != len((wanted | targets) - set(changed)):
         return None
     edited = _resolved(loaded, [others[path] for path in sorted(targets)], site_root, record, where)

@@ -172,3 +172,37 @@ def test_a_file_changed_in_the_output_takes_the_whole_way(site: Path, tmp_path: 
     (output / "404.html").write_text("abîmé", "utf-8")
     edit(site, PREMIER, "Un second paragraphe", "Un autre paragraphe")
     assert not rebuild(site, output).quick_way
+
+
+PREVIEW = BuildOptions(drafts=True, future=True, now=datetime.fromisoformat(NOW), cache=True, search=False)
+
+
+def clean_preview(site: Path, output: Path) -> dict[str, bytes]:
+    """Give the tree a clean build of the site with its drafts and future posts writes."""
+    assert blog("build", "--source", site, "--output", output, "--now", NOW, "--no-search", "--no-cache",
+                "--drafts", "--future").code == 0
+    return snapshot(output)
+
+
+def test_a_preview_takes_the_quick_way_from_its_memo(site: Path, tmp_path: Path) -> None:
+    output, memo = tmp_path / "preview", Memo()
+    assert not build_site(site, output, PREVIEW, memo).quick_way
+    for number, (old, new) in enumerate([("Un second paragraphe", "Un autre paragraphe"),
+                                         ("Un autre paragraphe", "Un troisième paragraphe")]):
+        edit(site, PREMIER, old, new)
+        report = build_site(site, output, PREVIEW, memo)
+        assert report.quick_way and report.rendered_because == {"whose inputs changed": ["/2020/11/premier-article/"]}
+        assert snapshot(output) == clean_preview(site, tmp_path / f"clean-{number}")
+    edit(site, POSTS / "brouillon.md", "title:", "title: Encore")  # a draft's title: every listing of it
+    assert not build_site(site, output, PREVIEW, memo).quick_way
+    assert snapshot(output) == clean_preview(site, tmp_path / "clean-title")
+
+
+def test_a_preview_and_a_build_in_turn_each_take_the_quick_way(site: Path, tmp_path: Path) -> None:
+    memo = Memo()
+    build_site(site, tmp_path / "preview", PREVIEW, memo)
+    build_site(site, tmp_path / "public", OPTIONS)
+    edit(site, PREMIER, "Un second paragraphe", "Un autre paragraphe")
+    assert build_site(site, tmp_path / "preview", PREVIEW, memo).quick_way  # the cache now holds the new body
+    assert rebuild(site, tmp_path / "public").quick_way
+    assert snapshot(tmp_path / "preview") == clean_preview(site, tmp_path / "clean-preview")
