@@ -289,8 +289,8 @@ def build(site_root: Path, output: Path, options: BuildOptions = BuildOptions(),
     with its search index made first. With a memo (a preview), what the output holds is kept
     in the memo too, not read again, and the output is never indexed, so that no edit waits
     for it. `inputs` are the inputs' sizes and times, if the caller took them already (before
-    this build read anything). A build with the cache and no memo, after edits to posts that
-    change no other page, takes the quick way (see `quick`)."""
+    this build read anything). With the cache, after edits to posts that change no other page,
+    a build takes the quick way (see `quick`)."""
     if memo is not None:  # a preview is never indexed: no edit waits for Pagefind
         options = dataclasses.replace(options, search=False)
     with collector.paused():
@@ -309,45 +309,31 @@ def _quick(site_root: Path, output: Path, options: BuildOptions, inputs: state.I
     build's record (a preview's is in its memo); give None when the quick way cannot build
     the edits."""
     report = BuildReport(quick_way=True)
-    if memo is None:
-        last, record = state.read_state(site_root), report.stage("record", quick.read_record, site_root)
-        if last is None or record is None or record.inputs != last.inputs:
-            return None
-    elif memo.record is None:
+    last = state.read_state(site_root) if memo is None else None
+    record = report.stage("record", quick.read_record, site_root) if memo is None else memo.record
+    if record is None or (memo is None and (last is None or record.inputs != last.inputs)):
         return None
-    else:
-        last, record = None, memo.record
     try:
         config = report.stage("config", load_config, site_root)
     except BuildFailed:  # the whole way reports it
         return None
     scope, marker, key = _scope(config, options), state.marker_of(output, MARKER), cache.cache_key(config)
     settings = state.options_digest(options.drafts, options.future, options.search, output)
+    # (A preview's memo holds what its output holds while it has `marker`; it shows drafts and
+    # future posts, so that the moment changes nothing.)
     if record.scope != scope or (last is not None and not state.stands(last, settings, moment(options.now, config),
                                                                        marker)):
         return None
-    if memo is None:
-        fetch = partial(cache.read_some, site_root, key)
-    else:  # (a preview's, with drafts and future posts: the moment changes nothing)
-        fetch = partial(_remembered_posts, memo, site_root)
+    fetch = partial(cache.read_some, site_root, key) if memo is None else partial(_remembered_posts, memo, site_root)
     plan = report.stage("load", quick.plan, site_root, config, record, inputs, fetch)
     if plan is None:
         return None
-    previous = ledger.read_ledger(site_root, output, scope, marker)[0] if memo is None else memo.previous(scope, marker)[0]
-    if previous is None or not report.stage("record", untouched, output, previous):
-        return None  # (a file changed in the output by hand: the whole way writes it again)
-    if memo is not None and memo.templates is not None and memo.templates.config == config:
-        env = memo.templates.env  # with the templates it compiled already
-    else:
-        env = make_environment(theme_dirs(site_root, "templates"), config)
+    previous = ledger.read_ledger(site_root, output, scope, marker) if memo is None else memo.previous(scope, marker)
+    if not previous[0] or not report.stage("record", untouched, output, previous[0]):
+        return None  # (none: the quick way never replaces the output whole; or a file changed by hand)
     report.posts, report.posts_read, report.posts_rendered = len(record.order), len(plan.loaded), plan.rendered
-    with staged(output, previous) as target:
-        made, report.rendered_because = report.stage("render", render_post_pages, env, record.digests, record.listed,
-                                                     plan.pages, plan.advertised, config, record.shared, target)
-        made += report.stage("feeds", _channel_feeds, plan.channels, config, target)
-        report.rendered = sum(map(len, report.rendered_because.values()))
-        files = previous | {page.path: page.stored for page in made}
-        _publish(site_root, target, files, options, config, report)
+    with staged(output, previous[0]) as target:
+        files = _quick_pages(site_root, target, plan, record, config, options, memo, report)
     marker = state.marker_of(output, MARKER)
     ledger.write_files(site_root, output, scope, marker, files)
     report.stage("cache", cache.update_posts, site_root, key, plan.loaded)
@@ -360,6 +346,23 @@ def _quick(site_root: Path, output: Path, options: BuildOptions, inputs: state.I
         quick.write_record(site_root, record)
     report.pages = len(files)
     return report
+
+
+def _quick_pages(site_root: Path, target: Target, plan: quick.Plan, record: quick.Record, config: Config,
+                 options: BuildOptions, memo: Memo | None, report: BuildReport) -> ledger.Ledger:
+    """Make the pages and feeds of a quick build in the target, and publish them; give every
+    file the output then holds."""
+    if memo is not None and memo.templates is not None and memo.templates.config == config:
+        env = memo.templates.env  # a preview's, with the templates it compiled already
+    else:
+        env = make_environment(theme_dirs(site_root, "templates"), config)
+    made, report.rendered_because = report.stage("render", render_post_pages, env, record.digests, record.listed,
+                                                 plan.pages, plan.advertised, config, record.shared, target)
+    made += report.stage("feeds", _channel_feeds, plan.channels, config, target)
+    report.rendered = sum(map(len, report.rendered_because.values()))
+    files = target.previous | {page.path: page.stored for page in made}
+    _publish(site_root, target, files, options, config, report)
+    return files
 
 
 def _remembered_posts(memo: Memo, site_root: Path, paths: set[str]) -> dict[str, Post]:

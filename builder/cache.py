@@ -121,11 +121,11 @@ def read_posts(site_root: Path, key: bytes) -> dict[Path, Post]:
 def read_some(site_root: Path, key: bytes, relatives: list[str] | set[str]) -> dict[str, Post]:
     """Give the cached posts at these paths (from the site root, with forward slashes) that the
     cache holds, by path, reading only their shards."""
-    posts = {}
+    posts, prefix = {}, os.path.join(site_root, "")
     with collector.paused():
         for number in sorted({shard_of(relative) for relative in relatives}):
             for path, post in _read_shard(site_root, key, number).items():
-                if (relative := site_relative(path, os.path.join(site_root, ""))) in relatives:
+                if (relative := site_relative(path, prefix)) in relatives:
                     posts[relative] = post
     return posts
 

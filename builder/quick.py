@@ -128,10 +128,12 @@ def plan(site_root: Path, config: Config, record: Record, inputs: Inputs, fetch:
     changed = sorted(path for path, stamp in inputs.posts.items() if record.files[path] != stamp)
     if not changed or len(changed) > MOST_EDITS:
         return None
+    # The edited posts, each showing other pages what it showed them at the last build.
     before = fetch(set(changed))
     loaded = [_reloaded(site_root / path, site_root, config, before.get(path)) for path in changed]
     if any(post is None or shape(post) != record.shapes.get(path) for path, post in zip(changed, loaded)):
         return None
+    # The posts their pages and feeds show, and those they link to, with their links resolved.
     where = {path: number for number, path in enumerate(record.order)}
     shown = [number for number in map(where.get, changed) if number is not None]
     targets = {f"{POSTS_DIR.as_posix()}/{name}" for post in loaded
@@ -153,6 +155,7 @@ def plan(site_root: Path, config: Config, record: Record, inputs: Inputs, fetch:
     def at(number: int) -> Post | None:
         return posts[record.order[number]] if number != NONE else None
 
+    # Their pages, with the posts around them, and the feeds that hold one.
     pages = []
     for number in shown:
         older, newer, related = record.around[number]

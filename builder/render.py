@@ -160,8 +160,7 @@ def render_post_pages(env: jinja2.Environment, digests: dict[str, str], listed: 
     views = post_views(tuple({other.url: other for post, around in posts
                               for other in (post, around.older, around.newer, *around.related) if other}.values()),
                        listed)
-    work = [post_job(post, around, config, key, lambda *others: [views[o.url] if o else "" for o in others])
-            for post, around in posts]
+    work = [post_job(post, around, config, key, _seen_by(views)) for post, around in posts]
     return _render_all(env, work, shared, 1, None, target, channels, config)
 
 
@@ -351,6 +350,17 @@ def post_views(posts: tuple[Post, ...], listed: tuple[str, ...]) -> dict[str, st
     return {post.url: view_digest(post, names) for post in posts}
 
 
+def _seen_by(views: dict[str, str]) -> Callable[..., list[str]]:
+    """Give what tells posts apart in the key of a page that lists them: their views (`post_views`),
+    an empty string for none."""
+    def seen(*posts: Post | None) -> list[str]:
+        return [views[post.url] if post is not None else "" for post in posts]
+    return seen
+
+
+HOME_CRUMB = Crumb("Accueil", urls.HOME)
+
+
 def _page_jobs(index: SiteIndex, config: Config, searchable: bool, key: Keyer,
                views: dict[str, str]) -> Iterator[PageJob]:
     """Give the job of every page, in a fixed order. Each key is made of the page's template
@@ -358,14 +368,12 @@ def _page_jobs(index: SiteIndex, config: Config, searchable: bool, key: Keyer,
     other post by its view), but of the config and the builder, which decide whether any key
     can be trusted at all (the ledger's scope)."""
     per_page = config.posts_per_page
-
-    def seen(*posts: Post | None) -> list[str]:
-        return [views[post.url] if post is not None else "" for post in posts]
+    seen = _seen_by(views)
 
     def listing(*args) -> Iterator[PageJob]:
         return _listing_jobs(key, seen, *args)
 
-    home = Crumb("Accueil", urls.HOME)
+    home = HOME_CRUMB
     newest_change = max((post.modified for post in index.posts), default=None)  # of pages that sum up all posts
     for post in index.posts:
         yield post_job(post, index.neighbours[post.url], config, key, seen)
@@ -439,8 +447,7 @@ def post_job(post: Post, around: Neighbours, config: Config, key: Keyer,
                    post.modified, lambda: {
         "post": post, "older": around.older, "newer": around.newer, "related": around.related,
         "title": post.title, "description": post.summary, "share": share_links(post, config),
-        "crumbs": [Crumb("Accueil", urls.HOME), Crumb(post.topic.title, urls.topic_url(post.topic.slug)),
-                   Crumb(post.title)],
+        "crumbs": [HOME_CRUMB, Crumb(post.topic.title, urls.topic_url(post.topic.slug)), Crumb(post.title)],
     })
 
 
