@@ -593,6 +593,7 @@ def clean_builds(built: Path) -> Iterator[CleanBuilds]:
 # Every kind of edit once or more, in an order where each matters: a fixed run in every suite.
 EVERY_KIND = (
     EditBody("premier-article", "start"),  # its summary, shown in listings, is its first words
+    EditBody("un-peu-de-code", "end"),  # nothing other pages show: the quick way
     Retitle("cyberattaques", "Élection à l’hôpital"),
     AddTag("premier-article", "Télésanté"),  # a new tag page
     ReplaceTag("balises-et-liens", 0, "Python"),
