@@ -78,7 +78,7 @@ def _is_own(node: nodes.Node) -> bool:
     return isinstance(node, nodes.Name) and node.name == OWN_POST
 
 
-def listed_post_names(reads: dict[str, Reads], closures: dict[str, set[str]]) -> tuple[str, ...]:
+def listed_post_names(reads: dict[str, Reads], closures: dict[str, frozenset[str]]) -> tuple[str, ...]:
     """Give the names of the post attributes that any page may show of a post other than its
     own, sorted: for each template, what the templates it uses (`closures`, by template name)
     read, `post`'s attributes included wherever `post` is bound to another."""
