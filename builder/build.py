@@ -73,6 +73,7 @@ class BuildReport:
     rendered_because: dict[str, list[str]] = field(default_factory=dict)  # their URLs, by why
     whole_because: str = ""  # why the output was replaced whole, if it was
     quick_way: bool = False  # only edited posts' pages and feeds were made, from the last build's record (`quick`)
+    quick_way_not_because: str = ""  # why a build with the cache did not take the quick way
     written: int = 0  # files written (only those whose bytes changed, unless the output is replaced whole)
     unchanged: int = 0  # files the output held already, with the same bytes
     deleted: int = 0  # files deleted: no page writes them any more
@@ -294,43 +295,50 @@ def build(site_root: Path, output: Path, options: BuildOptions = BuildOptions(),
     if memo is not None:  # a preview is never indexed: no edit waits for Pagefind
         options = dataclasses.replace(options, search=False)
     with collector.paused():
+        why_not_quick = "--no-cache"
         if options.cache:
             if inputs is None:
                 inputs = state.read_inputs(site_root, theme_folders(site_root))
-            report = _quick(site_root, output, options, inputs, memo)
-            if report is not None:
-                return report
-        return _build(site_root, output, options, memo, progress, inputs)
+            quick_build = _quick(site_root, output, options, inputs, memo)
+            if isinstance(quick_build, BuildReport):
+                return quick_build
+            why_not_quick = quick_build
+        report = _build(site_root, output, options, memo, progress, inputs)
+        report.quick_way_not_because = why_not_quick
+        return report
 
 
 def _quick(site_root: Path, output: Path, options: BuildOptions, inputs: state.Inputs,
-           memo: Memo | None) -> BuildReport | None:
+           memo: Memo | None) -> BuildReport | str:
     """Build the pages of the edited posts, and the feeds that hold them, from the last
-    build's record (a preview's is in its memo); give None when the quick way cannot build
-    the edits."""
+    build's record (a preview's is in its memo); give why not when the quick way cannot
+    build the edits."""
     report = BuildReport(quick_way=True)
     last = state.read_state(site_root) if memo is None else None
     record = report.stage("record", quick.read_record, site_root) if memo is None else memo.record
     if record is None or (memo is None and (last is None or record.inputs != last.inputs)):
-        return None
+        return "no record of the last build (a first build, one that failed, or one with warnings)"
     try:
         config = report.stage("config", load_config, site_root)
     except BuildFailed:  # the whole way reports it
-        return None
+        return "the config has a problem"
     scope, marker, key = _scope(config, options), state.marker_of(output, MARKER), cache.cache_key(config)
     settings = state.options_digest(options.drafts, options.future, options.search, output)
+    if record.scope != scope:
+        return "the config, an option, the builder or a library changed"
     # (A preview's memo holds what its output holds while it has `marker`; it shows drafts and
     # future posts, so that the moment changes nothing.)
-    if record.scope != scope or (last is not None and not state.stands(last, settings, moment(options.now, config),
-                                                                       marker)):
-        return None
+    if last is not None and not state.stands(last, settings, moment(options.now, config), marker):
+        return "the output was replaced, or the moment publishes or withdraws a post"
     fetch = partial(cache.read_some, site_root, key) if memo is None else partial(_remembered_posts, memo, site_root)
     plan = report.stage("load", quick.plan, site_root, config, record, inputs, fetch)
-    if plan is None:
-        return None
+    if isinstance(plan, str):
+        return plan
     previous = ledger.read_ledger(site_root, output, scope, marker) if memo is None else memo.previous(scope, marker)
-    if not previous[0] or not report.stage("record", untouched, output, previous[0]):
-        return None  # (none: the quick way never replaces the output whole; or a file changed by hand)
+    if not previous[0]:  # (the quick way never replaces the output whole)
+        return f"no record of what the output holds: {previous[1]}"
+    if not report.stage("record", untouched, output, previous[0]):
+        return "a file of the output was changed since the last build: the whole way writes it again"
     report.posts, report.posts_read, report.posts_rendered = len(record.order), len(plan.loaded), plan.rendered
     with staged(output, previous[0]) as target:
         files = _quick_pages(site_root, target, plan, record, config, options, memo, report)

@@ -178,8 +178,11 @@ def _explain(report, cached: bool) -> list[str]:
         "publish": (f"{report.written} files moved into the output, {report.deleted} deleted, through a journal"
                     if report.merged else f"{report.written} files swapped in whole"),
     }
-    return [f"{name:<8} {seconds:7.2f} s  {reasons.get(name, '')}".rstrip()
-            for name, seconds in report.timings.items()]
+    lines = [f"{name:<8} {seconds:7.2f} s  {reasons.get(name, '')}".rstrip()
+             for name, seconds in report.timings.items()]
+    if report.quick_way_not_because:
+        lines.insert(0, f"the whole way, not the quick one: {report.quick_way_not_because}")
+    return lines
 
 
 def _listed(urls_by_reason: dict[str, list[str]], shown: int = 3) -> str:

@@ -117,38 +117,43 @@ def forget_record(site_root: Path) -> None:
 Fetch = Callable[[set[str]], dict[str, Post]]
 
 
-def plan(site_root: Path, config: Config, record: Record, inputs: Inputs, fetch: Fetch) -> Plan | None:
-    """Give what to make for the post files changed since the record was made, or None when
-    the quick way cannot build them (then a build takes the whole way, which also reports
-    every problem)."""
-    if record.others != inputs.others or record.files.keys() != inputs.posts.keys():
-        return None
-    if not IN_CARD.issuperset(record.listed):  # pages show more of other posts than their card
-        return None
+def plan(site_root: Path, config: Config, record: Record, inputs: Inputs, fetch: Fetch) -> Plan | str:
+    """Give what to make for the post files changed since the record was made, or why the
+    quick way cannot build them (then a build takes the whole way, which also reports every
+    problem)."""
+    if record.others != inputs.others:
+        return "a file other than a post changed (the config, a template, a static file, an image…)"
+    if record.files.keys() != inputs.posts.keys():
+        return "a post file was added or removed"
+    if not IN_CARD.issuperset(record.listed):
+        return "the templates show more of the posts a page lists than their card"
     changed = sorted(path for path, stamp in inputs.posts.items() if record.files[path] != stamp)
     if not changed or len(changed) > MOST_EDITS:
-        return None
+        return f"{len(changed)} post files changed (the quick way takes 1 to {MOST_EDITS})"
     # The edited posts, each showing other pages what it showed them at the last build.
     before = fetch(set(changed))
     loaded = [_reloaded(site_root / path, site_root, config, before.get(path)) for path in changed]
-    if any(post is None or shape(post) != record.shapes.get(path) for path, post in zip(changed, loaded)):
-        return None
+    for path, post in zip(changed, loaded):
+        if post is None:
+            return f"{path} has a problem"
+        if shape(post) != record.shapes.get(path):
+            return f"{path} shows other pages something new (its title, date, tags, summary, images or headings)"
     # The posts their pages and feeds show, and those they link to, with their links resolved.
     where = {path: number for number, path in enumerate(record.order)}
     shown = [number for number in map(where.get, changed) if number is not None]
     targets = {f"{POSTS_DIR.as_posix()}/{name}" for post in loaded
                for name in post_link_targets(post, site_root / POSTS_DIR)} - set(changed)
-    if not targets <= record.files.keys():  # a link to no post: an error, which the whole way reports
-        return None
+    if not targets <= record.files.keys():
+        return "an edited post links to a post file that does not exist"
     touching = [number for number, (*_page, posts) in enumerate(record.channels) if set(shown) & set(posts)]
     wanted = {record.order[number] for at in shown for number in _around(record, at) if number != NONE}
     wanted |= {record.order[number] for channel in touching for number in record.channels[channel][3]}
     others = fetch((wanted | targets) - set(changed))
     if len(others) != len((wanted | targets) - set(changed)):
-        return None
+        return "the build cache lacks a post that the pages to make show"
     edited = _resolved(loaded, [others[path] for path in sorted(targets)], site_root, record, where)
     if edited is None:
-        return None
+        return "an edited post has a broken link or image"
     posts = {**{path: _as_resolved(post, record.resolved.get(path)) for path, post in others.items()},
              **dict(zip(changed, edited))}
 

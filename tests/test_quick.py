@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup
 
 from builder import quick
 from builder.build import BuildOptions, BuildReport, Memo, build as build_site
+from builder.serve import Preview
 from support import NOW, blog, snapshot
 
 OPTIONS = BuildOptions(now=datetime.fromisoformat(NOW), cache=True, search=False)
@@ -93,19 +94,31 @@ def test_a_new_link_to_a_post_file_resolves_on_the_quick_way(site: Path, tmp_pat
     assert "/2021/02/un-peu-de-code/#resultats-et-donnees" in links
 
 
-@pytest.mark.parametrize("path, old, new", [
-    (PREMIER, "title: Premier article", "title: Le premier article"),  # its card: every listing shows it
-    (PREMIER, "Ce premier article", "Cet article"),  # its summary: its first words
-    (PREMIER, "Un second paragraphe", "## Une section\n\nUn second paragraphe"),  # a new anchor
-    (PREMIER, "tags: [CNIL, RGPD]", "tags: [CNIL]"),
-    (Path("site.yaml"), "posts_per_page: 2", "posts_per_page: 3"),
+NEW_SHAPE = "shows other pages something new"
+
+
+@pytest.mark.parametrize("path, old, new, why", [
+    (PREMIER, "title: Premier article", "title: Le premier article", NEW_SHAPE),  # every listing shows it
+    (PREMIER, "Ce premier article", "Cet article", NEW_SHAPE),  # its summary: its first words
+    (PREMIER, "Un second paragraphe", "## Une section\n\nUn second paragraphe", NEW_SHAPE),  # a new anchor
+    (PREMIER, "tags: [CNIL, RGPD]", "tags: [CNIL]", NEW_SHAPE),
+    (Path("site.yaml"), "posts_per_page: 2", "posts_per_page: 3", "the config, an option"),
+    (Path("static/humans.txt"), "", "", "other than a post"),
 ])
 def test_an_edit_that_other_pages_show_takes_the_whole_way(site: Path, tmp_path: Path, path: Path, old: str,
-                                                          new: str) -> None:
+                                                          new: str, why: str) -> None:
     output = tmp_path / "public"
     build_site(site, output, OPTIONS)
+    if path.parts[0] == "static":  # a new static file, beside a body edit
+        (site / "static").mkdir()
+        (site / path).write_text("La rédaction\n", "utf-8")
+        path, old, new = PREMIER, "Un second paragraphe", "Un autre paragraphe"
     edit(site, path, old, new)
-    assert not rebuild(site, output).quick_way
+    run = blog("build", "--source", site, "--output", output, "--now", NOW, "--no-search", "--explain")
+    assert run.code == 0, run.stderr
+    assert run.stdout.splitlines()[1].strip().startswith("the whole way, not the quick one: ")
+    assert why in run.stdout.splitlines()[1], run.stdout
+    assert snapshot(output) == clean(site, tmp_path / "clean")
 
 
 def test_a_new_post_or_a_template_change_takes_the_whole_way(site: Path, tmp_path: Path) -> None:
@@ -203,3 +216,14 @@ def test_a_preview_and_a_build_in_turn_each_take_the_quick_way(site: Path, tmp_p
     assert build_site(site, tmp_path / "preview", PREVIEW, memo).quick_way  # the cache now holds the new body
     assert rebuild(site, tmp_path / "public").quick_way
     assert snapshot(tmp_path / "preview") == clean_preview(site, tmp_path / "clean-preview")
+
+
+def test_a_preview_says_which_way_each_rebuild_took(site: Path, tmp_path: Path) -> None:
+    said: list[str] = []
+    preview = Preview(site, tmp_path / "preview", log=said.append)
+    assert preview.rebuild()
+    edit(site, PREMIER, "Un second paragraphe", "Un autre paragraphe")
+    assert preview.rebuild()
+    assert said[0].endswith("(the whole way: no record of the last build (a first build, one that failed, "
+                            "or one with warnings))"), said
+    assert said[1].startswith("built: 1 of ") and said[1].endswith(" (the quick way)"), said
