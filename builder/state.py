@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import sys
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -97,8 +96,8 @@ def library_versions() -> tuple[str, ...]:
 
 
 def _normalized(name: str) -> str:
-    """Give a distribution's name as its metadata folder may spell it (PEP 503, with underscores)."""
-    return re.sub(r"[-_.]+", "_", name).lower()
+    """Give a distribution's name as its metadata folder spells it (PEP 503, with underscores)."""
+    return name.lower().replace("-", "_").replace(".", "_")
 
 
 def _walk(top: Path):

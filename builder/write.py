@@ -121,14 +121,15 @@ def staged(output: Path, previous: Ledger | None = None) -> Iterator[Target]:
 
 def publish(target: Target, paths: Collection[str], whole: tuple[str, ...] = ()) -> tuple[int, int]:
     """Put the staged files in place: swap the staging folder in whole, or move each staged
-    file in and delete the files not in `paths` (the build's) any more, through a journal; a folder named
-    in `whole` (the search index, made by a tool) replaces its old self: the files it no
-    longer has (all, when none was staged) are deleted. Give (files written, files deleted)."""
+    file in and delete the files that are not among the build's `paths` any more, through a
+    journal; a folder named in `whole` (the search index, made by a tool) replaces its old
+    self: the files it no longer has (all, when none was staged) are deleted. Give (files
+    written, files deleted)."""
     if target.replaces_whole:
         (target.staging / MARKER).write_bytes(MARKER_TEXT)
         _swap(target.staging, target.output)
         return len(paths), 0
-    wanted = paths if isinstance(paths, (set, frozenset, dict)) else set(paths)
+    wanted = set(paths)
     moves = sorted(path for path in _files_under(target.staging) if not _kept(target, path, whole))
     deletes = [path for path in target.previous if path not in wanted]
     for folder in whole:
