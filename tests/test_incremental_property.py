@@ -30,6 +30,7 @@ import yaml
 from hypothesis import Phase, currently_in_test_context, event, given, settings
 from hypothesis import strategies as st
 
+from builder.build import BuildOptions, Memo, build as build_site
 from builder.theme import default_theme
 from builder.urls import slugify
 from support import FIXTURE_SITE, NOW, build, copy_site, snapshot
@@ -615,6 +616,25 @@ EVERY_KIND = (
 
 def test_each_kind_of_edit_in_turn_keeps_the_incremental_build_equal_to_a_clean_one(clean_builds) -> None:
     check_edits(EVERY_KIND, clean_builds, clean_twice=True)
+
+
+def test_each_kind_of_edit_in_turn_keeps_a_preview_equal_to_a_clean_build() -> None:
+    """A preview (`blog serve`: drafts and future posts, one memo kept from rebuild to rebuild,
+    the quick way whenever it can) after each edit equals a clean build of the same sources."""
+    options = BuildOptions(drafts=True, future=True, now=datetime.fromisoformat(NOW), cache=True, search=False)
+    with tempfile.TemporaryDirectory() as folder:
+        site, output, memo = Site(Path(folder) / "site"), Path(folder) / "preview", Memo()
+        quick = 0
+        for edit in (None, *EVERY_KIND):
+            if edit is not None and not site.apply(edit):
+                continue
+            quick += build_site(site.root, output, options, memo).quick_way
+            clean = build_tree(site.root, Path(folder) / f"clean-{len(site.log)}", "--no-cache", "--drafts",
+                               "--future", log=site.log)
+            if snapshot(output) != clean:
+                pytest.fail(f"{story(site.log)}the preview differs from a clean build:\n"
+                            + differences(snapshot(output), clean, ("preview", "clean")))
+        assert quick >= 2, "no edit of the run took the quick way: the run no longer tests it"
 
 
 # No `explain` phase: it would run the shrunk failure many more times, to say little more than
