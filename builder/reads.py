@@ -21,7 +21,8 @@ from builder.model import Post
 OWN_POST = "post"  # the name a post's page gives its own post
 # What a template may read of a post: its fields, and its properties (read as they are: a post
 # whose word count moves keeps its reading time); a method, by the field it reads.
-POST_NAMES = tuple(sorted({field.name for field in dataclasses.fields(Post)} | {"body_html", "modified", "reading_minutes"}))
+POST_NAMES = tuple(sorted({field.name for field in dataclasses.fields(Post)}
+                         | {"body_html", "modified", "reading_minutes"}))
 _METHODS = {"line_of": "field_lines"}
 # Filters that read attributes they do not name.
 _READS_ALL = {"pprint", "tojson", "xmlattr", "dictsort"}

@@ -320,7 +320,8 @@ def template_closures(trees: dict[str, jinja2.nodes.Template | None]) -> dict[st
     """Give, for each template by name, the templates it uses, however deep, itself included:
     those it extends, includes or imports. A template that names another through a variable
     may use them all; one that does not parse, only itself (rendering reports its error)."""
-    uses = {name: list(meta.find_referenced_templates(tree)) if tree is not None else [] for name, tree in trees.items()}
+    uses = {name: list(meta.find_referenced_templates(tree)) if tree is not None else []
+            for name, tree in trees.items()}
     closures = {}
     for name in trees:
         closure, waiting = set(), [name]

@@ -59,7 +59,8 @@ def test_a_body_edit_renders_again_only_the_posts_own_page(site: Path, tmp_path:
 
 
 def test_a_theme_that_lists_bodies_renders_the_listings_again(site: Path, tmp_path: Path) -> None:
-    override(site, "partials/post_card.html", '<p class="summary">', '<div>{{ post.body_html | safe }}</div>\n  <p class="summary">')
+    override(site, "partials/post_card.html", '<p class="summary">',
+             '<div>{{ post.body_html | safe }}</div>\n  <p class="summary">')
     output = tmp_path / "public"
     build_site(site, output, OPTIONS)
     edit_body(site)
