@@ -231,3 +231,18 @@ def test_a_preview_says_which_way_each_rebuild_took(site: Path, tmp_path: Path) 
     assert said[0].endswith("(the whole way: no record of the last build (a first build, one that failed, "
                             "or one with warnings))"), said
     assert said[1].startswith("built: 1 of ") and said[1].endswith(" (the quick way)"), said
+
+
+def test_a_post_with_an_image_beside_it_takes_the_quick_way_until_the_image_changes(site: Path,
+                                                                                     tmp_path: Path) -> None:
+    (site / POSTS / "schema.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>\n', "utf-8")
+    edit(site, PREMIER, "Un second paragraphe", "![Un schéma](schema.svg)\n\nUn second paragraphe")
+    output = tmp_path / "public"
+    build_site(site, output, OPTIONS)
+    edit(site, PREMIER, "Un second paragraphe", "Un autre paragraphe")
+    assert rebuild(site, output).quick_way
+    assert (output / "2020" / "11" / "premier-article" / "schema.svg").is_file()
+    (site / POSTS / "schema.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><g/></svg>\n', "utf-8")
+    edit(site, PREMIER, "Un autre paragraphe", "Un troisième paragraphe")
+    report = rebuild(site, output)
+    assert not report.quick_way and "other than a post" in report.quick_way_not_because
