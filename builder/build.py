@@ -106,6 +106,7 @@ class Memo:
     scope: str = ""
     marker: tuple[int, int] = (0, 0)
     record: quick.Record | None = None  # what the last build was made from, for the quick way
+    window: tuple[str | None, str | None] = (None, None)  # while the last build stays right (`_window`)
 
     def keep_if(self, config: Config) -> None:
         """Forget the posts a new config makes stale."""
@@ -262,22 +263,28 @@ def _make(target: Target | None, url: str, origin: str, key: str, make: Callable
 
 
 def _state(inputs: str, sources: Sources, options: BuildOptions, output: Path) -> state.State:
-    """Give the state of a build that just completed: until when the same posts are published."""
-    now = moment(options.now, sources.config)
-    posts = published(sources.posts, now, options.drafts, options.future)
-    shown = {post.url for post in posts}
-    waiting = [post.date for post in sources.posts
-               if post.url not in shown and post.date > now and (options.drafts or not post.draft)]
-    newest = max((post.date for post in posts), default=None)
+    """Give the state of a build that just completed: until when it stays right."""
+    published_from, published_until = _window(sources, options)
     return state.State(
         format=state.FORMAT,
         inputs=inputs,
         options=state.options_digest(options.drafts, options.future, options.search, output),
-        # With --future the moment changes nothing; otherwise it must stay between these two.
-        published_from=newest.isoformat() if newest and not options.future else None,
-        published_until=min(waiting).isoformat() if waiting and not options.future else None,
+        published_from=published_from,
+        published_until=published_until,
         output_marker=state.marker_of(output, MARKER),
     )
+
+
+def _window(sources: Sources, options: BuildOptions) -> tuple[str | None, str | None]:
+    """Give the moments (ISO) between which a build writes what this one wrote: the date of the
+    newest post already due, and of the next one. Before the first, that post is in the future
+    again; from the second on, the next one is due: published, or no longer marked as scheduled
+    (with --future)."""
+    now = moment(options.now, sources.config)
+    dates = [post.date for post in sources.posts if options.drafts or not post.draft]
+    due = max((date for date in dates if date <= now), default=None)
+    waiting = min((date for date in dates if date > now), default=None)
+    return (due.isoformat() if due else None), (waiting.isoformat() if waiting else None)
 
 
 def build(site_root: Path, output: Path, options: BuildOptions = BuildOptions(),
@@ -326,10 +333,10 @@ def _quick(site_root: Path, output: Path, options: BuildOptions, inputs: state.I
     settings = state.options_digest(options.drafts, options.future, options.search, output)
     if record.scope != scope:
         return "the config, an option, the builder or a library changed"
-    # (A preview's memo holds what its output holds while it has `marker`; it shows drafts and
-    # future posts, so that the moment changes nothing.)
-    if last is not None and not state.stands(last, settings, moment(options.now, config), marker):
-        return "the output was replaced, or the moment publishes or withdraws a post"
+    # (A preview's memo holds what its output holds while it has `marker`.)
+    now = moment(options.now, config)
+    if not (state.stands(last, settings, now, marker) if last is not None else state.within(*memo.window, now)):
+        return "the output was replaced, or the moment publishes a post or withdraws one"
     fetch = partial(cache.read_some, site_root, key) if memo is None else partial(_remembered_posts, memo, site_root)
     plan = report.stage("load", quick.plan, site_root, config, record, inputs, fetch)
     if isinstance(plan, str):
@@ -414,7 +421,7 @@ def _build(site_root: Path, output: Path, options: BuildOptions, memo: Memo | No
             site_root, inputs, scope, sources.posts, rendering.index, rendering.shared, templates.digests,
             templates.listed, [page.url for page in sources.static])
         if memo is not None:
-            memo.record = record
+            memo.record, memo.window = record, _window(sources, options)
         else:
             state.write_state(site_root, _state(inputs.digest, sources, options, output))
             if record is None:

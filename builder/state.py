@@ -163,6 +163,11 @@ def stands(state: State, options: str, now: datetime, marker: tuple[int, int]) -
     same options for the same published posts as a build now would be, its inputs aside."""
     if state.options != options or state.output_marker != marker or marker == (0, 0):
         return False
-    if state.published_from and now < datetime.fromisoformat(state.published_from):
+    return within(state.published_from, state.published_until, now)
+
+
+def within(published_from: str | None, published_until: str | None, now: datetime) -> bool:
+    """Tell whether `now` lies between two moments (ISO; None: no bound), the second excluded."""
+    if published_from and now < datetime.fromisoformat(published_from):
         return False
-    return not (state.published_until and now >= datetime.fromisoformat(state.published_until))
+    return not (published_until and now >= datetime.fromisoformat(published_until))

@@ -95,6 +95,16 @@ def test_a_post_whose_time_has_come_is_published_without_any_edit(site: Path, tm
     assert snapshot(output) == clean(site, tmp_path / "clean-again")
 
 
+def test_with_future_posts_a_post_whose_time_has_come_is_no_longer_marked_scheduled(site: Path,
+                                                                                     tmp_path: Path) -> None:
+    output = tmp_path / "public"
+    assert build(site, output, "--future").code == 0
+    assert build(site, output, "--future").stdout.startswith(UP_TO_DATE)
+    later = build(site, output, "--future", now=LATER)  # its date has passed: no "Programmé" badge
+    assert UP_TO_DATE not in later.stdout
+    assert snapshot(output) == clean(site, tmp_path / "clean", "--future", now=LATER)
+
+
 def test_no_cache_always_does_the_whole_work(site: Path, tmp_path: Path) -> None:
     output = tmp_path / "public"
     assert build(site, output).code == 0

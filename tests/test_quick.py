@@ -4,6 +4,7 @@ other change takes the whole way. Either way the output equals a clean build's."
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tempfile
 from datetime import datetime
@@ -246,3 +247,15 @@ def test_a_post_with_an_image_beside_it_takes_the_quick_way_until_the_image_chan
     edit(site, PREMIER, "Un autre paragraphe", "Un troisième paragraphe")
     report = rebuild(site, output)
     assert not report.quick_way and "other than a post" in report.quick_way_not_because
+
+
+def test_a_preview_takes_the_whole_way_once_a_scheduled_posts_time_has_come(site: Path, tmp_path: Path) -> None:
+    output, memo = tmp_path / "preview", Memo()
+    build_site(site, output, PREVIEW, memo)
+    edit(site, PREMIER, "Un second paragraphe", "Un autre paragraphe")
+    later = "2099-06-01T12:00:00+02:00"  # after the fixture's post of 2027: no longer scheduled
+    report = build_site(site, output, dataclasses.replace(PREVIEW, now=datetime.fromisoformat(later)), memo)
+    assert not report.quick_way and "the moment" in report.quick_way_not_because
+    assert blog("build", "--source", site, "--output", tmp_path / "clean", "--now", later, "--no-search",
+                "--no-cache", "--drafts", "--future").code == 0
+    assert snapshot(output) == snapshot(tmp_path / "clean")
