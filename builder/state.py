@@ -2,9 +2,10 @@
 
 After each complete build, `.cache/state.json` records a digest of every input's size and
 time (config, posts, templates, static files, the builder's own code), the options, the
-window of time in which the same posts are published, and the output's marker file. A build
-whose inputs, options, moment and output all match has nothing to write. This module imports
-little on purpose: it runs before the rest of the builder is loaded.
+window of time in which the same posts are published (or, with --future, marked as
+scheduled), and the output's marker file. A build whose inputs, options, moment and output
+all match has nothing to write. This module imports little on purpose: it runs before the
+rest of the builder is loaded.
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ class State:
     format: int
     inputs: str  # digest of every input file's path, size and time, and of the builder's code
     options: str  # drafts, future, search, output folder
-    published_from: str | None  # ISO: the newest published post; an earlier `now` unpublishes it
-    published_until: str | None  # ISO: the next future post; from then on it must be published
+    published_from: str | None  # ISO: the newest post already due; an earlier `now` makes it future again
+    published_until: str | None  # ISO: the next future post; from then on it is due
     output_marker: tuple[int, int]  # inode and time of the output's marker file
 
 
