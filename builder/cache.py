@@ -121,7 +121,7 @@ def read_posts(site_root: Path, key: bytes) -> dict[Path, Post]:
 def read_some(site_root: Path, key: bytes, relatives: list[str] | set[str]) -> dict[str, Post]:
     """Give the cached posts at these paths (from the site root, with forward slashes) that the
     cache holds, by path, reading only their shards."""
-    posts, prefix = {}, os.path.join(site_root, "")
+    posts, prefix = {}, site_prefix(site_root)
     with collector.paused():
         for number in sorted({shard_of(relative) for relative in relatives}):
             for path, post in _read_shard(site_root, key, number).items():
@@ -132,7 +132,7 @@ def read_some(site_root: Path, key: bytes, relatives: list[str] | set[str]) -> d
 
 def update_posts(site_root: Path, key: bytes, posts: list[Post]) -> None:
     """Save these posts in their shard files, beside the posts those files hold already."""
-    prefix = os.path.join(site_root, "")
+    prefix = site_prefix(site_root)
     folder = site_root / SHARDS_DIR
     by_shard: dict[int, dict[str, Post]] = {}
     for post in posts:
@@ -165,7 +165,7 @@ def write_posts(site_root: Path, key: bytes, posts: dict[Path, Post],
                 previous: dict[Path, Post] | None = None) -> None:
     """Save the posts to the cache: the shard files whose posts differ from `previous` (what
     the cache held before), or all of them when it is not given; each atomically."""
-    prefix = os.path.join(site_root, "")
+    prefix = site_prefix(site_root)
     shards: list[list[tuple[str, Post]]] = [[] for _ in range(SHARDS)]
     for path, post in posts.items():
         if (relative := site_relative(path, prefix)) is not None:
@@ -188,6 +188,13 @@ def _changed_shards(posts: dict[Path, Post], previous: dict[Path, Post], prefix:
         if post is not old and post != old and (relative := site_relative(path, prefix)) is not None:
             changed.add(shard_of(relative))
     return changed
+
+
+def site_prefix(site_root: Path) -> str:
+    """Give what the paths of a site's files start with (`site_relative`'s prefix): the site
+    root and a separator; nothing for the current folder, as `Path(".") / "content"` is
+    `content`."""
+    return "" if str(site_root) == "." else os.path.join(site_root, "")
 
 
 def site_relative(path: Path, prefix: str) -> str | None:

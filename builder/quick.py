@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,7 +71,7 @@ def make_record(site_root: Path, inputs: Inputs, scope: str, posts: tuple[Post, 
                 shared: dict[str, Any], digests: dict[str, str], listed: tuple[str, ...], static: list[str]) -> Record:
     """Give the record of a complete build of the site at `site_root`, of `posts` (drafts and
     future posts too) and of `index`, made of those it published."""
-    prefix = os.path.join(site_root, "")
+    prefix = cache.site_prefix(site_root)
     shapes = {cache.site_relative(post.source, prefix) or "": shape(post) for post in posts}
     order = tuple(cache.site_relative(post.source, prefix) or "" for post in index.posts)
     position = {post.url: number for number, post in enumerate(index.posts)}
@@ -214,7 +213,7 @@ def _resolved(loaded: list[Post], targets: list[Post], site_root: Path, record: 
         return None
     if missing_static_images(tuple(edited), set(record.static)):
         return None
-    prefix = os.path.join(site_root, "")
+    prefix = cache.site_prefix(site_root)
     for post in edited:
         published = cache.site_relative(post.source, prefix) in where
         if published and any(cache.site_relative(link.target, prefix) not in where for link in post.post_links):

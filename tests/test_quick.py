@@ -259,3 +259,15 @@ def test_a_preview_takes_the_whole_way_once_a_scheduled_posts_time_has_come(site
     assert blog("build", "--source", site, "--output", tmp_path / "clean", "--now", later, "--no-search",
                 "--no-cache", "--drafts", "--future").code == 0
     assert snapshot(output) == snapshot(tmp_path / "clean")
+
+
+def test_a_site_built_from_its_own_folder_keeps_its_posts_and_takes_the_quick_way(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(site)  # `blog build` with its default `--source .`, as an editor runs it
+    assert blog("build", "--output", tmp_path / "public", "--now", NOW, "--no-search").code == 0
+    assert len(list((site / ".cache" / "posts").iterdir())) > 0  # the posts cache holds the posts
+    edit(site, PREMIER, "Un second paragraphe", "Un autre paragraphe")
+    run = blog("build", "--output", tmp_path / "public", "--now", NOW, "--no-search", "--explain")
+    assert run.code == 0 and "1 post file(s) read" in run.stdout, run.stdout
+    assert "from the last build's record" in run.stdout, run.stdout
+    assert snapshot(tmp_path / "public") == clean(site, tmp_path / "clean")
