@@ -417,7 +417,8 @@ def _build(site_root: Path, output: Path, options: BuildOptions, memo: Memo | No
     if options.cache:  # on disk too, so that a preview started again goes on from there
         ledger.write_ledger(site_root, output, scope, marker, pages)
     if options.cache:  # `inputs` were taken before reading: a file changed during the build makes them stale
-        record = None if report.warnings else quick.make_record(  # (the quick way would not repeat them)
+        # No quick way after warnings (it would not repeat them), or for posts `make_record` cannot name.
+        record = None if report.warnings else quick.make_record(
             site_root, inputs, scope, sources.posts, rendering.index, rendering.shared, templates.digests,
             templates.listed, [page.url for page in sources.static])
         if memo is not None:

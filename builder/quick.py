@@ -68,12 +68,17 @@ class Plan:
 
 
 def make_record(site_root: Path, inputs: Inputs, scope: str, posts: tuple[Post, ...], index: SiteIndex,
-                shared: dict[str, Any], digests: dict[str, str], listed: tuple[str, ...], static: list[str]) -> Record:
+                shared: dict[str, Any], digests: dict[str, str], listed: tuple[str, ...],
+                static: list[str]) -> Record | None:
     """Give the record of a complete build of the site at `site_root`, of `posts` (drafts and
-    future posts too) and of `index`, made of those it published."""
+    future posts too) and of `index`, made of those it published; None if a post's file is not
+    named from the site root, as the build's inputs are (then there is no quick way)."""
     prefix = cache.site_prefix(site_root)
-    shapes = {cache.site_relative(post.source, prefix) or "": shape(post) for post in posts}
-    order = tuple(cache.site_relative(post.source, prefix) or "" for post in index.posts)
+    paths = {post.source: cache.site_relative(post.source, prefix) for post in posts}
+    if None in paths.values() or set(paths.values()) != inputs.posts.keys():
+        return None
+    shapes = {paths[post.source]: shape(post) for post in posts}
+    order = tuple(paths[post.source] for post in index.posts)
     position = {post.url: number for number, post in enumerate(index.posts)}
 
     def at(post: Post | None) -> int:
