@@ -100,8 +100,9 @@ def read_record(site_root: Path) -> Record | None:
     if not isinstance(value, tuple) or len(value) != len(fields):
         return None
     record = Record(*value)
-    kinds = {"inputs": str, "scope": str, "others": str, "files": dict, "shapes": dict, "order": tuple, "around": tuple,
-             "resolved": dict, "channels": tuple, "shared": dict, "digests": dict, "listed": tuple, "static": tuple}
+    kinds = {"inputs": str, "scope": str, "others": str, "files": dict, "shapes": dict, "order": tuple,
+             "around": tuple, "resolved": dict, "channels": tuple, "shared": dict, "digests": dict,
+             "listed": tuple, "static": tuple}
     return record if all(isinstance(getattr(record, name), kind) for name, kind in kinds.items()) else None
 
 
