@@ -97,3 +97,13 @@ def test_a_post_page_that_binds_post_to_another_shows_what_it_reads_of_it(site: 
              "{% for post in related %}{{ post.author }}{% endfor %}\n{% for other in related %}")
     shown = set(listed(site))
     assert {"author", "body_html"} <= shown  # every `post.…` of post.html may now be another post's
+
+
+@pytest.mark.parametrize("shows", [
+    "{% macro card(post) %}{{ post.author }}{% endmacro %}{{ card(newer) }}",  # a macro's parameter
+    "{% with post = newer %}{{ post.author }}{% endwith %}",
+    "{% set other = newer %}{{ other.author }}",  # another name for another post
+])
+def test_what_a_post_page_reads_of_the_posts_around_it_is_followed(site: Path, shows: str) -> None:
+    override(site, "post.html", "{% for other in related %}", f"{shows}\n{{% for other in related %}}")
+    assert "author" in listed(site)
