@@ -191,10 +191,10 @@ def _changed_shards(posts: dict[Path, Post], previous: dict[Path, Post], prefix:
 
 
 def site_prefix(site_root: Path) -> str:
-    """Give what the paths of a site's files start with (`site_relative`'s prefix): the site
-    root and a separator; nothing for the current folder, as `Path(".") / "content"` is
-    `content`."""
-    return "" if str(site_root) == "." else os.path.join(site_root, "")
+    """Give what the paths of a site's files start with (`site_relative`'s prefix), as `Path`
+    joins them: the site root and a separator, or nothing for `.` (`Path(".") / "content"` is
+    `content`)."""
+    return str(site_root / "_")[:-1]
 
 
 def site_relative(path: Path, prefix: str) -> str | None:
