@@ -352,13 +352,12 @@ def _quick(site_root: Path, output: Path, options: BuildOptions, inputs: state.I
     marker = state.marker_of(output, MARKER)
     ledger.write_files(site_root, output, scope, marker, files)
     report.stage("cache", cache.update_posts, site_root, key, plan.loaded)
-    record = dataclasses.replace(plan.record, inputs=inputs.digest)
     if memo is not None:
-        memo.held, memo.scope, memo.marker, memo.record = files, scope, marker, record
+        memo.held, memo.scope, memo.marker, memo.record = files, scope, marker, plan.record
         memo.posts.update((post.source, post) for post in plan.loaded)
     else:
         state.write_state(site_root, dataclasses.replace(last, inputs=inputs.digest, output_marker=marker))
-        quick.write_record(site_root, record)
+        quick.write_record(site_root, plan.record)
     report.pages = len(files)
     return report
 
@@ -409,13 +408,14 @@ def _build(site_root: Path, output: Path, options: BuildOptions, memo: Memo | No
     with staged(output, previous) as target:
         rendering = render_pages(site_root, sources, options, report, progress, target, templates)
         pages = report.stage("write", write_pages, rendering.pages, target, _for_stage(progress, "write"))
-        _publish(site_root, target, {page.path: page.stored for page in pages}, options, sources.config, report)
+        files = {page.path: page.stored for page in pages if page.stored is not None}  # every page was put
+        _publish(site_root, target, files, options, sources.config, report)
     report.pages = len(pages)
     marker = state.marker_of(output, MARKER)
     if memo is not None:
-        memo.held, memo.scope, memo.marker = {page.path: page.stored for page in pages if page.stored}, scope, marker
+        memo.held, memo.scope, memo.marker = files, scope, marker
     if options.cache:  # on disk too, so that a preview started again goes on from there
-        ledger.write_ledger(site_root, output, scope, marker, pages)
+        ledger.write_files(site_root, output, scope, marker, files)
     if options.cache:  # `inputs` were taken before reading: a file changed during the build makes them stale
         # No quick way after warnings (it would not repeat them), or for posts `make_record` cannot name.
         record = None if report.warnings else quick.make_record(

@@ -19,7 +19,7 @@ import pickle
 from pathlib import Path
 
 from builder.cache import unpickled
-from builder.model import Page, Stored
+from builder.model import Stored
 
 LEDGER_DIR = Path(".cache") / "outputs"
 FORMAT = 3
@@ -58,11 +58,6 @@ def read_ledger(site_root: Path, output: Path, scope: str, marker: tuple[int, in
         return None, "no record of the output yet (a first build, or one that stopped)"
     except Exception:  # (OSError, ValueError, pickle's own…) damage the checksum missed: never trusted
         return None, damaged
-
-
-def write_ledger(site_root: Path, output: Path, scope: str, marker: tuple[int, int], pages: list[Page]) -> None:
-    """Record what the output holds after a complete build: its pages, as `write_files` does."""
-    write_files(site_root, output, scope, marker, {page.path: page.stored for page in pages if page.stored is not None})
 
 
 def write_files(site_root: Path, output: Path, scope: str, marker: tuple[int, int], files: Ledger) -> None:

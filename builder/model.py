@@ -143,7 +143,12 @@ class Post:
 # too, made of two of them. A page whose templates read no more is keyed by posts' cards.
 CARD = ("aliases", "author", "date", "draft", "reading_minutes", "slug", "summary", "tags", "title", "topic",
         "updated", "url")
-IN_CARD = frozenset((*CARD, "modified"))
+_IN_CARD = frozenset((*CARD, "modified"))
+
+
+def shown_by_card(names: tuple[str, ...]) -> bool:
+    """Tell whether a post's card covers these attributes (what templates show of listed posts)."""
+    return _IN_CARD.issuperset(names)
 
 
 def view_digest(post: Post, names: tuple[str, ...] | list[str]) -> str:

@@ -26,7 +26,7 @@ from builder import cache, urls
 from builder.index import Neighbours, SiteIndex
 from builder.links import missing_static_images, post_link_targets, resolve_links
 from builder.load import UNCHANGED, file_stamp, load_post, post_assets
-from builder.model import IN_CARD, Channel, Config, Post
+from builder.model import Channel, Config, Post, shown_by_card
 from builder.state import POSTS_DIR, Inputs
 
 RECORD_FILE = Path(".cache") / "quick.pickle"
@@ -130,7 +130,7 @@ def plan(site_root: Path, config: Config, record: Record, inputs: Inputs, fetch:
         return "a file other than a post changed (the config, a template, a static file, an image…)"
     if record.files.keys() != inputs.posts.keys():
         return "a post file was added or removed"
-    if not IN_CARD.issuperset(record.listed):
+    if not shown_by_card(record.listed):
         return "the templates show more of the posts a page lists than their card"
     changed = sorted(path for path, stamp in inputs.posts.items() if record.files[path] != stamp)
     if not changed or len(changed) > MOST_EDITS:
@@ -176,7 +176,7 @@ def plan(site_root: Path, config: Config, record: Record, inputs: Inputs, fetch:
                   if page == urls.HOME}
     resolved = {path: entry for path, entry in record.resolved.items() if path not in changed}
     resolved |= {path: (post.digest, post.hrefs) for path, post in zip(changed, edited) if post.hrefs and path in where}
-    after = dataclasses.replace(record, inputs="", files=dict(inputs.posts), resolved=resolved)
+    after = dataclasses.replace(record, inputs=inputs.digest, files=dict(inputs.posts), resolved=resolved)
     rendered = sum(path not in before or post.source_digest != before[path].source_digest
                    for path, post in zip(changed, loaded))
     return Plan(pages, channels, advertised, loaded, rendered, after)

@@ -19,7 +19,7 @@ from builder import chart, french, typography, urls
 from builder.errors import BuildFailed, Problem
 from builder.parallel import in_parallel, shared as shared_work
 from builder.index import Neighbours, PageOfPosts, SiteIndex, TagGroup, TopicGroup, paginate
-from builder.model import CARD, IN_CARD, Channel, Config, Page, Post, Stored, view_digest
+from builder.model import CARD, Channel, Config, Page, Post, Stored, shown_by_card, view_digest
 from builder.reads import listed_post_names, template_reads
 from builder.seo import Crumb, Meta, page_meta
 from builder.share import share_links
@@ -345,7 +345,7 @@ def post_views(posts: tuple[Post, ...], listed: tuple[str, ...]) -> dict[str, st
     """Give, by URL, a digest of what pages other than a post's own may show of it: its card,
     made when it was loaded, unless their templates read more of it (`listed`). A post's own
     page is keyed by its whole digest instead."""
-    if IN_CARD.issuperset(listed):
+    if shown_by_card(listed):
         return {post.url: post.card for post in posts}
     names = sorted({*listed, *CARD})
     return {post.url: view_digest(post, names) for post in posts}
