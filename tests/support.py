@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 from dataclasses import dataclass
@@ -159,3 +160,12 @@ def broken_links(output: Path) -> list[str]:
                 if not file_for(output, href).is_file():
                     broken.append(f"{path}: {href}")
     return broken
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace text in a source file, with a later time than it had, so that no clock tick hides it."""
+    text = path.read_text("utf-8")
+    assert old in text, old
+    before = path.stat().st_mtime_ns
+    path.write_text(text.replace(old, new), "utf-8")
+    os.utime(path, ns=(before + 10**9, before + 10**9))

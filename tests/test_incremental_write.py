@@ -18,7 +18,7 @@ import builder.write
 from builder.build import BuildOptions, Memo, build as build_site
 from builder.theme import default_theme
 from builder.write import MARKER, recover
-from support import NOW, blog, snapshot
+from support import NOW, blog, edit, snapshot
 
 POSTS = "content/posts"
 
@@ -33,15 +33,6 @@ def clean(site: Path, output: Path) -> dict[str, bytes]:
     run = build(site, output, "--no-cache")
     assert run.code == 0, run.stderr
     return snapshot(output)
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    """Replace text in a source file, with a later time than it had, so that no clock tick hides it."""
-    text = path.read_text("utf-8")
-    assert old in text
-    before = path.stat().st_mtime_ns
-    path.write_text(text.replace(old, new), "utf-8")
-    os.utime(path, ns=(before + 10**9, before + 10**9))
 
 
 def mtimes(output: Path) -> dict[str, int]:

@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup
 from builder import quick
 from builder.build import BuildOptions, BuildReport, Memo, build as build_site
 from builder.serve import Preview
-from support import NOW, blog, snapshot
+from support import NOW, blog, edit as edit_file, snapshot
 
 OPTIONS = BuildOptions(now=datetime.fromisoformat(NOW), cache=True, search=False)
 POSTS = Path("content") / "posts"
@@ -26,13 +26,8 @@ PREMIER_URL = "2020/11/premier-article/index.html"
 
 
 def edit(site: Path, path: Path, old: str, new: str) -> None:
-    """Replace text in a source file, with a later time, so that no clock tick hides it."""
-    file = site / path
-    text = file.read_text("utf-8")
-    assert old in text, old
-    before = file.stat().st_mtime_ns
-    file.write_text(text.replace(old, new, 1), "utf-8")
-    os.utime(file, ns=(before + 10**9, before + 10**9))
+    """Replace text in a file of the site (`path`, from its root), with a later time."""
+    edit_file(site / path, old, new)
 
 
 def clean(site: Path, output: Path) -> dict[str, bytes]:
