@@ -24,15 +24,15 @@ from builder.links import links_to_unpublished, missing_static_images, resolve_l
 from builder.load import POSTS_DIR, load_posts
 from builder.markdown import code_stylesheet
 from builder.model import Channel, Config, Page, Post, Stored
-from builder.parallel import in_parallel, shared as shared_work
+from builder.parallel import aside, in_parallel, shared as shared_work
 from builder.redirects import redirect_rules
 from builder.render import (Templates, fingerprint, load_templates, make_environment, render_post_pages, render_site,
                             shared_values)
 from builder.search import index_site
 from builder.sitemap import robots, sitemap
 from builder.theme import theme_dirs, theme_folders
-from builder.write import (MARKER, Target, holds, merged_view, publish, put, staged, static_pages, untouched,
-                           write_pages)
+from builder.write import (MARKER, Target, holds, merged_view, publish, put, recover, staged, static_pages,
+                           untouched, write_pages)
 
 CODE_CSS = "/css/code.css"
 T = TypeVar("T")
@@ -322,35 +322,50 @@ def _quick(site_root: Path, output: Path, options: BuildOptions, inputs: state.I
     build the edits."""
     report = BuildReport(quick_way=True)
     last = state.read_state(site_root) if memo is None else None
-    record = report.stage("record", quick.read_record, site_root) if memo is None else memo.record
-    if record is None or (memo is None and (last is None or record.inputs != last.inputs)):
-        return "no record of the last build (a first build, one that failed, or one with warnings)"
+    if last is None and memo is None or memo is not None and memo.record is None:
+        return NO_RECORD
     try:
         config = report.stage("config", load_config, site_root)
     except BuildFailed:  # the whole way reports it
         return "the config has a problem"
+    recover(output)  # a build stopped while moving files in is finished first: its marker then tells
     scope, marker, key = _scope(config, options), state.marker_of(output, MARKER), cache.cache_key(config)
     settings = state.options_digest(options.drafts, options.future, options.search, output)
-    if record.scope != scope:
-        return "the config, an option, the builder or a library changed"
     # (A preview's memo holds what its output holds while it has `marker`.)
     now = moment(options.now, config)
     if not (state.stands(last, settings, now, marker) if last is not None else state.within(*memo.window, now)):
         return "the output was replaced, or the moment publishes a post or withdraws one"
-    fetch = partial(cache.read_some, site_root, key) if memo is None else partial(_remembered_posts, memo, site_root)
-    plan = report.stage("load", quick.plan, site_root, config, record, inputs, fetch)
-    if isinstance(plan, str):
-        return plan
-    previous = ledger.read_ledger(site_root, output, scope, marker) if memo is None else memo.previous(scope, marker)
-    if not previous[0]:  # (the quick way never replaces the output whole)
-        return f"no record of what the output holds: {previous[1]}"
-    if not report.stage("record", untouched, output, previous[0]):
-        return "a file of the output was changed since the last build: the whole way writes it again"
-    report.posts, report.posts_read, report.posts_rendered = len(record.order), len(plan.loaded), plan.rendered
-    with staged(output, previous[0]) as target:
-        files = _quick_pages(site_root, target, plan, record, config, options, memo, report)
+    # Every file of the output is checked against the ledger from now on, in another process
+    # where this one can fork: 17,000 files at 10,000 posts take half the time of the rest.
+    held_by_memo = memo.held if memo is not None else None
+    with aside(_output_as_recorded, site_root, output, scope, marker, held_by_memo) as output_as_recorded:
+        record = report.stage("record", quick.read_record, site_root) if memo is None else memo.record
+        if record is None or (memo is None and record.inputs != last.inputs):
+            return NO_RECORD
+        if record.scope != scope:
+            return "the config, an option, the builder or a library changed"
+        fetch = partial(cache.read_some, site_root, key) if memo is None else partial(_remembered_posts, memo, site_root)
+        plan = report.stage("load", quick.plan, site_root, config, record, inputs, fetch)
+        if isinstance(plan, str):
+            return plan
+        held = _output_held(site_root, output, scope, marker, memo, options.search)
+        if isinstance(held, str):
+            return f"no record of what the output holds: {held}"
+        previous, edits = held
+        report.posts, report.posts_read, report.posts_rendered = len(record.order), len(plan.loaded), plan.rendered
+        with staged(output, previous) as target:
+            made = _quick_pages(site_root, target, plan, record, config, memo, report)
+            if not output_as_recorded():
+                return "a file of the output was changed since the last build: the whole way writes it again"
+            files = {**previous, **made}
+            _publish(site_root, target, files, options, config, report)
     marker = state.marker_of(output, MARKER)
-    ledger.write_files(site_root, output, scope, marker, files)
+    if edits is None:
+        ledger.write_files(site_root, output, scope, marker, files)
+    else:
+        ledger.write_edits(site_root, output, marker, edits, made)
+    report.pages = len(files) if edits is None else edits.count  # (the quick way adds no file, and deletes none)
+    report.unchanged = report.pages - report.written
     report.stage("cache", cache.update_posts, site_root, key, plan.loaded)
     if memo is not None:
         memo.held, memo.scope, memo.marker, memo.record = files, scope, marker, plan.record
@@ -358,14 +373,41 @@ def _quick(site_root: Path, output: Path, options: BuildOptions, inputs: state.I
     else:
         state.write_state(site_root, dataclasses.replace(last, inputs=inputs.digest, output_marker=marker))
         quick.write_record(site_root, plan.record)
-    report.pages = len(files)
     return report
 
 
+NO_RECORD = "no record of the last build (a first build, one that failed, or one with warnings)"
+
+
+def _output_held(site_root: Path, output: Path, scope: str, marker: tuple[int, int], memo: Memo | None,
+          search: bool) -> tuple[ledger.Ledger, ledger.Edits | None] | str:
+    """Give what a quick build knows the output holds, and the edits it adds its files to: every
+    file (a preview's memo; the ledger on disk when the search index needs every post page, or
+    when the edits grew long), or only the files quick builds made since the ledger was written
+    whole (then the edits), which spares decoding it; or why the output is not known."""
+    if memo is not None:
+        files, why = memo.previous(scope, marker)
+        return (files, None) if files else why
+    edits, why = ledger.read_edits(site_root, output, scope, marker)
+    if edits is None:
+        return why
+    if not search and len(edits.files) < ledger.MOST_EDITS:
+        return edits.files, edits
+    files, why = ledger.read_ledger(site_root, output, scope, marker)
+    return (files, None) if files else why
+
+
+def _output_as_recorded(site_root: Path, output: Path, scope: str, marker: tuple[int, int],
+                        held: ledger.Ledger | None) -> bool:
+    """Tell whether every file of the output is as recorded: as a preview's memo says it
+    holds (`held`), else as the ledger on disk says."""
+    files = held if held is not None else ledger.read_ledger(site_root, output, scope, marker)[0]
+    return files is not None and untouched(output, files)
+
+
 def _quick_pages(site_root: Path, target: Target, plan: quick.Plan, record: quick.Record, config: Config,
-                 options: BuildOptions, memo: Memo | None, report: BuildReport) -> ledger.Ledger:
-    """Make the pages and feeds of a quick build in the target, and publish them; give every
-    file the output then holds."""
+                 memo: Memo | None, report: BuildReport) -> ledger.Ledger:
+    """Make the pages and feeds of a quick build in the target; give the files made."""
     if memo is not None and memo.templates is not None and memo.templates.config == config:
         env = memo.templates.env  # a preview's, with the templates it compiled already
     else:
@@ -374,9 +416,7 @@ def _quick_pages(site_root: Path, target: Target, plan: quick.Plan, record: quic
                                                  plan.pages, plan.advertised, config, record.shared, target)
     made += report.stage("feeds", _channel_feeds, plan.channels, config, target)
     report.rendered = sum(map(len, report.rendered_because.values()))
-    files = target.previous | {page.path: page.stored for page in made}
-    _publish(site_root, target, files, options, config, report)
-    return files
+    return {page.path: page.stored for page in made}
 
 
 def _remembered_posts(memo: Memo, site_root: Path, paths: set[str]) -> dict[str, Post]:
@@ -409,7 +449,10 @@ def _build(site_root: Path, output: Path, options: BuildOptions, memo: Memo | No
         rendering = render_pages(site_root, sources, options, report, progress, target, templates)
         pages = report.stage("write", write_pages, rendering.pages, target, _for_stage(progress, "write"))
         files = {page.path: page.stored for page in pages if page.stored is not None}  # every page was put
+        if options.cache:
+            ledger.forget_ledger(site_root, output)  # until this build completes, what the output holds is unknown
         _publish(site_root, target, files, options, sources.config, report)
+        report.unchanged = sum(_unchanged(target.previous.get(path), stored) for path, stored in files.items())
     report.pages = len(pages)
     marker = state.marker_of(output, MARKER)
     if memo is not None:
@@ -435,18 +478,16 @@ def _build(site_root: Path, output: Path, options: BuildOptions, memo: Memo | No
 def _publish(site_root: Path, target: Target, files: ledger.Ledger, options: BuildOptions, config: Config,
              report: BuildReport) -> None:
     """Index the post pages if one changed, then put the staged files in place; `files` are
-    every file of the build, as put in the target."""
+    the files of the build, as put in the target: every one, but in a quick build that knows
+    only some of what the output holds (it deletes none, and makes no search index then)."""
     search = options.search and report.posts > 0  # Pagefind refuses a site without a page to index
     indexed = search and (target.replaces_whole or _post_pages_changed(target, files))
     if indexed:
         report.stage("search", _index, target, files, config)
-    if options.cache:
-        ledger.forget_ledger(site_root, target.output)  # until this build completes, what the output holds is unknown
     # A new index replaces the old one whole; with no post left, the old one goes.
     anew = (urls.SEARCH_BUNDLE.strip("/"),) if indexed or (options.search and not search) else ()
     report.written, report.deleted = report.stage("publish", publish, target, files, anew)
     report.merged = not target.replaces_whole
-    report.unchanged = sum(_unchanged(target.previous.get(path), stored) for path, stored in files.items())
 
 
 def _scope(config: Config, options: BuildOptions) -> str:

@@ -3,6 +3,10 @@ it is (`Stored`), kept in `.cache/outputs/` (a file per output folder: a site's 
 preview keep theirs apart), so that the next build makes again only the files whose inputs
 changed and writes only those whose bytes changed.
 
+A whole build writes the ledger whole. A quick build (`builder/quick.py`) makes a few files: it
+keeps them in a small file of edits beside the ledger, which names the ledger it amends (by its
+checksum) and the output's marker since, rather than decode and write 17,000 entries again.
+
 The record is void, and the next build replaces the output whole, when anything that shapes
 every file changed (its `scope`: the builder, the libraries, the config, the options; each page's
 own key holds its templates), or when the output is not the one recorded (its marker file was
@@ -16,16 +20,28 @@ import hashlib
 import json
 import os
 import pickle
+from dataclasses import dataclass
 from pathlib import Path
 
 from builder.cache import unpickled
 from builder.model import Stored
 
 LEDGER_DIR = Path(".cache") / "outputs"
-FORMAT = 3
+FORMAT = 4
+MOST_EDITS = 2_000  # files made by quick builds since the last whole one: beyond, the ledger is written whole
 
 # What the output holds, by output path.
 Ledger = dict[str, Stored]
+
+
+@dataclass(frozen=True, slots=True)
+class Edits:
+    """What quick builds made since the ledger was written whole: the files they put in the
+    output, the ledger they amend (its checksum), and how many files the output holds."""
+
+    files: Ledger
+    ledger: str
+    count: int
 
 
 def scope_digest(*parts: object) -> str:
@@ -39,45 +55,119 @@ def ledger_path(site_root: Path, output: Path) -> Path:
     return site_root / LEDGER_DIR / f"{name}.pickle"
 
 
+def edits_path(site_root: Path, output: Path) -> Path:
+    """Give the file that records what quick builds made since the ledger was written whole."""
+    path = ledger_path(site_root, output)
+    return path.with_name(f"{path.stem}.edits.pickle")
+
+
 def read_ledger(site_root: Path, output: Path, scope: str, marker: tuple[int, int]) -> tuple[Ledger | None, str]:
     """Give what the output holds, as the last build recorded it; or None, and why, when there
     is no record, when it was made for another scope or output, or when the output was
     replaced since."""
-    damaged = "the record of the output is damaged or outdated"
     try:
-        head, _, body = ledger_path(site_root, output).read_bytes().partition(b"\n")
-        header = json.loads(head)
-        if header["format"] != FORMAT or header["checksum"] != _checksum(body):
-            return None, damaged
-        if header["scope"] != scope:
-            return None, "the config, an option or the builder changed"
-        if header["output"] != str(output.resolve()) or tuple(header["marker"]) != marker or marker == (0, 0):
-            return None, "the output was replaced, moved or removed since the last build"
-        return {path: Stored(*entry) for path, entry in unpickled(body).items()}, ""
-    except FileNotFoundError:
-        return None, "no record of the output yet (a first build, or one that stopped)"
+        header, body, edits = _read(site_root, output, scope, marker)
+        files = {path: Stored(*entry) for path, entry in unpickled(body).items()}
+        return ({**files, **edits.files} if edits else files), ""
+    except _Void as void:
+        return None, str(void)
     except Exception:  # (OSError, ValueError, pickle's own…) damage the checksum missed: never trusted
-        return None, damaged
+        return None, _DAMAGED
+
+
+def read_edits(site_root: Path, output: Path, scope: str, marker: tuple[int, int]) -> tuple[Edits | None, str]:
+    """Give what quick builds made since the ledger was written whole, as `read_ledger` would
+    amend it, without decoding the ledger; or None and why, as `read_ledger` gives."""
+    try:
+        header, _body, edits = _read(site_root, output, scope, marker)
+        return edits or Edits({}, header["checksum"], header["count"]), ""
+    except _Void as void:
+        return None, str(void)
+    except Exception:  # damage the checksums missed
+        return None, _DAMAGED
 
 
 def write_files(site_root: Path, output: Path, scope: str, marker: tuple[int, int], files: Ledger) -> None:
     """Record what the output holds after a complete build (temp file, then rename): a line
     of JSON saying what for, with a checksum of the rest, which lists the files (a pickle of
-    plain values: at 17,000 files, a third of the time JSON takes both ways)."""
+    plain values: at 17,000 files, a third of the time JSON takes both ways). Edits recorded
+    since the last such build go: they amend a ledger that is no more."""
     listed = {path: (entry.key, entry.digest, entry.size, entry.mtime_ns) for path, entry in sorted(files.items())}
     body = pickle.dumps(listed, protocol=pickle.HIGHEST_PROTOCOL)
     header = {"format": FORMAT, "scope": scope, "output": str(output.resolve()), "marker": list(marker),
+              "count": len(files), "checksum": _checksum(body)}
+    _write(ledger_path(site_root, output), header, body)
+    edits_path(site_root, output).unlink(missing_ok=True)
+
+
+def write_edits(site_root: Path, output: Path, marker: tuple[int, int], edits: Edits, made: Ledger) -> None:
+    """Record the files a quick build made (`made`) beside those quick builds made since the
+    ledger was written whole (`edits`), and the output's marker once they are in place."""
+    files = {**edits.files, **made}
+    listed = {path: (entry.key, entry.digest, entry.size, entry.mtime_ns) for path, entry in sorted(files.items())}
+    body = pickle.dumps(listed, protocol=pickle.HIGHEST_PROTOCOL)
+    header = {"format": FORMAT, "ledger": edits.ledger, "marker": list(marker), "count": edits.count,
               "checksum": _checksum(body)}
-    path = ledger_path(site_root, output)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}")
-    temporary.write_bytes(json.dumps(header).encode() + b"\n" + body)
-    os.replace(temporary, path)
+    _write(edits_path(site_root, output), header, body)
 
 
 def forget_ledger(site_root: Path, output: Path) -> None:
     """Drop the record: the next build replaces the output whole."""
     ledger_path(site_root, output).unlink(missing_ok=True)
+    edits_path(site_root, output).unlink(missing_ok=True)
+
+
+_DAMAGED = "the record of the output is damaged or outdated"
+
+
+class _Void(Exception):
+    """The record does not tell what the output holds; its message says why."""
+
+
+def _read(site_root: Path, output: Path, scope: str, marker: tuple[int, int]) -> tuple[dict, bytes, Edits | None]:
+    """Give the ledger's header and body (checked, not decoded) and its edits, if any; raise
+    `_Void` when they do not tell what the output holds now."""
+    try:
+        header, body = _checked(ledger_path(site_root, output))
+    except FileNotFoundError:
+        raise _Void("no record of the output yet (a first build, or one that stopped)") from None
+    if header["scope"] != scope:
+        raise _Void("the config, an option or the builder changed")
+    edits = _edits(site_root, output, header["checksum"])
+    recorded = tuple(edits[0]["marker"] if edits else header["marker"])
+    if header["output"] != str(output.resolve()) or recorded != marker or marker == (0, 0):
+        raise _Void("the output was replaced, moved or removed since the last build")
+    if edits is None:
+        return header, body, None
+    files = {path: Stored(*entry) for path, entry in unpickled(edits[1]).items()}
+    return header, body, Edits(files, header["checksum"], edits[0]["count"])
+
+
+def _edits(site_root: Path, output: Path, ledger: str) -> tuple[dict, bytes] | None:
+    """Give the header and body of the edits that amend the ledger with checksum `ledger`, or
+    None when there are none for it (left by an earlier ledger: they amend it no more)."""
+    try:
+        header, body = _checked(edits_path(site_root, output))
+    except FileNotFoundError:
+        return None
+    return (header, body) if header["ledger"] == ledger else None
+
+
+def _checked(path: Path) -> tuple[dict, bytes]:
+    """Give a record file's header and body, having checked its format and checksum."""
+    head, _, body = path.read_bytes().partition(b"\n")
+    header = json.loads(head)
+    if header["format"] != FORMAT or header["checksum"] != _checksum(body):
+        raise _Void(_DAMAGED)
+    return header, body
+
+
+def _write(path: Path, header: dict, body: bytes) -> None:
+    """Write a record file whole or not at all: to a temporary file, then renamed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    temporary.write_bytes(json.dumps(header).encode() + b"\n" + body)
+    os.replace(temporary, path)
 
 
 def _checksum(body: bytes) -> str:

@@ -70,7 +70,7 @@ def load_posts(site_root: Path, config: Config, known: dict[Path, Post] | None =
         if old is not None and old.stamp == file_stamp(name):
             results[name] = old
         else:
-            todo.append((Path(name), site_root, config, old.source_digest if old else None))
+            todo.append((Path(name), site_root, config, old))
     fresh = in_parallel(load_post, todo, jobs, progress=progress)
     for (path, *_), result in zip(todo, fresh):
         # Touched but not changed: keep the post, with the new time so the file is not read again.
@@ -105,15 +105,16 @@ def file_stamp(path: Path | str) -> tuple[int, int] | None:
     return (info.st_mtime_ns, info.st_size)
 
 
-def load_post(path: Path, site_root: Path, config: Config,
-              known_digest: str | None = None) -> Post | list[Problem] | str:
-    """Read, validate and render one post file; give UNCHANGED if its bytes have `known_digest`."""
+def load_post(path: Path, site_root: Path, config: Config, known: Post | None = None) -> Post | list[Problem] | str:
+    """Read, validate and render one post file; give UNCHANGED if its bytes are those `known`
+    (the post as last loaded) was read from. Its fenced blocks that `known` has already are
+    not highlighted again."""
     stamp = file_stamp(path)
     data = read_source(path, site_root)
     if isinstance(data, Problem):
         return [data]
     digest = hashlib.sha256(data).hexdigest()
-    if digest == known_digest:
+    if known is not None and digest == known.source_digest:
         return UNCHANGED
     text = decode(data, path)
     if isinstance(text, Problem):
@@ -126,12 +127,13 @@ def load_post(path: Path, site_root: Path, config: Config,
         return fields
     if not source.body.strip():
         return [Problem(path, source.body_line, 1, "the post has no body: write the article under the front-matter")]
-    rendered = render_markdown(source.body, config.allow_raw_html)
+    rendered = render_markdown(source.body, config.allow_raw_html, known.fence_html() if known else None)
     slug = fields.slug or slugify(fields.title)
     if not slug:
         return [Problem(path, *source.meta.position("title"), "the title gives an empty slug",
                         hint="add a `slug:` field")]
     url = post_url(fields.date, slug)
+    body = rendered.html.encode("utf-8")
     post = Post(
         source=path,
         slug=slug,
@@ -144,7 +146,7 @@ def load_post(path: Path, site_root: Path, config: Config,
         author=fields.author or config.default_author,
         draft=fields.draft,
         aliases=fields.aliases,
-        body=rendered.html.encode("utf-8"),
+        body=body,
         headings=rendered.headings,
         word_count=rendered.word_count,
         url=url,
@@ -157,8 +159,21 @@ def load_post(path: Path, site_root: Path, config: Config,
         stamp=stamp or (0, 0),
         digest=digest,
         field_lines=tuple((key, line) for key, (line, _col) in source.meta.positions.items()),
+        fences=_fence_spans(body, rendered.fences),
     )
     return dataclasses.replace(post, card=view_digest(post, CARD))
+
+
+def _fence_spans(body: bytes, fences: dict[str, str]) -> tuple[tuple[str, int, int], ...]:
+    """Give where the HTML of each fenced block lies in the body, by its key: any place that
+    holds the same bytes will do."""
+    spans = []
+    for key, html in fences.items():
+        data = html.encode("utf-8")
+        start = body.find(data)
+        if start >= 0:
+            spans.append((key, start, start + len(data)))
+    return tuple(spans)
 
 
 def post_assets(post: Post, site_root: Path) -> tuple[tuple[Asset, ...], list[Problem]]:

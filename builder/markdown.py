@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
@@ -13,16 +14,13 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexers import get_lexer_by_name
-from pygments.util import ClassNotFound
 
 from builder.model import Heading, Reference
 from builder.typography import OPAQUE, typeset_runs
 from builder.urls import slugify
 
 CODE_CSS_CLASS = "highlight"
+_KNOWN_FENCES, _FENCES = "known fences", "fences"  # keys of a render's env (see `_keep_fences`)
 _WORD = re.compile(r"\w+(?:[’'-]\w+)*")
 
 
@@ -34,15 +32,24 @@ class Rendered:
     headings: tuple[Heading, ...]
     references: tuple[Reference, ...]
     word_count: int
+    fences: dict[str, str]  # each fenced block's HTML, by `fence_key`
 
 
-def render_markdown(text: str, allow_raw_html: bool = False) -> Rendered:
-    """Render CommonMark with tables, footnotes, heading anchors and highlighted code."""
+def render_markdown(text: str, allow_raw_html: bool = False, known_fences: Mapping[str, str] | None = None) -> Rendered:
+    """Render CommonMark with tables, footnotes, heading anchors and highlighted code; a fenced
+    block found in `known_fences` (the `fences` of an earlier rendering) is not highlighted again."""
     parser = _parser(allow_raw_html)
     tokens = parser.parse(text)
-    html = parser.renderer.render(tokens, parser.options, {})
+    env = {_KNOWN_FENCES: known_fences or {}, _FENCES: {}}
+    html = parser.renderer.render(tokens, parser.options, env)
     lines = text.split("\n")
-    return Rendered(html, _headings(tokens), _references(tokens, lines), _count_words(tokens))
+    return Rendered(html, _headings(tokens), _references(tokens, lines), _count_words(tokens), env[_FENCES])
+
+
+def fence_key(info: str, text: str) -> str:
+    """Give what a fenced block's HTML is kept by: a digest of its info string and its text
+    (the builder's and Pygments' versions are in the cache's key)."""
+    return hashlib.blake2b(f"{info}\0{text}".encode(), digest_size=16).hexdigest()
 
 
 @lru_cache(maxsize=2)
@@ -58,6 +65,7 @@ def _parser(allow_raw_html: bool) -> MarkdownIt:
     # (fenced code gets its tabindex from `_highlight`).
     for rule, tag in (("code_block", "<pre"), ("table_open", "<table")):
         _amend_rule(parser, rule, lambda html, _token, tag=tag: html.replace(tag, f'{tag} tabindex="0"', 1))
+    _keep_fences(parser)
     # Footnote links named for screen readers: "[1]" and "↩" do not say where they go.
     for rule, label in (("footnote_ref", "Note {}"), ("footnote_anchor", "Retour au texte de la note {}")):
         _amend_rule(parser, rule, lambda html, token, label=label: html.replace(
@@ -75,6 +83,23 @@ def _amend_rule(parser: MarkdownIt, rule: str, amend: Callable[[str, Token], str
         return amend(html, tokens[idx])
 
     parser.add_render_rule(rule, render)
+
+
+def _keep_fences(parser: MarkdownIt) -> None:
+    """Render each fenced block as its HTML in the render's known fences, if there (Pygments
+    takes 0.1 s to load and compile a lexer: an edit elsewhere in a post should not wait for
+    it), else as before; and note it in the render's fences."""
+    default = parser.renderer.rules["fence"]
+
+    def render(_renderer, tokens, idx, options, env) -> str:
+        """Give the block's HTML, known or made."""
+        token = tokens[idx]
+        key = fence_key(token.info, token.content)
+        html = env[_KNOWN_FENCES].get(key) or default(tokens, idx, options, env)
+        env[_FENCES][key] = html
+        return html
+
+    parser.add_render_rule("fence", render)
 
 
 def _typography(state) -> None:
@@ -105,17 +130,34 @@ def _typography(state) -> None:
 def _highlight(code: str, language: str, _attrs: str) -> str:
     """Give a fenced block as highlighted HTML (CSS classes), or escaped when the language is unknown."""
     name = language.strip().split(maxsplit=1)[0] if language.strip() else ""
-    try:
-        lexer = get_lexer_by_name(name) if name else None
-    except ClassNotFound:
-        lexer = None
-    body = highlight(code, lexer, HtmlFormatter(nowrap=True)) if lexer else escape(code)
+    lexer = _lexer(name) if name else None
+    if lexer is not None:
+        from pygments import highlight  # here: a build with no new code to highlight never loads Pygments
+        from pygments.formatters.html import HtmlFormatter
+
+        body = highlight(code, lexer, HtmlFormatter(nowrap=True))
+    else:
+        body = escape(code)
     data = f' data-lang="{escape(name)}"' if name else ""
     return f'<pre class="{CODE_CSS_CLASS}"{data} tabindex="0"><code>{body}</code></pre>\n'
 
 
+@lru_cache(maxsize=None)  # a lexer compiles its rules once; lexing keeps no state in it
+def _lexer(name: str):
+    """Give Pygments' lexer for a language's name or alias, or None when it knows none."""
+    from pygments.lexers import get_lexer_by_name  # here, as in `_highlight`
+    from pygments.util import ClassNotFound
+
+    try:
+        return get_lexer_by_name(name)
+    except ClassNotFound:
+        return None
+
+
 def code_stylesheet() -> str:
     """Give the CSS for highlighted code: light by default, dark when the reader prefers it."""
+    from pygments.formatters.html import HtmlFormatter  # here, as in `_highlight`
+
     light = HtmlFormatter(style="default").get_style_defs(f".{CODE_CSS_CLASS}")
     dark = HtmlFormatter(style="monokai").get_style_defs(f".{CODE_CSS_CLASS}")
     return f"{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n"

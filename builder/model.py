@@ -115,6 +115,7 @@ class Post:
     digest: str  # of everything the post's pages show of it: its source and its resolved links
     field_lines: tuple[tuple[str, int], ...]  # front-matter key -> line, to locate problems
     card: str = ""  # a digest of what a listing may show of the post (`CARD`), set once it is loaded
+    fences: tuple[tuple[str, int, int], ...] = ()  # each fenced block's key and place in `body` (`fence_html`)
 
     @property
     def body_html(self) -> str:
@@ -123,6 +124,11 @@ class Post:
         every linking post on every build."""
         body = self.body.decode("utf-8")
         return _with_hrefs(body, dict(self.hrefs)) if self.hrefs else body
+
+    def fence_html(self) -> dict[str, str]:
+        """Give the HTML of each fenced block of the body, by `markdown.fence_key`: an edit
+        elsewhere in the post renders it again without highlighting them anew."""
+        return {key: self.body[start:end].decode("utf-8") for key, start, end in self.fences}
 
     @property
     def modified(self) -> datetime:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 R = TypeVar("R")
@@ -50,6 +52,38 @@ def in_parallel(work: Callable[..., R], tasks: Sequence[tuple[Any, ...]], jobs: 
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_keep, initargs=(share,)) as pool:
         chunk = max(1, len(tasks) // (workers * 8))
         return _gather(pool.map(work, *zip(*tasks), chunksize=chunk), len(tasks), progress)
+
+
+@contextmanager
+def aside(test: Callable[..., bool], *args: Any) -> Iterator[Callable[[], bool]]:
+    """Start `test(*args)` in a forked process where this one may fork (one thread: `blog
+    build`), and give the function that waits for its answer, so that its work (say, waiting on
+    the disk) overlaps this process's; elsewhere, run it here when its answer is asked for. An
+    answer never asked for is not waited for: the process is stopped."""
+    if threading.active_count() > 1 or not hasattr(os, "fork"):
+        yield lambda: test(*args)
+        return
+    child = os.fork()
+    if child == 0:  # the child: answer by its exit status, and leave without running anything of the parent's
+        status = 2
+        try:
+            status = 0 if test(*args) else 1
+        finally:
+            os._exit(status)
+    answer: list[bool] = []
+
+    def wait() -> bool:
+        """Give the child's answer (False if it failed), waiting for it once."""
+        if not answer:
+            answer.append(os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]) == 0)
+        return answer[0]
+
+    try:
+        yield wait
+    finally:
+        if not answer:  # never asked: stop it, and never leave it unreaped
+            os.kill(child, signal.SIGKILL)
+            os.waitpid(child, 0)
 
 
 def _gather(results, total: int, progress: Callable[[int, int], None] | None) -> list:

@@ -191,7 +191,7 @@ def _around(record: Record, number: int) -> list[int]:
 def _reloaded(source: Path, site_root: Path, config: Config, before: Post | None) -> Post | None:
     """Give an edited post as loaded (before its links resolve; `before`, the cache's, if its
     bytes are the same), or None when it cannot be loaded without a problem."""
-    loaded = load_post(source, site_root, config, before.source_digest if before else None)
+    loaded = load_post(source, site_root, config, before)
     if loaded == UNCHANGED and before is not None:  # (the cache may be newer than the last build: a preview's)
         return dataclasses.replace(before, stamp=file_stamp(source) or (0, 0))
     if not isinstance(loaded, Post):

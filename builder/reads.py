@@ -23,7 +23,7 @@ OWN_POST = "post"  # the name a post's page gives its own post
 # whose word count moves keeps its reading time); a method, by the field it reads.
 POST_NAMES = tuple(sorted({field.name for field in dataclasses.fields(Post)}
                          | {"body_html", "modified", "reading_minutes"}))
-_METHODS = {"line_of": "field_lines"}
+_METHODS = {"line_of": "field_lines", "fence_html": "body"}
 # Filters that read attributes they do not name.
 _READS_ALL = {"pprint", "tojson", "xmlattr", "dictsort"}
 _VARIES = object()  # what `_constant` gives for an expression whose value is known only when rendering

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -211,8 +212,11 @@ def _why(job: PageJob, target: Target | None) -> str:
     """Say why a page was rendered rather than taken as the target's output holds it."""
     if target is None or target.replaces_whole:
         return WHOLE
-    held = target.previous.get(urls.output_path(job.url))
-    return NEW_PAGE if held is None else NEW_INPUTS if held.key != job.key else CHANGED_FILE
+    path = urls.output_path(job.url)
+    held = target.previous.get(path)
+    if held is None:  # not in the ledger, or a quick build's target, which knows only some files
+        return NEW_INPUTS if os.path.isfile(f"{target.output}/{path}") else NEW_PAGE
+    return NEW_INPUTS if held.key != job.key else CHANGED_FILE
 
 
 def _render_span(start: int, stop: int) -> list[bytes | Stored | Problem]:

@@ -84,25 +84,23 @@ def replaceable(output: Path) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """Where a build puts the files it makes: a staging folder beside the output, and what the
-    output holds already (empty when the build replaces it whole)."""
+    """Where a build puts the files it makes: a staging folder beside the output, whether it
+    will replace the output whole, and what the output holds already, as far as known: every
+    file (the ledger), or only some (the files quick builds made since), or none."""
 
     staging: Path
     output: Path
     previous: Ledger
-
-    @property
-    def replaces_whole(self) -> bool:
-        """Tell whether the staging folder will be swapped in whole, rather than merged in."""
-        return not self.previous
+    replaces_whole: bool
 
 
 @contextmanager
 def staged(output: Path, previous: Ledger | None = None) -> Iterator[Target]:
-    """Give a target with a new, empty staging folder beside `output`; `previous`, what the
-    output holds, lets the build stage only the files that changed. On leaving, whatever
-    happened, the staging folder is removed: unless `publish` put the staged files in place,
-    the previous output stays as it was."""
+    """Give a target with a new, empty staging folder beside `output`; with `previous`, what
+    the output holds, the build stages only the files that changed (a file `previous` does not
+    list is compared with the output's), otherwise it replaces the output whole. On leaving,
+    whatever happened, the staging folder is removed: unless `publish` put the staged files in
+    place, the previous output stays as it was."""
     output = output.resolve()
     if not replaceable(output):
         raise BuildFailed([Problem(output, 1, 1, f"refusing to replace {output}: it was not made by `blog build`",
@@ -111,8 +109,9 @@ def staged(output: Path, previous: Ledger | None = None) -> Iterator[Target]:
     recover(output)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.staging-", dir=output.parent))
     staging.chmod(0o755)  # mkdtemp's folder is private; a published site is not
+    merges = previous is not None and output.is_dir()
     try:
-        yield Target(staging, output, previous if previous and output.is_dir() else {})
+        yield Target(staging, output, previous if merges else {}, not merges)
     finally:
         if _journal_path(output).exists():  # stopped while moving files in: finish, never half
             _apply_journal(output)
@@ -252,9 +251,9 @@ def put(target: Target, page: Page, key: str = "") -> Page:
     if problem:
         raise BuildFailed([problem], "write")
     digest = hashlib.blake2b(page.data, digest_size=16).hexdigest()
-    entry = target.previous.get(page.path)
-    if entry is not None and entry.digest == digest and _untouched(target.output / page.path, entry):
-        stored = Stored(key, digest, entry.size, entry.mtime_ns)
+    held = None if target.replaces_whole else _held(target, page, digest)
+    if held is not None:
+        stored = Stored(key, digest, *held)
     else:
         staged_file = target.staging / page.path
         staged_file.parent.mkdir(parents=True, exist_ok=True)
@@ -262,6 +261,23 @@ def put(target: Target, page: Page, key: str = "") -> Page:
         info = staged_file.stat()  # a rename keeps them: the size and time the output will show
         stored = Stored(key, digest, info.st_size, info.st_mtime_ns)
     return dataclasses.replace(page, data=b"", stored=stored)
+
+
+def _held(target: Target, page: Page, digest: str) -> tuple[int, int] | None:
+    """Give the size and time of the output's file at the page's path if it holds the page's
+    very bytes (`digest`): as the ledger says and the file's size and time confirm, or, for a
+    file the ledger does not list, as the file itself shows."""
+    path = f"{target.output}/{page.path}"  # (joined as text: this runs for every page)
+    entry = target.previous.get(page.path)
+    if entry is not None:
+        return (entry.size, entry.mtime_ns) if entry.digest == digest and _untouched(path, entry) else None
+    try:
+        with open(path, "rb") as file:
+            info = os.fstat(file.fileno())
+            same = info.st_size == len(page.data) and file.read() == page.data
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns) if same else None
 
 
 def untouched(output: Path, files: Ledger) -> bool:

@@ -5,6 +5,7 @@ other change takes the whole way. Either way the output equals a clean build's."
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import tempfile
 from datetime import datetime
@@ -14,7 +15,7 @@ from xml.etree import ElementTree
 import pytest
 from bs4 import BeautifulSoup
 
-from builder import quick
+from builder import ledger, quick, state
 from builder.build import BuildOptions, BuildReport, Memo, build as build_site
 from builder.serve import Preview
 from support import NOW, blog, edit as edit_file, snapshot
@@ -176,12 +177,88 @@ def test_a_damaged_record_leads_to_the_whole_way(site: Path, tmp_path: Path, dam
     assert rebuild(site, output).quick_way  # the whole build recorded the site again
 
 
-def test_a_file_changed_in_the_output_takes_the_whole_way(site: Path, tmp_path: Path) -> None:
+def test_quick_builds_keep_their_files_beside_the_ledger_until_a_whole_build(site: Path, tmp_path: Path) -> None:
     output = tmp_path / "public"
     build_site(site, output, OPTIONS)
-    (output / "404.html").write_text("abîmé", "utf-8")
+    whole, edits = ledger.ledger_path(site, output), ledger.edits_path(site, output)
+    written = whole.read_bytes()
+    for old, new in [("Un second paragraphe", "Un autre paragraphe"), ("Un autre paragraphe", "Un dernier paragraphe")]:
+        edit(site, PREMIER, old, new)
+        assert rebuild(site, output).quick_way
+        assert whole.read_bytes() == written and edits.is_file()  # the ledger is not written again
+    # What the ledger and its edits say together is what the output holds, file for file.
+    marker = state.marker_of(output, ".blog-build")
+    scope = quick.read_record(site).scope
+    files, _why = ledger.read_ledger(site, output, scope, marker)
+    on_disk = {path: (len(data), (output / path).stat().st_mtime_ns) for path, data in snapshot(output).items()}
+    assert {path: (entry.size, entry.mtime_ns) for path, entry in files.items()} == {
+        path: stat for path, stat in on_disk.items() if path != ".blog-build"}
+    edit(site, Path("site.yaml"), "\n", "\n\n")
+    assert not rebuild(site, output).quick_way and not edits.exists()
+
+
+@pytest.mark.parametrize("damage", ["garbage", "flip", "remove", "stale"])
+def test_damaged_or_stale_edits_of_the_ledger_lead_to_the_whole_way(site: Path, tmp_path: Path, damage: str) -> None:
+    output = tmp_path / "public"
+    build_site(site, output, OPTIONS)
     edit(site, PREMIER, "Un second paragraphe", "Un autre paragraphe")
-    assert not rebuild(site, output).quick_way
+    assert rebuild(site, output).quick_way
+    edits = ledger.edits_path(site, output)
+    data = edits.read_bytes()
+    if damage == "garbage":
+        edits.write_bytes(b"\x00{pas du json")
+    elif damage == "flip":
+        edits.write_bytes(data[:-10] + bytes([data[-10] ^ 1]) + data[-9:])
+    elif damage == "remove":  # the ledger alone names the output's marker before the quick build
+        edits.unlink()
+    else:  # edits of another ledger: they amend this one no more
+        edits.write_bytes(data.replace(json.loads(data.partition(b"\n")[0])["ledger"].encode(), b"0" * 32, 1))
+    edit(site, PREMIER, "Un autre paragraphe", "Un troisième paragraphe")
+    report = rebuild(site, output)
+    assert not report.quick_way and "no record of what the output holds" in report.quick_way_not_because
+
+
+def test_long_edits_are_folded_into_the_ledger(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ledger, "MOST_EDITS", 3)  # a quick build makes 3 files here
+    output = tmp_path / "public"
+    build_site(site, output, OPTIONS)
+    edit(site, PREMIER, "Un second paragraphe", "Un autre paragraphe")
+    assert rebuild(site, output).quick_way and ledger.edits_path(site, output).is_file()
+    edit(site, PREMIER, "Un autre paragraphe", "Un troisième paragraphe")
+    assert rebuild(site, output).quick_way and not ledger.edits_path(site, output).exists()
+
+
+def test_an_edit_outside_a_posts_code_keeps_its_highlighted_code(site: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    output = tmp_path / "public"
+    build_site(site, output, OPTIONS)
+
+    def no_highlighting(*_args):
+        raise AssertionError("the code was highlighted again")
+
+    monkeypatch.setattr("pygments.highlight", no_highlighting)
+    edit(site, CODE, "Un court article", "Un article court")
+    report = build_site(site, output, OPTIONS)
+    assert report.quick_way and report.posts_rendered == 1
+    monkeypatch.undo()
+    assert snapshot(output) == clean(site, tmp_path / "clean")  # which highlights it all
+    monkeypatch.setattr("pygments.highlight", no_highlighting)
+    edit(site, CODE, "Bonjour {nom}", "Salut {nom}")
+    with pytest.raises(AssertionError, match="highlighted again"):
+        build_site(site, output, OPTIONS)
+
+
+@pytest.mark.parametrize("change", ["write", "delete"])
+def test_a_file_changed_in_the_output_takes_the_whole_way(site: Path, tmp_path: Path, change: str) -> None:
+    # The quick way makes 3 files; the others are checked against the ledger in a forked process.
+    output = tmp_path / "public"
+    build_site(site, output, OPTIONS)
+    edit(site, PREMIER, "Un second paragraphe", "Un autre paragraphe")
+    assert build_site(site, output, OPTIONS).quick_way  # its file of edits, beside the ledger, holds 3 files
+    (output / "404.html").write_text("abîmé", "utf-8") if change == "write" else (output / "tags/index.html").unlink()
+    edit(site, PREMIER, "Un autre paragraphe", "Un troisième paragraphe")
+    report = rebuild(site, output)
+    assert not report.quick_way and "a file of the output was changed" in report.quick_way_not_because
 
 
 PREVIEW = BuildOptions(drafts=True, future=True, now=datetime.fromisoformat(NOW), cache=True, search=False)
