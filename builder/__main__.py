@@ -1,7 +1,5 @@
 """Run the `blog` command as `python -m builder`."""
 
-import sys
+from builder.cli import main_exit
 
-from builder.cli import main
-
-sys.exit(main())
+main_exit()

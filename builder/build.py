@@ -6,6 +6,7 @@ import dataclasses
 import hashlib
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from fnmatch import fnmatch
@@ -31,8 +32,7 @@ from builder.render import (Templates, fingerprint, load_templates, make_environ
 from builder.search import index_site
 from builder.sitemap import robots, sitemap
 from builder.theme import theme_dirs, theme_folders
-from builder.write import (MARKER, Target, holds, merged_view, publish, put, recover, staged, static_pages,
-                           untouched, write_pages)
+from builder.write import MARKER, Target, holds, merged_view, publish, put, recover, staged, static_pages, write_pages
 
 CODE_CSS = "/css/code.css"
 T = TypeVar("T")
@@ -289,7 +289,7 @@ def _window(sources: Sources, options: BuildOptions) -> tuple[str | None, str | 
 
 def build(site_root: Path, output: Path, options: BuildOptions = BuildOptions(),
           memo: Memo | None = None, progress: Progress | None = None,
-          inputs: state.Inputs | None = None) -> BuildReport:
+          inputs: state.Inputs | None = None, output_checked: Callable[[], bool] | None = None) -> BuildReport:
     """Build the site at `site_root` into `output`; raise `BuildFailed` with every problem.
     Without a memo, files are staged beside the output and published only once all are made,
     so a failed build changes nothing: with the cache, only the files that changed since the
@@ -298,7 +298,9 @@ def build(site_root: Path, output: Path, options: BuildOptions = BuildOptions(),
     in the memo too, not read again, and the output is never indexed, so that no edit waits
     for it. `inputs` are the inputs' sizes and times, if the caller took them already (before
     this build read anything). With the cache, after edits to posts that change no other page,
-    a build takes the quick way (see `quick`)."""
+    a build takes the quick way (see `quick`), which checks the output's files against the
+    ledger: `output_checked` gives the answer, if the caller started that check already
+    (`ledger.output_as_recorded`, aside, before reading anything)."""
     if memo is not None:  # a preview is never indexed: no edit waits for Pagefind
         options = dataclasses.replace(options, search=False)
     with collector.paused():
@@ -306,7 +308,7 @@ def build(site_root: Path, output: Path, options: BuildOptions = BuildOptions(),
         if options.cache:
             if inputs is None:
                 inputs = state.read_inputs(site_root, theme_folders(site_root))
-            quick_build = _quick(site_root, output, options, inputs, memo)
+            quick_build = _quick(site_root, output, options, inputs, memo, output_checked)
             if isinstance(quick_build, BuildReport):
                 return quick_build
             why_not_quick = quick_build
@@ -315,8 +317,8 @@ def build(site_root: Path, output: Path, options: BuildOptions = BuildOptions(),
         return report
 
 
-def _quick(site_root: Path, output: Path, options: BuildOptions, inputs: state.Inputs,
-           memo: Memo | None) -> BuildReport | str:
+def _quick(site_root: Path, output: Path, options: BuildOptions, inputs: state.Inputs, memo: Memo | None,
+           output_checked: Callable[[], bool] | None) -> BuildReport | str:
     """Build the pages of the edited posts, and the feeds that hold them, from the last
     build's record (a preview's is in its memo); give why not when the quick way cannot
     build the edits."""
@@ -335,10 +337,15 @@ def _quick(site_root: Path, output: Path, options: BuildOptions, inputs: state.I
     now = moment(options.now, config)
     if not (state.stands(last, settings, now, marker) if last is not None else state.within(*memo.window, now)):
         return "the output was replaced, or the moment publishes a post or withdraws one"
-    # Every file of the output is checked against the ledger from now on, in another process
-    # where this one can fork: 17,000 files at 10,000 posts take half the time of the rest.
-    held_by_memo = memo.held if memo is not None else None
-    with aside(_output_as_recorded, site_root, output, scope, marker, held_by_memo) as output_as_recorded:
+    # Every file of the output is checked against the ledger, in another process where this one
+    # can fork: 17,000 files at 10,000 posts take as long as the rest. `blog build` starts it first.
+    if output_checked is not None:
+        check = nullcontext(output_checked)
+    elif memo is not None:
+        check = aside(ledger.untouched, output, memo.held or {})
+    else:
+        check = aside(ledger.output_as_recorded, site_root, output)
+    with check as output_as_recorded:
         record = report.stage("record", quick.read_record, site_root) if memo is None else memo.record
         if record is None or (memo is None and record.inputs != last.inputs):
             return NO_RECORD
@@ -355,6 +362,11 @@ def _quick(site_root: Path, output: Path, options: BuildOptions, inputs: state.I
         report.posts, report.posts_read, report.posts_rendered = len(record.order), len(plan.loaded), plan.rendered
         with staged(output, previous) as target:
             made = _quick_pages(site_root, target, plan, record, config, memo, report)
+            # Written while the output's files are checked: the record names inputs that the
+            # state names only once the files are published, and the cache is only a cache.
+            report.stage("cache", cache.update_posts, site_root, key, plan.loaded)
+            if memo is None:
+                quick.write_record(site_root, plan.record)
             if not output_as_recorded():
                 return "a file of the output was changed since the last build: the whole way writes it again"
             files = {**previous, **made}
@@ -366,13 +378,11 @@ def _quick(site_root: Path, output: Path, options: BuildOptions, inputs: state.I
         ledger.write_edits(site_root, output, marker, edits, made)
     report.pages = len(files) if edits is None else edits.count  # (the quick way adds no file, and deletes none)
     report.unchanged = report.pages - report.written
-    report.stage("cache", cache.update_posts, site_root, key, plan.loaded)
     if memo is not None:
         memo.held, memo.scope, memo.marker, memo.record = files, scope, marker, plan.record
         memo.posts.update((post.source, post) for post in plan.loaded)
     else:
         state.write_state(site_root, dataclasses.replace(last, inputs=inputs.digest, output_marker=marker))
-        quick.write_record(site_root, plan.record)
     return report
 
 
@@ -395,14 +405,6 @@ def _output_held(site_root: Path, output: Path, scope: str, marker: tuple[int, i
         return edits.files, edits
     files, why = ledger.read_ledger(site_root, output, scope, marker)
     return (files, None) if files else why
-
-
-def _output_as_recorded(site_root: Path, output: Path, scope: str, marker: tuple[int, int],
-                        held: ledger.Ledger | None) -> bool:
-    """Tell whether every file of the output is as recorded: as a preview's memo says it
-    holds (`held`), else as the ledger on disk says."""
-    files = held if held is not None else ledger.read_ledger(site_root, output, scope, marker)[0]
-    return files is not None and untouched(output, files)
 
 
 def _quick_pages(site_root: Path, target: Target, plan: quick.Plan, record: quick.Record, config: Config,

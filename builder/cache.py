@@ -24,7 +24,8 @@ import tempfile
 import zlib
 from collections.abc import Callable
 from functools import lru_cache
-from pathlib import Path
+from datetime import datetime, timedelta, timezone
+from pathlib import Path, PosixPath, PurePosixPath, WindowsPath
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
@@ -35,7 +36,7 @@ from builder.state import library_versions
 CACHE_DIR = ".cache"
 SHARDS_DIR = Path(CACHE_DIR) / "posts"
 SHARDS = 64  # at 10,000 posts, about 150 posts and 1 MB a file
-FORMAT = b"blog-cache-2"
+FORMAT = b"blog-cache-3"
 LEGACY_FILE = Path(CACHE_DIR) / "posts.pickle"  # the single file of format 1, removed on write
 MEMO_DIR = Path(CACHE_DIR) / "memo"  # results of pure functions over the whole site (`remembered`)
 MEMO_FORMAT = b"blog-memo-1"
@@ -44,11 +45,9 @@ A, R = TypeVar("A"), TypeVar("R")
 # What a post holds besides plain values; each is pickled as its class and its fields, in order.
 # The post itself is not pickled: `read_posts` makes it, from its path and its other fields.
 _MODEL_TYPES = (Topic, Tag, Heading, Reference, PostLink, Asset)
-# What a cache file may contain: the types above and the values they hold.
-_ALLOWED = {(cls.__module__, cls.__qualname__) for cls in _MODEL_TYPES} | {
-    ("datetime", "datetime"), ("datetime", "timezone"), ("datetime", "timedelta"), ("zoneinfo", "ZoneInfo"),
-    ("pathlib", "PosixPath"), ("pathlib", "WindowsPath"), ("pathlib", "PurePosixPath"),
-}
+# What a cache file may contain: the types above and the values they hold, by module and name.
+_ALLOWED = {(cls.__module__, cls.__qualname__): cls for cls in (
+    *_MODEL_TYPES, datetime, timezone, timedelta, ZoneInfo, PosixPath, WindowsPath, PurePosixPath)}
 # A post is kept as its fields after `source`, its first: the path is kept apart, relative.
 _post_rest = operator.attrgetter(*(field.name for field in dataclasses.fields(Post)[1:]))
 
@@ -71,9 +70,10 @@ class _Unpickler(pickle.Unpickler):
     """An unpickler that refuses every class but the model's: a cache file is data, never code."""
 
     def find_class(self, module: str, name: str):
-        if (module, name) not in _ALLOWED:
-            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache")
-        return super().find_class(module, name)
+        try:
+            return _ALLOWED[module, name]  # (a lookup: each post's fields name a few classes)
+        except KeyError:
+            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache") from None
 
 
 def cache_key(config: Config) -> bytes:
@@ -114,19 +114,18 @@ def read_posts(site_root: Path, key: bytes) -> dict[Path, Post]:
     posts = {}
     with collector.paused():  # unpickling makes many objects, none in a cycle
         for number in range(SHARDS):
-            posts.update(_read_shard(site_root, key, number))
+            posts.update((post.source, post) for post in _decoded(site_root, _read_shard(site_root, key, number)).values())
     return posts
 
 
 def read_some(site_root: Path, key: bytes, relatives: list[str] | set[str]) -> dict[str, Post]:
     """Give the cached posts at these paths (from the site root, with forward slashes) that the
-    cache holds, by path, reading only their shards."""
-    posts, prefix = {}, site_prefix(site_root)
+    cache holds, by path, reading only their shards, and decoding only them."""
+    posts = {}
     with collector.paused():
         for number in sorted({shard_of(relative) for relative in relatives}):
-            for path, post in _read_shard(site_root, key, number).items():
-                if (relative := site_relative(path, prefix)) in relatives:
-                    posts[relative] = post
+            wanted = [(relative, data) for relative, data in _read_shard(site_root, key, number) if relative in relatives]
+            posts.update(_decoded(site_root, wanted))
     return posts
 
 
@@ -134,31 +133,51 @@ def update_posts(site_root: Path, key: bytes, posts: list[Post]) -> None:
     """Save these posts in their shard files, beside the posts those files hold already."""
     prefix = site_prefix(site_root)
     folder = site_root / SHARDS_DIR
-    by_shard: dict[int, dict[str, Post]] = {}
+    by_shard: dict[int, dict[str, bytes]] = {}
     for post in posts:
         if (relative := site_relative(post.source, prefix)) is not None:
-            by_shard.setdefault(shard_of(relative), {})[relative] = post
+            by_shard.setdefault(shard_of(relative), {})[relative] = _encoded(post)
     for number, changed in sorted(by_shard.items()):
-        held = {site_relative(path, prefix): post for path, post in _read_shard(site_root, key, number).items()}
-        entries = sorted({**held, **changed}.items(), key=operator.itemgetter(0))
-        _write_shard(folder, key, number, [(relative, _post_rest(post)) for relative, post in entries])
+        held = dict(_read_shard(site_root, key, number))
+        _write_shard(folder, key, number, sorted({**held, **changed}.items(), key=operator.itemgetter(0)))
 
 
-def _read_shard(site_root: Path, key: bytes, number: int) -> dict[Path, Post]:
-    """Give the posts of one shard file, or nothing if anything is wrong with it."""
+def _read_shard(site_root: Path, key: bytes, number: int) -> list[tuple[str, bytes]]:
+    """Give the posts of one shard file, each as its path from the site root and its fields
+    pickled (see `_decoded`), or nothing if anything is wrong with the file."""
     body = read_checked(site_root / SHARDS_DIR / _shard_name(number), _tag(key, number))
     if body is None:
-        return {}
+        return []
+    try:
+        entries = _Unpickler(io.BytesIO(body)).load()
+    except Exception:  # any damage the checksum missed: read the posts again rather than trust it
+        return []
+    well_formed = isinstance(entries, list) and all(
+        isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], str) and isinstance(entry[1], bytes)
+        for entry in entries)
+    return entries if well_formed else []
+
+
+def _decoded(site_root: Path, entries: list[tuple[str, bytes]]) -> dict[str, Post]:
+    """Give the posts of a shard's entries, by path from the site root; nothing if one is damaged."""
     posts = {}
     try:
-        for relative, fields in _Unpickler(io.BytesIO(body)).load():
+        for relative, data in entries:
             # Kept with paths relative to the site root, so that the cache survives a move.
-            if isinstance(relative, str) and isinstance(fields, tuple):
-                path = site_root / relative
-                posts[path] = Post(path, *fields)
-    except Exception:  # any damage the checksum missed: read the posts again rather than trust it
+            fields = _Unpickler(io.BytesIO(data)).load()
+            if isinstance(fields, tuple):
+                posts[relative] = Post(site_root / relative, *fields)
+    except Exception:  # any damage the checksum missed: read the posts again rather than trust them
         return {}
     return posts
+
+
+def _encoded(post: Post) -> bytes:
+    """Give a post's fields but its path, pickled on their own: a shard is a list of such
+    entries, so that a quick build decodes only the few posts it wants of a shard."""
+    buffer = io.BytesIO()
+    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(_post_rest(post))
+    return buffer.getvalue()
 
 
 def write_posts(site_root: Path, key: bytes, posts: dict[Path, Post],
@@ -175,7 +194,7 @@ def write_posts(site_root: Path, key: bytes, posts: dict[Path, Post],
     folder.mkdir(parents=True, exist_ok=True)
     for number in sorted(changed):
         entries = sorted(shards[number], key=operator.itemgetter(0))
-        _write_shard(folder, key, number, [(relative, _post_rest(post)) for relative, post in entries])
+        _write_shard(folder, key, number, [(relative, _encoded(post)) for relative, post in entries])
     (site_root / LEGACY_FILE).unlink(missing_ok=True)
 
 
@@ -204,11 +223,9 @@ def site_relative(path: Path, prefix: str) -> str | None:
     return text[len(prefix):].replace(os.sep, "/") if text.startswith(prefix) else None
 
 
-def _write_shard(folder: Path, key: bytes, number: int, entries: list[tuple[str, tuple]]) -> None:
-    """Write one shard file."""
-    buffer = io.BytesIO()
-    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(entries)
-    write_checked(folder / _shard_name(number), _tag(key, number), buffer.getbuffer())
+def _write_shard(folder: Path, key: bytes, number: int, entries: list[tuple[str, bytes]]) -> None:
+    """Write one shard file: its posts, each as its path from the site root and `_encoded`."""
+    write_checked(folder / _shard_name(number), _tag(key, number), pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def read_checked(path: Path, tag: bytes) -> bytes | None:

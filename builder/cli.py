@@ -6,7 +6,8 @@ import argparse
 import os
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import nullcontext
 from datetime import datetime, timezone
 from enum import IntEnum
 from pathlib import Path
@@ -16,7 +17,8 @@ from zoneinfo import ZoneInfo
 
 from builder import __version__, state
 from builder.errors import BuildFailed, display_path
-from builder.parallel import default_jobs
+from builder.ledger import output_as_recorded
+from builder.parallel import aside, default_jobs
 from builder.progress import TerminalProgress
 from builder.theme import theme_folders
 from builder.write import MARKER, replaceable
@@ -115,6 +117,15 @@ def _run_build(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO,
     if args.jobs < 1:
         raise UsageError(f"--jobs {args.jobs}: give at least 1")
     now = _now(args.now, env)
+    # A quick build checks every file of the output against the ledger: from now on, in another
+    # process beside this one's work (stopped if no quick build asks for its answer).
+    with aside(output_as_recorded, source, output) if args.cache else nullcontext() as output_checked:
+        return _build_and_report(source, output, args, now, stdout, stderr, output_checked)
+
+
+def _build_and_report(source: Path, output: Path, args: argparse.Namespace, now: datetime | None, stdout: TextIO,
+                      stderr: TextIO, output_checked: Callable[[], bool] | None) -> int:
+    """Build the site, unless nothing changed, and report problems as `_run_build` says."""
     started = time.perf_counter()
     inputs = state.read_inputs(source, theme_folders(source)) if args.cache else None
     if inputs is not None and _up_to_date(source, output, args, now, inputs.digest):
@@ -130,7 +141,7 @@ def _run_build(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO,
                            jobs=args.jobs, cache=args.cache, search=args.search)
     progress = TerminalProgress(stderr) if stderr.isatty() else None
     try:
-        report = build(source, output, options, progress=progress, inputs=inputs)
+        report = build(source, output, options, progress=progress, inputs=inputs, output_checked=output_checked)
     except BuildFailed as failure:
         if progress:
             progress.clear()
@@ -314,5 +325,11 @@ def _now(value: str | None, env: Mapping[str, str]) -> datetime | None:
 
 
 def main_exit() -> None:
-    """Entry point of the `blog` console script."""
-    sys.exit(main())
+    """Entry point of the `blog` console script and of `python -m builder`: run the command,
+    then end the process at once. Tearing down the 500 modules a build imports, object by
+    object, takes 50 ms: as long as a quick build's pages. Every file is closed by then, and
+    the streams are flushed here."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(int(code))

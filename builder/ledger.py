@@ -67,7 +67,7 @@ def read_ledger(site_root: Path, output: Path, scope: str, marker: tuple[int, in
     replaced since."""
     try:
         header, body, edits = _read(site_root, output, scope, marker)
-        files = {path: Stored(*entry) for path, entry in unpickled(body).items()}
+        files = _files(body)
         return ({**files, **edits.files} if edits else files), ""
     except _Void as void:
         return None, str(void)
@@ -77,14 +77,43 @@ def read_ledger(site_root: Path, output: Path, scope: str, marker: tuple[int, in
 
 def read_edits(site_root: Path, output: Path, scope: str, marker: tuple[int, int]) -> tuple[Edits | None, str]:
     """Give what quick builds made since the ledger was written whole, as `read_ledger` would
-    amend it, without decoding the ledger; or None and why, as `read_ledger` gives."""
+    amend it, reading only the ledger's header (a quick build checks the whole ledger in
+    another process: see `build._quick`); or None and why, as `read_ledger` gives."""
     try:
-        header, _body, edits = _read(site_root, output, scope, marker)
+        header, _body, edits = _read(site_root, output, scope, marker, whole=False)
         return edits or Edits({}, header["checksum"], header["count"]), ""
     except _Void as void:
         return None, str(void)
     except Exception:  # damage the checksums missed
         return None, _DAMAGED
+
+
+def output_as_recorded(site_root: Path, output: Path) -> bool:
+    """Tell whether every file the ledger lists (with its edits) is in the output as it was
+    written. Whether the ledger is the output's, for the build's scope, is for the build to
+    tell (`read_edits`): this runs beside it, in another process (see `build._quick`)."""
+    try:
+        header, body = _checked(ledger_path(site_root, output))
+        edits = _edits(site_root, output, header["checksum"])
+        files = _files(body) | (_files(edits[1]) if edits else {})
+    except Exception:  # (no ledger, or a damaged one: never trusted)
+        return False
+    return untouched(output, files)
+
+
+def untouched(output: Path, files: Ledger) -> bool:
+    """Tell whether every file of `files` is in the output as it was written."""
+    folder = os.path.join(output, "")  # paths joined as text: 17,000 of them at 10,000 posts
+    return all(file_untouched(folder + path, entry) for path, entry in files.items())
+
+
+def file_untouched(path: Path | str, entry: Stored) -> bool:
+    """Tell whether a file of the output still has the size and time it was written with."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return False
+    return info.st_size == entry.size and info.st_mtime_ns == entry.mtime_ns
 
 
 def write_files(site_root: Path, output: Path, scope: str, marker: tuple[int, int], files: Ledger) -> None:
@@ -124,11 +153,12 @@ class _Void(Exception):
     """The record does not tell what the output holds; its message says why."""
 
 
-def _read(site_root: Path, output: Path, scope: str, marker: tuple[int, int]) -> tuple[dict, bytes, Edits | None]:
-    """Give the ledger's header and body (checked, not decoded) and its edits, if any; raise
-    `_Void` when they do not tell what the output holds now."""
+def _read(site_root: Path, output: Path, scope: str, marker: tuple[int, int],
+          whole: bool = True) -> tuple[dict, bytes, Edits | None]:
+    """Give the ledger's header and body (checked, not decoded; not even read unless `whole`)
+    and its edits, if any; raise `_Void` when they do not tell what the output holds now."""
     try:
-        header, body = _checked(ledger_path(site_root, output))
+        header, body = _checked(ledger_path(site_root, output)) if whole else (_header(ledger_path(site_root, output)), b"")
     except FileNotFoundError:
         raise _Void("no record of the output yet (a first build, or one that stopped)") from None
     if header["scope"] != scope:
@@ -139,8 +169,7 @@ def _read(site_root: Path, output: Path, scope: str, marker: tuple[int, int]) ->
         raise _Void("the output was replaced, moved or removed since the last build")
     if edits is None:
         return header, body, None
-    files = {path: Stored(*entry) for path, entry in unpickled(edits[1]).items()}
-    return header, body, Edits(files, header["checksum"], edits[0]["count"])
+    return header, body, Edits(_files(edits[1]), header["checksum"], edits[0]["count"])
 
 
 def _edits(site_root: Path, output: Path, ledger: str) -> tuple[dict, bytes] | None:
@@ -160,6 +189,20 @@ def _checked(path: Path) -> tuple[dict, bytes]:
     if header["format"] != FORMAT or header["checksum"] != _checksum(body):
         raise _Void(_DAMAGED)
     return header, body
+
+
+def _files(body: bytes) -> Ledger:
+    """Give the files a record file's body lists."""
+    return {path: Stored(*entry) for path, entry in unpickled(body).items()}
+
+
+def _header(path: Path) -> dict:
+    """Give a record file's header alone, unchecked (its first line)."""
+    with path.open("rb") as file:
+        header = json.loads(file.readline())
+    if header["format"] != FORMAT:
+        raise _Void(_DAMAGED)
+    return header
 
 
 def _write(path: Path, header: dict, body: bytes) -> None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from builder.errors import BuildFailed, Problem
-from builder.ledger import Ledger
+from builder.ledger import Ledger, file_untouched
 from builder.model import Page, Stored
 from builder.sources import outside
 
@@ -238,7 +238,7 @@ def holds(target: Target, path: str, key: str) -> Stored | None:
     """Give what the output holds at `path` if that file was made from the same inputs (`key`)
     and is still as it was written; None when the file must be made again."""
     entry = target.previous.get(path)
-    if entry is None or not key or entry.key != key or not _untouched(f"{target.output}/{path}", entry):
+    if entry is None or not key or entry.key != key or not file_untouched(f"{target.output}/{path}", entry):
         return None  # (a path joined as text: this runs for every page, and pathlib is slow)
     return entry
 
@@ -270,7 +270,7 @@ def _held(target: Target, page: Page, digest: str) -> tuple[int, int] | None:
     path = f"{target.output}/{page.path}"  # (joined as text: this runs for every page)
     entry = target.previous.get(page.path)
     if entry is not None:
-        return (entry.size, entry.mtime_ns) if entry.digest == digest and _untouched(path, entry) else None
+        return (entry.size, entry.mtime_ns) if entry.digest == digest and file_untouched(path, entry) else None
     try:
         with open(path, "rb") as file:
             info = os.fstat(file.fileno())
@@ -278,21 +278,6 @@ def _held(target: Target, page: Page, digest: str) -> tuple[int, int] | None:
     except OSError:
         return None
     return (info.st_size, info.st_mtime_ns) if same else None
-
-
-def untouched(output: Path, files: Ledger) -> bool:
-    """Tell whether every file the ledger lists is in the output as it was written."""
-    folder = os.path.join(output, "")  # paths joined as text: 17,000 of them at 10,000 posts
-    return all(_untouched(folder + path, entry) for path, entry in files.items())
-
-
-def _untouched(path: Path | str, entry: Stored) -> bool:
-    """Tell whether a file of the output still has the size and time it was written with."""
-    try:
-        info = os.stat(path)
-    except OSError:
-        return False
-    return info.st_size == entry.size and info.st_mtime_ns == entry.mtime_ns
 
 
 def write_pages(pages: list[Page], target: Target, progress: Callable[[int, int], None] | None = None) -> list[Page]:
