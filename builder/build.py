@@ -317,6 +317,9 @@ def build(site_root: Path, output: Path, options: BuildOptions = BuildOptions(),
         return report
 
 
+_NO_RECORD = "no record of the last build (a first build, one that failed, or one with warnings)"
+
+
 def _quick(site_root: Path, output: Path, options: BuildOptions, inputs: state.Inputs, memo: Memo | None,
            output_checked: Callable[[], bool] | None) -> BuildReport | str:
     """Build the pages of the edited posts, and the feeds that hold them, from the last
@@ -325,7 +328,7 @@ def _quick(site_root: Path, output: Path, options: BuildOptions, inputs: state.I
     report = BuildReport(quick_way=True)
     last = state.read_state(site_root) if memo is None else None
     if last is None and memo is None or memo is not None and memo.record is None:
-        return NO_RECORD
+        return _NO_RECORD
     try:
         config = report.stage("config", load_config, site_root)
     except BuildFailed:  # the whole way reports it
@@ -348,7 +351,7 @@ def _quick(site_root: Path, output: Path, options: BuildOptions, inputs: state.I
     with check as output_as_recorded:
         record = report.stage("record", quick.read_record, site_root) if memo is None else memo.record
         if record is None or (memo is None and record.inputs != last.inputs):
-            return NO_RECORD
+            return _NO_RECORD
         if record.scope != scope:
             return "the config, an option, the builder or a library changed"
         fetch = partial(cache.read_some, site_root, key) if memo is None else partial(_remembered_posts, memo, site_root)
@@ -370,7 +373,7 @@ def _quick(site_root: Path, output: Path, options: BuildOptions, inputs: state.I
             if not output_as_recorded():
                 return "a file of the output was changed since the last build: the whole way writes it again"
             files = {**previous, **made}
-            _publish(site_root, target, files, options, config, report)
+            _publish(target, files, options, config, report)
     marker = state.marker_of(output, MARKER)
     if edits is None:
         ledger.write_files(site_root, output, scope, marker, files)
@@ -386,11 +389,8 @@ def _quick(site_root: Path, output: Path, options: BuildOptions, inputs: state.I
     return report
 
 
-NO_RECORD = "no record of the last build (a first build, one that failed, or one with warnings)"
-
-
 def _output_held(site_root: Path, output: Path, scope: str, marker: tuple[int, int], memo: Memo | None,
-          search: bool) -> tuple[ledger.Ledger, ledger.Edits | None] | str:
+                 search: bool) -> tuple[ledger.Ledger, ledger.Edits | None] | str:
     """Give what a quick build knows the output holds, and the edits it adds its files to: every
     file (a preview's memo; the ledger on disk when the search index needs every post page, or
     when the edits grew long), or only the files quick builds made since the ledger was written
@@ -401,7 +401,7 @@ def _output_held(site_root: Path, output: Path, scope: str, marker: tuple[int, i
     edits, why = ledger.read_edits(site_root, output, scope, marker)
     if edits is None:
         return why
-    if not search and len(edits.files) < ledger.MOST_EDITS:
+    if not search and len(edits.files) < ledger.MOST_EDITED_FILES:
         return edits.files, edits
     files, why = ledger.read_ledger(site_root, output, scope, marker)
     return (files, None) if files else why
@@ -453,7 +453,7 @@ def _build(site_root: Path, output: Path, options: BuildOptions, memo: Memo | No
         files = {page.path: page.stored for page in pages if page.stored is not None}  # every page was put
         if options.cache:
             ledger.forget_ledger(site_root, output)  # until this build completes, what the output holds is unknown
-        _publish(site_root, target, files, options, sources.config, report)
+        _publish(target, files, options, sources.config, report)
         report.unchanged = sum(_unchanged(target.previous.get(path), stored) for path, stored in files.items())
     report.pages = len(pages)
     marker = state.marker_of(output, MARKER)
@@ -477,8 +477,7 @@ def _build(site_root: Path, output: Path, options: BuildOptions, memo: Memo | No
     return report
 
 
-def _publish(site_root: Path, target: Target, files: ledger.Ledger, options: BuildOptions, config: Config,
-             report: BuildReport) -> None:
+def _publish(target: Target, files: ledger.Ledger, options: BuildOptions, config: Config, report: BuildReport) -> None:
     """Index the post pages if one changed, then put the staged files in place; `files` are
     the files of the build, as put in the target: every one, but in a quick build that knows
     only some of what the output holds (it deletes none, and makes no search index then)."""

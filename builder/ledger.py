@@ -28,7 +28,7 @@ from builder.model import Stored
 
 LEDGER_DIR = Path(".cache") / "outputs"
 FORMAT = 4
-MOST_EDITS = 2_000  # files made by quick builds since the last whole one: beyond, the ledger is written whole
+MOST_EDITED_FILES = 2_000  # files made by quick builds since the ledger was written whole: beyond, it is again
 
 # What the output holds, by output path.
 Ledger = dict[str, Stored]
@@ -66,7 +66,7 @@ def read_ledger(site_root: Path, output: Path, scope: str, marker: tuple[int, in
     is no record, when it was made for another scope or output, or when the output was
     replaced since."""
     try:
-        header, body, edits = _read(site_root, output, scope, marker)
+        _, body, edits = _read(site_root, output, scope, marker)
         files = _files(body)
         return ({**files, **edits.files} if edits else files), ""
     except _Void as void:

@@ -219,7 +219,7 @@ def test_damaged_or_stale_edits_of_the_ledger_lead_to_the_whole_way(site: Path, 
 
 
 def test_long_edits_are_folded_into_the_ledger(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ledger, "MOST_EDITS", 3)  # a quick build makes 3 files here
+    monkeypatch.setattr(ledger, "MOST_EDITED_FILES", 3)  # a quick build makes 3 files here
     output = tmp_path / "public"
     build_site(site, output, OPTIONS)
     edit(site, PREMIER, "Un second paragraphe", "Un autre paragraphe")
