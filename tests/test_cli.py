@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pstats
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +15,8 @@ from support import FIXTURE_SITE, NOW, PUBLISHED, REPO, blog, build, copy_site, 
 
 def test_python_dash_m_builder_builds_the_site(tmp_path: Path) -> None:
     output = tmp_path / "out"
-    env = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}
+    # (Buffered output, as in a pipe on an editor's machine: the command flushes it before it ends.)
+    env = {key: value for key, value in os.environ.items() if key not in ("SOURCE_DATE_EPOCH", "PYTHONUNBUFFERED")}
     result = subprocess.run(
         [sys.executable, "-m", "builder", "build", "--source", str(FIXTURE_SITE), "--output", str(output),
          "--now", NOW, "--no-cache"],
@@ -24,6 +26,27 @@ def test_python_dash_m_builder_builds_the_site(tmp_path: Path) -> None:
     assert result.stdout.startswith("Built 6 posts")
     assert read_page(output, PUBLISHED[0]).h1 is not None
     assert (output / "feed.xml").is_file()
+
+
+def test_a_failed_build_ends_the_process_with_its_code_and_its_messages(site: Path, tmp_path: Path) -> None:
+    # The process ends at once, without tearing down its modules: what it printed is flushed first.
+    (site / "content" / "posts" / "premier-article.md").write_text("pas de front-matter", "utf-8")
+    result = subprocess.run([sys.executable, "-m", "builder", "build", "--source", str(site), "--output",
+                             str(tmp_path / "out"), "--now", NOW, "--no-search"],
+                            cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "premier-article.md:1:1: error:" in result.stderr and "build failed" in result.stderr
+
+
+def test_under_a_profiler_the_process_ends_as_usual(site: Path, tmp_path: Path) -> None:
+    # (so that the profiler writes what it found)
+    profile = tmp_path / "build.prof"
+    result = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "builder", "build", "--source", str(site),
+         "--output", str(tmp_path / "out"), "--now", NOW, "--no-search"],
+        cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and result.stdout.startswith("Built 6 posts"), result.stderr
+    assert any("build" in function for _file, _line, function in pstats.Stats(str(profile)).stats)
 
 
 def test_output_defaults_to_public_in_the_site_root(site: Path) -> None:
