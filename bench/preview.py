@@ -14,6 +14,7 @@ import argparse
 import resource
 import shutil
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -36,6 +37,9 @@ def main() -> None:
         write_site(site, args.posts)
     output = args.work / f"preview-{args.posts}"
     shutil.rmtree(output, ignore_errors=True)
+    # `blog serve` rebuilds in a worker thread beside the server's: a process with threads forks
+    # no process (`builder/parallel.py`), and neither does this one.
+    threading.Thread(target=threading.Event().wait, daemon=True).start()
     preview = Preview(site, output, log=lambda line: None)
     started = time.perf_counter()
     assert preview.rebuild(), preview.errors
