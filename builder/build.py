@@ -346,7 +346,8 @@ def _quick(site_root: Path, output: Path, options: BuildOptions, inputs: state.I
             return _NO_RECORD
         if record.scope != scope:
             return "the config, an option, the builder or a library changed"
-        fetch = partial(cache.read_some, site_root, key) if memo is None else partial(_remembered_posts, memo, site_root)
+        fetch = (partial(cache.read_some, site_root, key) if memo is None
+                 else partial(_remembered_posts, memo, site_root))
         plan = report.stage("load", quick.plan, site_root, config, record, inputs, fetch)
         if isinstance(plan, str):
             return plan

@@ -114,7 +114,8 @@ def read_posts(site_root: Path, key: bytes) -> dict[Path, Post]:
     posts = {}
     with collector.paused():  # unpickling makes many objects, none in a cycle
         for number in range(SHARDS):
-            posts.update((post.source, post) for post in _decoded(site_root, _read_shard(site_root, key, number)).values())
+            decoded = _decoded(site_root, _read_shard(site_root, key, number))
+            posts.update((post.source, post) for post in decoded.values())
     return posts
 
 
@@ -124,8 +125,8 @@ def read_some(site_root: Path, key: bytes, relatives: list[str] | set[str]) -> d
     posts = {}
     with collector.paused():
         for number in sorted({shard_of(relative) for relative in relatives}):
-            wanted = [(relative, data) for relative, data in _read_shard(site_root, key, number) if relative in relatives]
-            posts.update(_decoded(site_root, wanted))
+            entries = _read_shard(site_root, key, number)
+            posts.update(_decoded(site_root, [entry for entry in entries if entry[0] in relatives]))
     return posts
 
 
@@ -225,7 +226,8 @@ def site_relative(path: Path, prefix: str) -> str | None:
 
 def _write_shard(folder: Path, key: bytes, number: int, entries: list[tuple[str, bytes]]) -> None:
     """Write one shard file: its posts, each as its path from the site root and `_encoded`."""
-    write_checked(folder / _shard_name(number), _tag(key, number), pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL))
+    body = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
+    write_checked(folder / _shard_name(number), _tag(key, number), body)
 
 
 def read_checked(path: Path, tag: bytes) -> bytes | None:

@@ -157,8 +157,9 @@ def _read(site_root: Path, output: Path, scope: str, marker: tuple[int, int],
           whole: bool = True) -> tuple[dict, bytes, Edits | None]:
     """Give the ledger's header and body (checked, not decoded; not even read unless `whole`)
     and its edits, if any; raise `_Void` when they do not tell what the output holds now."""
+    path = ledger_path(site_root, output)
     try:
-        header, body = _checked(ledger_path(site_root, output)) if whole else (_header(ledger_path(site_root, output)), b"")
+        header, body = _checked(path) if whole else (_header(path), b"")
     except FileNotFoundError:
         raise _Void("no record of the output yet (a first build, or one that stopped)") from None
     if header["scope"] != scope:

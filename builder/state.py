@@ -64,7 +64,7 @@ def read_inputs(site_root: Path, folders: tuple[Path, ...]) -> Inputs:
             else:
                 others.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
     digest = hashlib.blake2b(f"{others.hexdigest()} {site_root}".encode(), digest_size=16)
-    digest.update(pickle.dumps(list(posts.items()), protocol=4))  # the same bytes for the same stamps, 4 times faster than repr
+    digest.update(pickle.dumps(list(posts.items()), protocol=4))  # the same stamps, the same bytes; 4 × repr's speed
     return Inputs(digest.hexdigest(), others.hexdigest(), posts)
 
 
