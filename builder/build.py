@@ -362,7 +362,7 @@ def _quick(site_root: Path, output: Path, options: BuildOptions, inputs: state.I
             # state names only once the files are published, and the cache is only a cache.
             report.stage("cache", cache.update_posts, site_root, key, plan.loaded)
             if memo is None:
-                quick.write_record(site_root, plan.record)
+                quick.write_edits(site_root, plan.record, plan.edited)
             if not output_as_recorded():
                 return "a file of the output was changed since the last build: the whole way writes it again"
             files = {**previous, **made}

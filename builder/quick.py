@@ -30,7 +30,11 @@ from builder.model import Channel, Config, Post, shown_by_card
 from builder.state import POSTS_DIR, Inputs
 
 RECORD_FILE = Path(".cache") / "quick.pickle"
-FORMAT = b"blog-quick-1"
+FORMAT = b"blog-quick-2"
+# What quick builds changed in the record since it was written whole (see `write_edits`).
+EDITS_FILE = Path(".cache") / "quick-edits.pickle"
+EDITS_FORMAT = b"blog-quick-edits-1"
+MOST_EDITED_POSTS = 1_000  # post files edited by quick builds since the record was written whole: beyond, it is again
 MOST_EDITS = 16  # beyond as many edited posts, the whole way is about as quick
 NONE = -1  # the position of no post: the oldest has no older one
 
@@ -40,6 +44,7 @@ class Record:
     """What a complete build was made from, besides the posts themselves (in the cache)."""
 
     inputs: str  # the digest of its inputs, as its `State` holds it
+    base: str  # the `inputs` of the record as written whole, which the edits of quick builds amend
     scope: str  # the ledger's: builder, libraries, config and options
     others: str  # the digest of its inputs but the post files
     files: dict[str, tuple[int, int]]  # every post file's (mtime_ns, size), by path from the site root
@@ -63,6 +68,7 @@ class Plan:
     channels: list[Channel]
     advertised: dict[str, Channel]  # the feeds a post's page links to, by listing URL (their title is all it shows)
     loaded: list[Post]  # the edited posts as loaded, before their links resolve: for the cache
+    edited: list[str]  # their files, by path from the site root
     rendered: int  # how many of them had new bytes, rendered from Markdown (the others were only touched)
     record: Record  # the record of the site once built
 
@@ -89,32 +95,67 @@ def make_record(site_root: Path, inputs: Inputs, scope: str, posts: tuple[Post, 
     resolved = {path: (post.digest, post.hrefs) for path, post in zip(order, index.posts) if post.hrefs}
     channels = tuple((channel.page, channel.title, channel.description, tuple(map(at, channel.posts)))
                      for channel in index.channels.values())
-    return Record(inputs.digest, scope, inputs.others, dict(inputs.posts), shapes, order, around, resolved,
-                  channels, shared, dict(digests), listed, tuple(sorted(static)))
+    return Record(inputs.digest, inputs.digest, scope, inputs.others, dict(inputs.posts), shapes, order, around,
+                  resolved, channels, shared, dict(digests), listed, tuple(sorted(static)))
 
 
 def read_record(site_root: Path) -> Record | None:
-    """Give the record of the last complete build, or None when there is none or it is damaged."""
+    """Give the record of the last complete build (as the edits of quick builds since amend
+    it), or None when there is none or it is damaged."""
     value = cache.load_checked(site_root / RECORD_FILE, FORMAT)
     fields = dataclasses.fields(Record)
     if not isinstance(value, tuple) or len(value) != len(fields):
         return None
     record = Record(*value)
-    kinds = {"inputs": str, "scope": str, "others": str, "files": dict, "shapes": dict, "order": tuple,
-             "around": tuple, "resolved": dict, "channels": tuple, "shared": dict, "digests": dict,
+    kinds = {"inputs": str, "base": str, "scope": str, "others": str, "files": dict, "shapes": dict,
+             "order": tuple, "around": tuple, "resolved": dict, "channels": tuple, "shared": dict, "digests": dict,
              "listed": tuple, "static": tuple}
-    return record if all(isinstance(getattr(record, name), kind) for name, kind in kinds.items()) else None
+    if not all(isinstance(getattr(record, name), kind) for name, kind in kinds.items()):
+        return None
+    edits = _edits(site_root, record.base)
+    if edits is None:
+        return record
+    inputs, files, resolved = edits
+    resolved = {path: entry for path, entry in {**record.resolved, **resolved}.items() if entry is not None}
+    return dataclasses.replace(record, inputs=inputs, files={**record.files, **files}, resolved=resolved)
 
 
 def write_record(site_root: Path, record: Record) -> None:
-    """Keep the record of a complete build."""
+    """Keep the record of a complete build, whole (its edits go first: they amend the last)."""
+    (site_root / EDITS_FILE).unlink(missing_ok=True)
     cache.save_checked(site_root / RECORD_FILE, FORMAT, tuple(getattr(record, field.name)
                                                              for field in dataclasses.fields(Record)))
 
 
+def write_edits(site_root: Path, record: Record, edited: list[str]) -> None:
+    """Keep what a quick build changed in the record (`record`, as it is now): the edited post
+    files' sizes and times, and their resolved links, beside what the quick builds since the
+    record was written whole changed; a small file, rather than 2 MB at 10,000 posts. Past
+    `MOST_EDITED_POSTS` post files, the record is written whole again."""
+    _inputs, files, resolved = _edits(site_root, record.base) or ("", {}, {})
+    files |= {path: record.files[path] for path in edited}
+    resolved |= {path: record.resolved.get(path) for path in edited}
+    if len(files) > MOST_EDITED_POSTS:
+        write_record(site_root, dataclasses.replace(record, base=record.inputs))
+    else:
+        cache.save_checked(site_root / EDITS_FILE, EDITS_FORMAT, (record.base, record.inputs, files, resolved))
+
+
 def forget_record(site_root: Path) -> None:
     """Drop the record: the next build takes the whole way."""
+    (site_root / EDITS_FILE).unlink(missing_ok=True)
     (site_root / RECORD_FILE).unlink(missing_ok=True)
+
+
+def _edits(site_root: Path, base: str) -> tuple[str, dict, dict] | None:
+    """Give what quick builds changed in the record written whole with `base` for its inputs:
+    the inputs since, and the files and resolved links (None: none any more) they changed;
+    None when there are no such edits, or they amend another record, or they are damaged."""
+    value = cache.load_checked(site_root / EDITS_FILE, EDITS_FORMAT)
+    if not (isinstance(value, tuple) and len(value) == 4 and value[0] == base):
+        return None
+    _base, inputs, files, resolved = value
+    return (inputs, files, resolved) if isinstance(files, dict) and isinstance(resolved, dict) else None
 
 
 # Gives the posts at these paths (from the site root) as loaded, before their links resolve:
@@ -179,7 +220,7 @@ def plan(site_root: Path, config: Config, record: Record, inputs: Inputs, fetch:
     after = dataclasses.replace(record, inputs=inputs.digest, files=dict(inputs.posts), resolved=resolved)
     rendered = sum(path not in before or post.source_digest != before[path].source_digest
                    for path, post in zip(changed, loaded))
-    return Plan(pages, channels, advertised, loaded, rendered, after)
+    return Plan(pages, channels, advertised, loaded, changed, rendered, after)
 
 
 def _around(record: Record, number: int) -> list[int]:

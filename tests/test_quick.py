@@ -197,6 +197,58 @@ def test_quick_builds_keep_their_files_beside_the_ledger_until_a_whole_build(sit
     assert not rebuild(site, output).quick_way and not edits.exists()
 
 
+def test_the_record_amended_by_quick_builds_is_what_a_whole_build_records(site: Path, tmp_path: Path) -> None:
+    output = tmp_path / "public"
+    build_site(site, output, OPTIONS)
+    written = (site / quick.RECORD_FILE).read_bytes()
+    # Links to post files to resolve: one added for good, one added then taken away.
+    for path, old, new in [(PREMIER, "Un second paragraphe", "Voir [le code](un-peu-de-code.md)."),
+                           (CODE, "Un court article", "Voir [le premier](premier-article.md)."),
+                           (CODE, "Voir [le premier](premier-article.md).", "Un article court")]:
+        edit(site, path, old, new)
+        assert rebuild(site, output).quick_way
+    assert (site / quick.RECORD_FILE).read_bytes() == written and (site / quick.EDITS_FILE).is_file()
+    amended = quick.read_record(site)
+    (site / quick.EDITS_FILE).unlink()
+    (site / quick.RECORD_FILE).unlink()
+    assert not build_site(site, output, OPTIONS).quick_way  # no record: the whole way records the site
+    assert amended == dataclasses.replace(quick.read_record(site), base=amended.base)
+
+
+@pytest.mark.parametrize("damage", ["garbage", "flip", "remove"])
+def test_damaged_edits_of_the_record_lead_to_the_whole_way(site: Path, tmp_path: Path, damage: str) -> None:
+    output = tmp_path / "public"
+    build_site(site, output, OPTIONS)
+    edit(site, PREMIER, "Un second paragraphe", "Un autre paragraphe")
+    assert rebuild(site, output).quick_way
+    edits = site / quick.EDITS_FILE
+    data = edits.read_bytes()
+    if damage == "garbage":
+        edits.write_bytes(b"\x00{pas du pickle")
+    elif damage == "flip":
+        edits.write_bytes(data[:-10] + bytes([data[-10] ^ 1]) + data[-9:])
+    else:  # the record alone names the inputs of the last whole build
+        edits.unlink()
+    edit(site, PREMIER, "Un autre paragraphe", "Un troisième paragraphe")
+    report = rebuild(site, output)
+    assert not report.quick_way and "no record of the last build" in report.quick_way_not_because
+    edit(site, PREMIER, "Un troisième paragraphe", "Un quatrième paragraphe")
+    assert rebuild(site, output).quick_way
+
+
+def test_long_edits_of_the_record_are_folded_into_it(site: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(quick, "MOST_EDITED_POSTS", 1)
+    output = tmp_path / "public"
+    build_site(site, output, OPTIONS)
+    edit(site, PREMIER, "Un second paragraphe", "Un autre paragraphe")
+    assert rebuild(site, output).quick_way and (site / quick.EDITS_FILE).is_file()
+    edit(site, CODE, "Un court article", "Un article court")
+    assert rebuild(site, output).quick_way and not (site / quick.EDITS_FILE).exists()
+    edit(site, CODE, "Un article court", "Un article bref")
+    assert rebuild(site, output).quick_way  # from the record written whole
+
+
 @pytest.mark.parametrize("damage", ["garbage", "flip", "remove", "stale"])
 def test_damaged_or_stale_edits_of_the_ledger_lead_to_the_whole_way(site: Path, tmp_path: Path, damage: str) -> None:
     output = tmp_path / "public"
