@@ -2,7 +2,8 @@
 kept between builds so that an unchanged file is neither read nor rendered again.
 
 The posts are spread over a fixed number of shard files by a stable hash of their path, so
-that an edit rewrites one small file, not the whole cache. Each file carries a header that
+that an edit rewrites one small file, not the whole cache; within a file, each post is pickled
+on its own, so that a quick build decodes only the few posts it wants. Each file carries a header that
 says what it was made by and for (format, builder version, config, its own shard number), and
 a checksum of its body: a file that is stale, truncated, corrupted or misplaced is detected and
 ignored, never trusted, and only its posts are read again. Only the builder's own data types

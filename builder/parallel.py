@@ -60,7 +60,7 @@ def aside(test: Callable[..., bool], *args: Any) -> Iterator[Callable[[], bool]]
     build`), and give the function that waits for its answer, so that its work (say, waiting on
     the disk) overlaps this process's; elsewhere, run it here when its answer is asked for. An
     answer never asked for is not waited for: the process is stopped."""
-    if threading.active_count() > 1 or not hasattr(os, "fork"):
+    if not _forks_safely():
         yield lambda: test(*args)
         return
     child = os.fork()
@@ -109,8 +109,14 @@ def _context(needs_fork: bool):
     import multiprocessing
 
     methods = multiprocessing.get_all_start_methods()
-    if threading.active_count() == 1 and "fork" in methods:
+    if _forks_safely() and "fork" in methods:
         return multiprocessing.get_context("fork")
     if needs_fork:
         return None
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def _forks_safely() -> bool:
+    """Tell whether this process may fork: the system can, and the process has one thread (in
+    one with threads, a forked child could inherit a lock that another thread holds)."""
+    return hasattr(os, "fork") and threading.active_count() == 1
