@@ -121,8 +121,7 @@ def write_files(site_root: Path, output: Path, scope: str, marker: tuple[int, in
     of JSON saying what for, with a checksum of the rest, which lists the files (a pickle of
     plain values: at 17,000 files, a third of the time JSON takes both ways). Edits recorded
     since the last such build go: they amend a ledger that is no more."""
-    listed = {path: (entry.key, entry.digest, entry.size, entry.mtime_ns) for path, entry in sorted(files.items())}
-    body = pickle.dumps(listed, protocol=pickle.HIGHEST_PROTOCOL)
+    body = _body(files)
     header = {"format": FORMAT, "scope": scope, "output": str(output.resolve()), "marker": list(marker),
               "count": len(files), "checksum": _checksum(body)}
     _write(ledger_path(site_root, output), header, body)
@@ -132,9 +131,7 @@ def write_files(site_root: Path, output: Path, scope: str, marker: tuple[int, in
 def write_edits(site_root: Path, output: Path, marker: tuple[int, int], edits: Edits, made: Ledger) -> None:
     """Record the files a quick build made (`made`) beside those quick builds made since the
     ledger was written whole (`edits`), and the output's marker once they are in place."""
-    files = {**edits.files, **made}
-    listed = {path: (entry.key, entry.digest, entry.size, entry.mtime_ns) for path, entry in sorted(files.items())}
-    body = pickle.dumps(listed, protocol=pickle.HIGHEST_PROTOCOL)
+    body = _body({**edits.files, **made})
     header = {"format": FORMAT, "ledger": edits.ledger, "marker": list(marker), "count": edits.count,
               "checksum": _checksum(body)}
     _write(edits_path(site_root, output), header, body)
@@ -195,6 +192,12 @@ def _checked(path: Path) -> tuple[dict, bytes]:
 def _files(body: bytes) -> Ledger:
     """Give the files a record file's body lists."""
     return {path: Stored(*entry) for path, entry in unpickled(body).items()}
+
+
+def _body(files: Ledger) -> bytes:
+    """Give the body of a record file that lists `files` (`_files` reads it back)."""
+    listed = {path: (entry.key, entry.digest, entry.size, entry.mtime_ns) for path, entry in sorted(files.items())}
+    return pickle.dumps(listed, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _header(path: Path) -> dict:

@@ -26,6 +26,17 @@ PREMIER, CODE = POSTS / "premier-article.md", POSTS / "un-peu-de-code.md"
 PREMIER_URL = "2020/11/premier-article/index.html"
 
 
+def damage_file(path: Path, how: str) -> None:
+    """Damage a file of the cache: `garbage` in its place, a bit flipped near its end, or `remove` it."""
+    data = path.read_bytes()
+    if how == "garbage":
+        path.write_bytes(b"\x00{ni json ni pickle")
+    elif how == "flip":
+        path.write_bytes(data[:-10] + bytes([data[-10] ^ 1]) + data[-9:])
+    else:
+        path.unlink()
+
+
 def edit(site: Path, path: Path, old: str, new: str) -> None:
     """Replace text in a file of the site (`path`, from its root), with a later time."""
     edit_file(site / path, old, new)
@@ -164,13 +175,10 @@ def test_a_damaged_record_leads_to_the_whole_way(site: Path, tmp_path: Path, dam
     output = tmp_path / "public"
     build_site(site, output, OPTIONS)
     record = site / quick.RECORD_FILE
-    data = record.read_bytes()
     if damage == "truncate":
-        record.write_bytes(data[: len(data) // 2])
-    elif damage == "flip":
-        record.write_bytes(data[:-10] + bytes([data[-10] ^ 1]) + data[-9:])
+        record.write_bytes(record.read_bytes()[: record.stat().st_size // 2])
     else:
-        record.unlink()
+        damage_file(record, damage)
     edit(site, PREMIER, "Un second paragraphe", "Un autre paragraphe")
     assert not rebuild(site, output).quick_way
     edit(site, PREMIER, "Un autre paragraphe", "Un troisième paragraphe")
@@ -221,14 +229,7 @@ def test_damaged_edits_of_the_record_lead_to_the_whole_way(site: Path, tmp_path:
     build_site(site, output, OPTIONS)
     edit(site, PREMIER, "Un second paragraphe", "Un autre paragraphe")
     assert rebuild(site, output).quick_way
-    edits = site / quick.EDITS_FILE
-    data = edits.read_bytes()
-    if damage == "garbage":
-        edits.write_bytes(b"\x00{pas du pickle")
-    elif damage == "flip":
-        edits.write_bytes(data[:-10] + bytes([data[-10] ^ 1]) + data[-9:])
-    else:  # the record alone names the inputs of the last whole build
-        edits.unlink()
+    damage_file(site / quick.EDITS_FILE, damage)  # removed, the record alone names the last whole build's inputs
     edit(site, PREMIER, "Un autre paragraphe", "Un troisième paragraphe")
     report = rebuild(site, output)
     assert not report.quick_way and "no record of the last build" in report.quick_way_not_because
@@ -256,15 +257,11 @@ def test_damaged_or_stale_edits_of_the_ledger_lead_to_the_whole_way(site: Path, 
     edit(site, PREMIER, "Un second paragraphe", "Un autre paragraphe")
     assert rebuild(site, output).quick_way
     edits = ledger.edits_path(site, output)
-    data = edits.read_bytes()
-    if damage == "garbage":
-        edits.write_bytes(b"\x00{pas du json")
-    elif damage == "flip":
-        edits.write_bytes(data[:-10] + bytes([data[-10] ^ 1]) + data[-9:])
-    elif damage == "remove":  # the ledger alone names the output's marker before the quick build
-        edits.unlink()
-    else:  # edits of another ledger: they amend this one no more
+    if damage == "stale":  # edits of another ledger: they amend this one no more
+        data = edits.read_bytes()
         edits.write_bytes(data.replace(json.loads(data.partition(b"\n")[0])["ledger"].encode(), b"0" * 32, 1))
+    else:  # removed, the ledger alone names the output's marker before the quick build
+        damage_file(edits, damage)
     edit(site, PREMIER, "Un autre paragraphe", "Un troisième paragraphe")
     report = rebuild(site, output)
     assert not report.quick_way and "no record of what the output holds" in report.quick_way_not_because
