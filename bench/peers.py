@@ -11,7 +11,9 @@ a separate process, the median of `--repeat` runs; with the peak memory of the t
 (`os.wait4`'s ru_maxrss, as in `bench/run.py`) and the pages written (*.html in the output).
 Our builder is measured in the same run, just before them, with `bench/run.py`'s own functions
 (or its figures are read from `--ours-json`, as written by `--json`), and the table gives each
-peer's time and memory as a multiple of ours.
+peer's time and memory as a multiple of ours. So is the issue's floor, the bare loop of
+`bench/floor.py` (the post pages alone, with markdown-it-py, Pygments and a one-line template),
+run on the same posts with our `--jobs`: the last lines give our clean build as a multiple of it.
 
 Tools are found, not installed: Pelican as WORK/venv-pelican/bin/pelican (else `pelican` on
 PATH), Hugo as `hugo` on PATH; a missing tool is skipped with a note. Set them up with
@@ -85,7 +87,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(1, str(BENCH.parent))
 from generate import write_site  # noqa: E402  (scripts beside this one)
-from run import Run, bench_size, pages, timed  # noqa: E402
+from run import FLOOR, Run, bench_size, floor_run, pages, timed  # noqa: E402
 
 import yaml  # noqa: E402  (PyYAML: a dependency of the project's tests and tools)
 
@@ -400,8 +402,11 @@ def main() -> None:
             runs = bench_size(posts, args.work, args.repeat, args.jobs)
             figures[key]["ours"] = {"pages": pages(args.work / f"public-{posts}"),
                                     **{name: _figures(r) for name, r in runs.items()}}
+            figures[key]["floor"] = {"pages": posts, FLOOR: _figures(floor_run(posts, args.work, args.repeat, args.jobs))}
         if "ours" in figures[key]:
             _rows(posts, "ours", figures[key]["ours"], None)
+        if "floor" in figures[key]:
+            _rows(posts, "floor", figures[key]["floor"], figures[key].get("ours"), (FLOOR,))
         for tool in args.tools:
             measured = bench_peer(tool, posts, args.work, args.repeat)
             if measured is None:
@@ -410,6 +415,12 @@ def main() -> None:
             figures[key][tool] = {"pages": count, "redirect_stubs": stubs, "version": versions[tool],
                                   **{name: _figures(r) for name, r in runs.items()}}
             _rows(posts, tool, figures[key][tool], figures[key].get("ours"))
+    for posts in args.posts:
+        measured = figures[str(posts)]
+        if "ours" in measured and "floor" in measured:
+            ratio = measured["ours"]["clean build"]["seconds"] / measured["floor"][FLOOR]["seconds"]
+            print(f"\nours, {posts:,} posts: the clean build takes {ratio:.2f} times the bare loop "
+                  "(the issue's target: at most 1.3).")
     for posts in args.posts:
         for tool, measured in figures[str(posts)].items():
             if measured.get("redirect_stubs"):
@@ -424,16 +435,19 @@ def _figures(run: Run) -> dict[str, float]:
     return {"seconds": run.seconds, "cpu_seconds": run.cpu_seconds, "peak_mb": run.peak_mb}
 
 
-def _rows(posts: int, tool: str, figures: dict, ours: dict | None) -> None:
-    """Print one tool's three rows, with its ratios to ours where ours are known."""
-    for name in BUILDS:
+def _rows(posts: int, tool: str, figures: dict, ours: dict | None, builds: tuple[str, ...] = BUILDS) -> None:
+    """Print one tool's rows (its three builds, or the bare loop's one), with its ratios to ours
+    (to our clean build, for a clean build or the bare loop) where ours are known."""
+    for name in builds:
         run = figures[name]
-        rate = f"{figures['pages'] / run['seconds']:,.0f}" if name == "clean build" else ""
-        count = f"{figures['pages']:,}" if name == "clean build" else ""
+        first = name == builds[0]
+        rate = f"{figures['pages'] / run['seconds']:,.0f}" if first else ""
+        count = f"{figures['pages']:,}" if first else ""
         time_ratio = memory_ratio = ""
         if ours and tool != "ours":
-            time_ratio = f"{run['seconds'] / ours[name]['seconds']:.1f}"
-            memory_ratio = f"{run['peak_mb'] / ours[name]['peak_mb']:.1f}"
+            theirs = ours[name if name in BUILDS else "clean build"]
+            time_ratio = f"{run['seconds'] / theirs['seconds']:.1f}"
+            memory_ratio = f"{run['peak_mb'] / theirs['peak_mb']:.1f}"
         cpu = f"{run['cpu_seconds']:.2f}" if "cpu_seconds" in run else ""  # not in results of earlier versions
         print(f"| {posts:,} | {tool} | {name} | {run['seconds']:.2f} | {cpu} | {count} | {rate} | {run['peak_mb']:.0f} "
               f"| {time_ratio} | {memory_ratio} |", flush=True)

@@ -1,5 +1,6 @@
 """Time the builder on generated sites: a clean build, a rebuild with nothing changed, a
-rebuild after editing one post; peak memory of the largest process; pages per second.
+rebuild after editing one post; peak memory of the largest process; pages per second; and
+the clean build as a multiple of the bare loop that renders only the post pages (`floor.py`).
 
     python bench/run.py --posts 1000 10000 [--repeat 3] [--jobs N] [--work DIR]
 
@@ -25,6 +26,7 @@ sys.path.insert(0, str(BENCH))
 from generate import write_site  # noqa: E402  (a script beside this one)
 
 NOW = "2030-01-01T00:00:00+01:00"  # after every generated post
+FLOOR = "bare loop, post pages only (floor.py)"
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,14 @@ def bench_size(posts: int, work: Path, repeat: int, jobs: int) -> dict[str, Run]
     return results
 
 
+def floor_run(posts: int, work: Path, repeat: int, jobs: int) -> Run:
+    """Time the bare loop of `floor.py` on the site of `posts` posts, on `jobs` processes, from an
+    empty output as a clean build starts."""
+    site, output = work / f"site-{posts}", work / f"floor-{posts}"
+    command = [sys.executable, str(BENCH / "floor.py"), str(site), str(output), "--jobs", str(jobs)]
+    return median_run(command, repeat, lambda: shutil.rmtree(output, ignore_errors=True))
+
+
 def pages(output: Path) -> int:
     """Count the HTML pages of a built site."""
     return sum(1 for _ in output.rglob("*.html"))
@@ -118,13 +128,18 @@ def main() -> None:
           f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}; jobs={args.jobs}, "
           f"median of {args.repeat}\n")
     print("| posts | build | seconds | CPU s | pages/s | peak MB |\n| ---: | --- | ---: | ---: | ---: | ---: |")
+    ratios = []
     for posts in args.posts:
         results = bench_size(posts, args.work, args.repeat, args.jobs)
         count = pages(args.work / f"public-{posts}")
+        results[FLOOR] = floor_run(posts, args.work, args.repeat, args.jobs)
         for name, run in results.items():
-            rate = f"{count / run.seconds:,.0f}" if name == "clean build" else ""
+            made = posts if name == FLOOR else count
+            rate = f"{made / run.seconds:,.0f}" if name in ("clean build", FLOOR) else ""
             print(f"| {posts:,} | {name} | {run.seconds:.2f} | {run.cpu_seconds:.2f} | {rate} | {run.peak_mb:.0f} |",
                   flush=True)
+        ratios.append(f"{posts:,} posts: {results['clean build'].seconds / results[FLOOR].seconds:.2f}")
+    print(f"\nThe clean build as a multiple of the bare loop (the issue's target: at most 1.3): {'; '.join(ratios)}.")
 
 
 if __name__ == "__main__":
