@@ -133,9 +133,8 @@ def _highlight(code: str, language: str, _attrs: str) -> str:
     lexer = _lexer(name) if name else None
     if lexer is not None:
         from pygments import highlight  # here: a build with no new code to highlight never loads Pygments
-        from pygments.formatters.html import HtmlFormatter
 
-        body = highlight(code, lexer, HtmlFormatter(nowrap=True))
+        body = highlight(code, lexer, _formatter())
     else:
         body = escape(code)
     data = f' data-lang="{escape(name)}"' if name else ""
@@ -152,6 +151,14 @@ def _lexer(name: str):
         return get_lexer_by_name(name)
     except ClassNotFound:
         return None
+
+
+@lru_cache(maxsize=1)  # making one compiles its style's CSS rules: once per process, not per block
+def _formatter():
+    """Give Pygments' HTML formatter for fenced blocks: classes only, no wrapper (ours is around it)."""
+    from pygments.formatters.html import HtmlFormatter  # here, as in `_highlight`
+
+    return HtmlFormatter(nowrap=True)
 
 
 def code_stylesheet() -> str:
