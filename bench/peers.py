@@ -402,7 +402,8 @@ def main() -> None:
             runs = bench_size(posts, args.work, args.repeat, args.jobs)
             figures[key]["ours"] = {"pages": pages(args.work / f"public-{posts}"),
                                     **{name: _figures(r) for name, r in runs.items()}}
-            figures[key]["floor"] = {"pages": posts, FLOOR: _figures(floor_run(posts, args.work, args.repeat, args.jobs))}
+            floor = floor_run(posts, args.work, args.repeat, args.jobs)
+            figures[key]["floor"] = {"pages": posts, FLOOR: _figures(floor)}
         if "ours" in figures[key]:
             _rows(posts, "ours", figures[key]["ours"], None)
         if "floor" in figures[key]:

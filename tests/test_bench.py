@@ -66,3 +66,13 @@ def test_run_gives_the_clean_build_as_a_multiple_of_the_bare_loop(tmp_path: Path
     assert ratio, result.stdout
     assert float(ratio.group(1)) == pytest.approx(float(clean[2]) / float(floor[2]), rel=0.05)
     assert len(list((tmp_path / "floor-12").glob("*/index.html"))) == 12
+
+
+def test_count_renders_in_its_counted_process_the_pages_a_build_writes(tmp_path: Path) -> None:
+    site, output = tmp_path / "site", tmp_path / "public"
+    write_site(site, 12)
+    counted = subprocess.run([sys.executable, str(BENCH / "count.py"), "--child", "render", "1", "--site", str(site)],
+                             capture_output=True, text=True, check=True)
+    subprocess.run([sys.executable, "-m", "builder", "build", "--source", str(site), "--output", str(output),
+                    "--now", "2030-01-01T00:00:00+00:00", "--no-search"], capture_output=True, check=True)
+    assert int(counted.stdout) == len(list(output.rglob("*.html")))
