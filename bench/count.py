@@ -9,8 +9,9 @@ generated site of `--posts` posts; `render` is `render.render_site` in one proce
 rendered, nothing written) on that site; `floor` is the whole work of the bare loop of
 `floor.py` for each post (read, Markdown, a one-line template, written). Each is counted twice,
 for 0 and N posts (for load and floor) or 1 and 3 renderings (for render), so that start-up
-and imports cancel out; the difference is divided by the posts or pages counted. It takes a few minutes: callgrind runs Python about
-fifty times slower. One count at a time per `--work` folder: each writes its site's build cache.
+and imports cancel out; the difference is divided by the posts or pages counted. It takes a
+few minutes: callgrind runs Python about fifty times slower. One count at a time per `--work`
+folder: each writes its site's build cache.
 """
 
 from __future__ import annotations
