@@ -28,7 +28,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(1, str(BENCH.parent))
-from generate import write_site  # noqa: E402  (a script beside this one)
+from generate import benchmark_site  # noqa: E402  (a script beside this one)
 
 _COLLECTED = re.compile(r"Collected : (\d+)")
 NOW = datetime(2030, 1, 1, tzinfo=timezone.utc)  # after every generated post
@@ -96,9 +96,7 @@ def main() -> None:
         return
     if not shutil.which("valgrind"):
         raise SystemExit("valgrind is not installed: apt-get install -y valgrind")
-    site = args.work / f"site-{args.posts}"
-    if not (site / "site.yaml").is_file():
-        write_site(site, args.posts)
+    site = benchmark_site(args.work, args.posts)
     pages = int(subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", "render", "1",
                                 "--site", str(site)], capture_output=True, text=True, check=True,
                                cwd=BENCH.parent).stdout)

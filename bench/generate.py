@@ -80,6 +80,15 @@ def write_site(root: Path, count: int, seed: int = 1) -> None:
             f"tags: [{tags}]\nsummary: \"{sentence(rng, 15)}\"\n---\n\n{body(rng, number)}", "utf-8")
 
 
+def benchmark_site(work: Path, posts: int) -> Path:
+    """Give the benchmark's site of `posts` posts, WORK/site-N, written first if it is not there
+    (the scripts share it: the same seed gives the same posts)."""
+    site = work / f"site-{posts}"
+    if not (site / "site.yaml").is_file():
+        write_site(site, posts)
+    return site
+
+
 def main() -> None:
     """Parse the command line and write the site."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -86,7 +86,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(1, str(BENCH.parent))
-from generate import write_site  # noqa: E402  (scripts beside this one)
+from generate import benchmark_site  # noqa: E402  (scripts beside this one)
 from run import FLOOR, Run, bench_size, floor_run, pages, timed  # noqa: E402
 
 import yaml  # noqa: E402  (PyYAML: a dependency of the project's tests and tools)
@@ -332,9 +332,7 @@ def tool_version(tool: str, work: Path) -> str:
 def bench_peer(tool: str, posts: int, work: Path, repeat: int) -> tuple[dict[str, Run], int, int] | None:
     """Convert the site of `posts` posts for `tool`, time it, give its runs, its page count and how
     many of those pages are redirect stubs."""
-    site = work / f"site-{posts}"
-    if not (site / "site.yaml").is_file():
-        write_site(site, posts)
+    site = benchmark_site(work, posts)
     title = yaml.safe_load((site / "site.yaml").read_text("utf-8"))["title"]
     source = read_posts(site)
     edited_name = f"article-{posts // 2:05d}.md"

@@ -22,7 +22,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent))
 sys.path.insert(0, str(BENCH))
 from builder.serve import Preview  # noqa: E402  (this checkout's builder)
-from generate import write_site  # noqa: E402  (a script beside this one)
+from generate import benchmark_site  # noqa: E402  (a script beside this one)
 
 
 def main() -> None:
@@ -32,9 +32,7 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=3)
     parser.add_argument("--work", type=Path, default=Path("/tmp/blog-bench"))
     args = parser.parse_args()
-    site = args.work / f"site-{args.posts}"
-    if not (site / "site.yaml").is_file():
-        write_site(site, args.posts)
+    site = benchmark_site(args.work, args.posts)
     output = args.work / f"preview-{args.posts}"
     shutil.rmtree(output, ignore_errors=True)
     # `blog serve` rebuilds in a worker thread beside the server's: a process with threads forks

@@ -23,7 +23,7 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
-from generate import write_site  # noqa: E402  (a script beside this one)
+from generate import benchmark_site  # noqa: E402  (a script beside this one)
 
 NOW = "2030-01-01T00:00:00+01:00"  # after every generated post
 FLOOR = "bare loop, post pages only (floor.py)"
@@ -78,9 +78,7 @@ def median_run(command: list[str], repeat: int, before=None) -> Run:
 
 def bench_size(posts: int, work: Path, repeat: int, jobs: int) -> dict[str, Run]:
     """Measure the three builds on a site of `posts` posts."""
-    site = work / f"site-{posts}"
-    if not (site / "site.yaml").is_file():
-        write_site(site, posts)
+    site = benchmark_site(work, posts)
     output = work / f"public-{posts}"
     edited = site / "content" / "posts" / f"article-{posts // 2:05d}.md"
     original = edited.read_text("utf-8")
@@ -105,7 +103,7 @@ def bench_size(posts: int, work: Path, repeat: int, jobs: int) -> dict[str, Run]
 def floor_run(posts: int, work: Path, repeat: int, jobs: int) -> Run:
     """Time the bare loop of `floor.py` on the site of `posts` posts, on `jobs` processes, from an
     empty output as a clean build starts."""
-    site, output = work / f"site-{posts}", work / f"floor-{posts}"
+    site, output = benchmark_site(work, posts), work / f"floor-{posts}"
     command = [sys.executable, str(BENCH / "floor.py"), str(site), str(output), "--jobs", str(jobs)]
     return median_run(command, repeat, lambda: shutil.rmtree(output, ignore_errors=True))
 
