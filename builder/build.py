@@ -18,11 +18,11 @@ from zoneinfo import ZoneInfo
 from builder import cache, collector, ledger, quick, state, urls
 from builder.assets import fingerprint as fingerprint_assets
 from builder.config import load_config
-from builder.errors import BuildFailed, Problem
+from builder.errors import BuildFailed, Problem, sort_problems
 from builder.feeds import channel_jobs, feed_jobs
 from builder.index import SiteIndex, build_index, published, related_positions
 from builder.links import links_to_unpublished, missing_static_images, resolve_links
-from builder.load import POSTS_DIR, load_posts
+from builder.load import POSTS_DIR, load_posts, raw_html_warnings
 from builder.markdown import code_stylesheet
 from builder.model import Channel, Config, Page, Post, Stored
 from builder.parallel import aside, in_parallel, shared as shared_work
@@ -356,6 +356,7 @@ def _quick(site_root: Path, output: Path, options: BuildOptions, inputs: state.I
             return f"no record of what the output holds: {held}"
         previous, edits = held
         report.posts, report.posts_read, report.posts_rendered = len(record.order), len(plan.loaded), plan.rendered
+        report.warnings = _raw_html_warnings(plan.warned)
         with staged(output, previous) as target:
             made = _quick_pages(site_root, target, plan, record, config, memo, report)
             # Written while the output's files are checked: the record names inputs that the
@@ -439,7 +440,7 @@ def _build(site_root: Path, output: Path, options: BuildOptions, memo: Memo | No
     sources = read_site(site_root, report, memo, options, progress)
     if any(problem.is_error for problem in sources.problems):
         raise BuildFailed(sources.problems, "load")
-    report.warnings = sources.problems
+    report.warnings = (*sources.problems, *_raw_html_warnings(sources.posts))
     scope, marker = _scope(sources.config, options), state.marker_of(output, MARKER)
     if memo is not None and memo.held is not None:
         previous, report.whole_because = memo.previous(scope, marker)
@@ -467,8 +468,9 @@ def _build(site_root: Path, output: Path, options: BuildOptions, memo: Memo | No
     if options.cache:  # on disk too, so that a preview started again goes on from there
         ledger.write_files(site_root, output, scope, marker, files)
     if options.cache:  # `inputs` were taken before reading: a file changed during the build makes them stale
-        # No quick way after warnings (it would not repeat them), or for posts `make_record` cannot name.
-        record = None if report.warnings else quick.make_record(
+        # No quick way after warnings (it would not repeat them; but it gives those of raw HTML shown as
+        # text again, from the posts), or for posts `make_record` cannot name.
+        record = None if sources.problems else quick.make_record(
             site_root, inputs, scope, sources.posts, rendering.index, rendering.shared, templates.digests,
             templates.listed, [page.url for page in sources.static])
         if memo is not None:
@@ -480,6 +482,12 @@ def _build(site_root: Path, output: Path, options: BuildOptions, memo: Memo | No
             else:
                 quick.write_record(site_root, record)
     return report
+
+
+def _raw_html_warnings(posts: tuple[Post, ...] | list[Post]) -> tuple[Problem, ...]:
+    """Give the warnings about raw HTML shown as text in these posts, in order: the quick way
+    gives them again as the whole way does."""
+    return sort_problems([warning for post in posts for warning in raw_html_warnings(post)])
 
 
 def _publish(target: Target, files: ledger.Ledger, options: BuildOptions, config: Config, report: BuildReport) -> None:

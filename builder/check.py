@@ -9,6 +9,7 @@ from builder.build import BuildOptions, BuildReport, moment, read_site, render_p
 from builder.errors import BuildFailed, Problem, Severity, sort_problems
 from builder.index import published
 from builder.links import links_to_unpublished
+from builder.load import raw_html_warnings
 from builder.model import Post
 
 # Beyond these, search engines cut the text they show.
@@ -39,7 +40,7 @@ def check_site(site_root: Path, now: datetime | None = None) -> tuple[Problem, .
 
 def post_warnings(post: Post) -> list[Problem]:
     """Give the warnings about one post: lengths for search results, images without a
-    description, heading levels."""
+    description, heading levels, raw HTML shown as text."""
     warnings = []
     if len(post.title) > TITLE_MAX:
         warnings.append(_warning(post, post.line_of("title"),
@@ -64,6 +65,7 @@ def post_warnings(post: Post) -> list[Problem]:
             warnings.append(_warning(post, line, f"heading level skips from h{level} to h{heading.level}; "
                                                  f"use {'#' * (level + 1)}"))
         level = heading.level
+    warnings += raw_html_warnings(post)  # the site does not allow raw HTML: it is shown as typed
     return warnings
 
 

@@ -12,7 +12,7 @@ from html import unescape
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from builder.errors import Problem, display_path
+from builder.errors import Problem, Severity, display_path
 from builder.frontmatter import split, validate
 from builder.markdown import render_markdown
 from builder.links import is_local
@@ -160,8 +160,16 @@ def load_post(path: Path, site_root: Path, config: Config, known: Post | None = 
         digest=digest,
         field_lines=tuple((key, line) for key, (line, _col) in source.meta.positions.items()),
         fences=_fence_spans(body, rendered.fences),
+        raw_html=rendered.raw_html,
     )
     return dataclasses.replace(post, card=view_digest(post, CARD))
+
+
+def raw_html_warnings(post: Post) -> list[Problem]:
+    """Give a warning for each raw HTML block or tag of a post shown as text, where it is written."""
+    return [Problem(post.source, post.body_line + line - 1, column, f"raw HTML shown as text: {text}",
+                    Severity.WARNING, hint="set `allow_raw_html: true` in site.yaml to publish it as HTML, sanitised")
+            for line, column, text in post.raw_html]
 
 
 def _fence_spans(body: bytes, fences: dict[str, str]) -> tuple[tuple[str, int, int], ...]:

@@ -6,11 +6,12 @@ import hashlib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from html import escape
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -22,6 +23,7 @@ from builder.urls import slugify
 CODE_CSS_CLASS = "highlight"
 _KNOWN_FENCES, _FENCES = "known fences", "fences"  # keys of a render's env (see `_keep_fences`)
 _WORD = re.compile(r"\w+(?:[’'-]\w+)*")
+_SHOWN_LENGTH = 60  # of a raw HTML tag quoted in a warning: enough to recognise it
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +35,9 @@ class Rendered:
     references: tuple[Reference, ...]
     word_count: int
     fences: dict[str, str]  # each fenced block's HTML, by `fence_key`
+    # Each raw HTML block or tag shown as text (the site does not allow raw HTML): its line in
+    # the body and its column (1-based), and its first line as written, to warn about it.
+    raw_html: tuple[tuple[int, int, str], ...] = ()
 
 
 def render_markdown(text: str, allow_raw_html: bool = False, known_fences: Mapping[str, str] | None = None) -> Rendered:
@@ -43,7 +48,8 @@ def render_markdown(text: str, allow_raw_html: bool = False, known_fences: Mappi
     env = {_KNOWN_FENCES: known_fences or {}, _FENCES: {}}
     html = parser.renderer.render(tokens, parser.options, env)
     lines = text.split("\n")
-    return Rendered(html, _headings(tokens), _references(tokens, lines), _count_words(tokens), env[_FENCES])
+    shown = () if allow_raw_html else _raw_html(tokens, lines)
+    return Rendered(html, _headings(tokens), _references(tokens, lines), _count_words(tokens), env[_FENCES], shown)
 
 
 def fence_key(info: str, text: str) -> str:
@@ -55,12 +61,17 @@ def fence_key(info: str, text: str) -> str:
 @lru_cache(maxsize=2)
 def _parser(allow_raw_html: bool) -> MarkdownIt:
     """Give the configured parser; raw HTML stays escaped text unless the site allows it."""
-    parser = MarkdownIt("commonmark", {"html": allow_raw_html, "highlight": _highlight})
+    # Raw HTML is always parsed as HTML, so that where the site does not allow it, it is shown
+    # exactly as typed: read as prose, typography would turn `href="x"` into `href= « x »`.
+    parser = MarkdownIt("commonmark", {"html": True, "highlight": _highlight})
     parser.enable("table")
     parser.use(footnote_plugin)
     parser.use(anchors_plugin, min_level=1, max_level=6, slug_func=slugify)
     # Last, so that heading anchors are the slugs of the text as the editor wrote it.
-    parser.core.ruler.push("french_typography", _typography)
+    parser.core.ruler.push("french_typography", partial(_typography, html_shown=not allow_raw_html))
+    if not allow_raw_html:
+        parser.add_render_rule("html_block", _html_block_as_text)
+        parser.add_render_rule("html_inline", _html_inline_as_text)
     # Code blocks and tables scroll sideways on narrow screens: the keyboard must reach them
     # (fenced code gets its tabindex from `_highlight`).
     for rule, tag in (("code_block", "<pre"), ("table_open", "<table")):
@@ -102,10 +113,22 @@ def _keep_fences(parser: MarkdownIt) -> None:
     parser.add_render_rule("fence", render)
 
 
-def _typography(state) -> None:
+def _html_block_as_text(_renderer, tokens, idx, _options, _env) -> str:
+    """Give a raw HTML block as a paragraph of its text, as typed."""
+    text = escapeHtml(tokens[idx].content.rstrip("\n"))
+    return f"<p>{text}</p>\n"
+
+
+def _html_inline_as_text(_renderer, tokens, idx, _options, _env) -> str:
+    """Give a raw HTML tag as its text, as typed."""
+    return escapeHtml(tokens[idx].content)
+
+
+def _typography(state, html_shown: bool) -> None:
     """Set the text of every paragraph, heading and cell in French typography; code, raw
-    HTML (where the site allows it), URLs shown as link text and attributes (image
-    descriptions) stay as written."""
+    HTML, URLs shown as link text and attributes (image descriptions) stay as written. Raw
+    HTML shown as text (`html_shown`) is read as a word; where the site allows it, it is
+    markup, and the text on both sides is read as one."""
     for token in state.tokens:
         if token.type != "inline" or not token.children:
             continue
@@ -119,7 +142,7 @@ def _typography(state) -> None:
             elif child.type in ("softbreak", "hardbreak"):
                 runs.append(("\n", False))
                 texts.append(None)
-            elif child.type in ("code_inline", "image", "footnote_ref"):
+            elif child.type in ("code_inline", "image", "footnote_ref") or child.type == "html_inline" and html_shown:
                 runs.append((OPAQUE, False))
                 texts.append(None)
         for child, text in zip(texts, typeset_runs(runs)):
@@ -211,6 +234,34 @@ def _locate(target: str, block_map, lines: list[str], after: tuple[int, int] | N
             if found >= 0:
                 return (number, found + len(needle))
     return (line, column)
+
+
+def _raw_html(tokens, lines: list[str]) -> tuple[tuple[int, int, str], ...]:
+    """Give each raw HTML block and tag with its line and column (1-based) and its first line."""
+    found = []
+    for block in tokens:
+        if block.type == "html_block" and block.map:
+            found.append(_place(block.content, block.map, lines, (block.map[0], 0)))
+        cursor = None  # just after the previous tag of this block
+        for child in block.children or ():
+            if child.type == "html_inline" and block.map:
+                place = _place(child.content, block.map, lines, cursor or (block.map[0], 0))
+                found.append(place)
+                cursor = (place[0] - 1, place[1] - 1 + len(child.content.split("\n", 1)[0]))
+    return tuple(found)
+
+
+def _place(html: str, block_map, lines: list[str], after: tuple[int, int]) -> tuple[int, int, str]:
+    """Find the first line of a raw HTML block or tag in its block, from `after` (line index,
+    column) on; give its line and column (1-based) and that first line, shortened."""
+    needle = html.split("\n", 1)[0]
+    line, column = after
+    shown = needle if len(needle) <= _SHOWN_LENGTH else needle[:_SHOWN_LENGTH - 1] + "…"
+    for number in range(line, min(block_map[1], len(lines))):
+        found = lines[number].find(needle, column if number == line else 0)
+        if found >= 0:
+            return (number + 1, found + 1, shown)
+    return (line + 1, column + 1, shown)
 
 
 def _count_words(tokens) -> int:

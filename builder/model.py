@@ -116,6 +116,7 @@ class Post:
     field_lines: tuple[tuple[str, int], ...]  # front-matter key -> line, to locate problems
     card: str = ""  # a digest of what a listing may show of the post (`CARD`), set once it is loaded
     fences: tuple[tuple[str, int, int], ...] = ()  # each fenced block's key and place in `body` (`fence_html`)
+    raw_html: tuple[tuple[int, int, str], ...] = ()  # raw HTML shown as text: body line, column, text (`markdown.Rendered`)
 
     @property
     def body_html(self) -> str:

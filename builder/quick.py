@@ -32,7 +32,7 @@ from builder.model import Channel, Config, Post, shown_by_card
 from builder.state import POSTS_DIR, Inputs
 
 RECORD_FILE = Path(".cache") / "quick.pickle"
-FORMAT = b"blog-quick-2"
+FORMAT = b"blog-quick-3"
 # What quick builds changed in the record since it was written whole (see `write_edits`).
 EDITS_FILE = Path(".cache") / "quick-edits.pickle"
 EDITS_FORMAT = b"blog-quick-edits-1"
@@ -59,6 +59,7 @@ class Record:
     digests: dict[str, str]  # the templates' (`render.template_digests`)
     listed: tuple[str, ...]  # what the templates show of a post other than a page's own
     static: tuple[str, ...]  # the URLs of the static files
+    warned: tuple[str, ...] = ()  # the posts with raw HTML shown as text, whose warnings a quick build gives again
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,7 @@ class Plan:
     edited: list[str]  # their files, by path from the site root
     rendered: int  # how many of them had new bytes, rendered from Markdown (the others were only touched)
     record: Record  # the record of the site once built
+    warned: list[Post]  # the posts with raw HTML shown as text (`Record.warned`), edited or not
 
 
 def make_record(site_root: Path, inputs: Inputs, scope: str, posts: tuple[Post, ...], index: SiteIndex,
@@ -97,8 +99,9 @@ def make_record(site_root: Path, inputs: Inputs, scope: str, posts: tuple[Post, 
     resolved = {path: (post.digest, post.hrefs) for path, post in zip(order, index.posts) if post.hrefs}
     channels = tuple((channel.page, channel.title, channel.description, tuple(map(at, channel.posts)))
                      for channel in index.channels.values())
+    warned = tuple(sorted(paths[post.source] for post in posts if post.raw_html))
     return Record(inputs.digest, inputs.digest, scope, inputs.others, dict(inputs.posts), shapes, order, around,
-                  resolved, channels, shared, dict(digests), listed, tuple(sorted(static)))
+                  resolved, channels, shared, dict(digests), listed, tuple(sorted(static)), warned)
 
 
 def read_record(site_root: Path) -> Record | None:
@@ -111,7 +114,7 @@ def read_record(site_root: Path) -> Record | None:
     record = Record(*value)
     kinds = {"inputs": str, "base": str, "scope": str, "others": str, "files": dict, "shapes": dict,
              "order": tuple, "around": tuple, "resolved": dict, "channels": tuple, "shared": dict, "digests": dict,
-             "listed": tuple, "static": tuple}
+             "listed": tuple, "static": tuple, "warned": tuple}
     if not all(isinstance(getattr(record, name), kind) for name, kind in kinds.items()):
         return None
     edits = _edits(site_root, record.base)
@@ -187,6 +190,8 @@ def plan(site_root: Path, config: Config, record: Record, inputs: Inputs, fetch:
             return f"{path} has a problem"
         if shape(post) != record.shapes.get(path):
             return f"{path} shows other pages something new (its title, date, tags, summary, images or headings)"
+        if bool(post.raw_html) != (path in record.warned):
+            return f"{path} has raw HTML shown as text, or no longer has: the last build warned otherwise"
     # The posts their pages and feeds show, and those they link to, with their links resolved.
     where = {path: number for number, path in enumerate(record.order)}
     shown = [number for number in map(where.get, changed) if number is not None]
@@ -200,6 +205,9 @@ def plan(site_root: Path, config: Config, record: Record, inputs: Inputs, fetch:
     others = fetch((wanted | targets) - set(changed))
     if len(others) != len((wanted | targets) - set(changed)):
         return "the build cache lacks a post that the pages to make show"
+    warned = fetch(set(record.warned) - set(changed))
+    if len(warned) != len(set(record.warned) - set(changed)):
+        return "the build cache lacks a post whose warnings the last build gave"
     edited = _resolved(loaded, [others[path] for path in sorted(targets)], site_root, record, where)
     if edited is None:
         return "an edited post has a broken link or image"
@@ -223,7 +231,8 @@ def plan(site_root: Path, config: Config, record: Record, inputs: Inputs, fetch:
     after = dataclasses.replace(record, inputs=inputs.digest, files=dict(inputs.posts), resolved=resolved)
     rendered = sum(path not in before or post.source_digest != before[path].source_digest
                    for path, post in zip(changed, loaded))
-    return Plan(pages, channels, advertised, loaded, changed, rendered, after)
+    warned_posts = [post for post in loaded if post.raw_html] + [warned[path] for path in sorted(warned)]
+    return Plan(pages, channels, advertised, loaded, changed, rendered, after, warned_posts)
 
 
 def _around(record: Record, number: int) -> list[int]:
