@@ -8,7 +8,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from html import escape
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
+
+import nh3
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
@@ -24,6 +26,39 @@ CODE_CSS_CLASS = "highlight"
 _KNOWN_FENCES, _FENCES = "known fences", "fences"  # keys of a render's env (see `_keep_fences`)
 _WORD = re.compile(r"\w+(?:[’'-]\w+)*")
 _SHOWN_LENGTH = 60  # of a raw HTML tag quoted in a warning: enough to recognise it
+
+# What a body keeps where the site allows raw HTML (docs/safety.md lists it): prose, lists,
+# tables, figures, and the markup of our own rendering (heading ids, footnotes, highlighted
+# code, scrolling blocks' tabindex, footnote links' aria-label). No script, style, frame,
+# form, SVG or event handler.
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+SAFE_TAGS = frozenset((
+    *_HEADINGS, "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del",
+    "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "hr", "i", "img", "ins", "kbd", "li", "mark",
+    "ol", "p", "pre", "q", "s", "samp", "section", "small", "span", "strong", "sub", "summary", "sup", "table",
+    "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var",
+))
+SAFE_ATTRIBUTES = {
+    "*": {"class", "title", "lang", "dir"},
+    "a": {"href", "id", "aria-label"},
+    "img": {"src", "alt", "width", "height"},
+    "li": {"id"},
+    **{heading: {"id"} for heading in _HEADINGS},
+    "pre": {"tabindex", "data-lang"},
+    "table": {"tabindex"},
+    "td": {"style", "colspan", "rowspan"},  # `style`: only a column's alignment (`_STYLES`)
+    "th": {"style", "colspan", "rowspan"},
+    "ol": {"start", "reversed"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+    "time": {"datetime"},
+    "details": {"open"},
+}
+_STYLES = {"text-align"}
+_SCHEMES = {"http", "https", "mailto", "tel", "data"}  # `data:` for images only (`_keep_attribute`)
+_URL_ATTRIBUTES = frozenset(("href", "src", "cite"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +82,30 @@ def render_markdown(text: str, allow_raw_html: bool = False, known_fences: Mappi
     tokens = parser.parse(text)
     env = {_KNOWN_FENCES: known_fences or {}, _FENCES: {}}
     html = parser.renderer.render(tokens, parser.options, env)
+    if allow_raw_html:  # the whole body: an author's tags may open in one block and close in another
+        html = sanitised(html)
     lines = text.split("\n")
     shown = () if allow_raw_html else _raw_html(tokens, lines)
     return Rendered(html, _headings(tokens), _references(tokens, lines), _count_words(tokens), env[_FENCES], shown)
+
+
+def sanitised(html: str) -> str:
+    """Give HTML with only the tags, attributes and URL schemes of the allow-list (Ammonia)."""
+    return nh3.clean(html, tags=set(SAFE_TAGS), attributes={tag: set(names) for tag, names in SAFE_ATTRIBUTES.items()},
+                     attribute_filter=_keep_attribute, link_rel=None, url_schemes=set(_SCHEMES),
+                     filter_style_properties=set(_STYLES))
+
+
+def _keep_attribute(tag: str, name: str, value: str) -> str | None:
+    """Give an attribute's value, or None to drop it: a `data:` URL anywhere but an image's
+    source (where no script runs)."""
+    if name not in _URL_ATTRIBUTES or (tag, name) == ("img", "src"):
+        return value
+    try:
+        scheme = urlsplit(value.strip()).scheme.lower()
+    except ValueError:  # not a URL at all
+        return None
+    return None if scheme == "data" else value
 
 
 def fence_key(info: str, text: str) -> str:

@@ -69,7 +69,7 @@ def read_inputs(site_root: Path, folders: tuple[Path, ...]) -> Inputs:
 
 
 # The libraries whose upgrade may change what a build writes.
-LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "pygments", "pyyaml", "python-slugify")
+LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "nh3", "pygments", "pyyaml", "python-slugify")
 
 
 @lru_cache(maxsize=1)  # the same for the life of a process
