@@ -120,7 +120,7 @@ def _parser(allow_raw_html: bool) -> MarkdownIt:
     # Raw HTML is always parsed as HTML, so that where the site does not allow it, it is shown
     # exactly as typed: read as prose, typography would turn `href="x"` into `href= « x »`.
     parser = MarkdownIt("commonmark", {"html": True, "highlight": _highlight})
-    parser.enable("table")
+    parser.enable(["table", "strikethrough"])
     parser.use(footnote_plugin)
     parser.use(anchors_plugin, min_level=1, max_level=6, slug_func=slugify)
     # Last, so that heading anchors are the slugs of the text as the editor wrote it.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from support import BALISES, CODE, build, html_files, read_page, text_of
+from support import BALISES, CODE, PREMIER, build, html_files, read_page, text_of
 
 
 def body(page):
@@ -89,3 +89,14 @@ def test_a_default_summary_leaves_footnote_markers_out(site: Path, tmp_path: Pat
     feed = (tmp_path / "out" / "feed.xml").read_text("utf-8")
     items = {item.findtext("title"): item for item in ET.fromstring(feed).iter("item")}
     assert items["Une note"].findtext("description") == "Un texte avec une note au milieu."
+
+
+def test_double_tildes_strike_text_through(site: Path, tmp_path: Path) -> None:
+    post = site / "content" / "posts" / "premier-article.md"
+    post.write_text(post.read_text("utf-8").replace("Un second paragraphe", "Un ~~ancien~~ nouveau paragraphe"),
+                    "utf-8")
+    assert build(site, tmp_path / "out").code == 0
+    article = body(read_page(tmp_path / "out", PREMIER))
+    struck = article.find_all("s")
+    assert [text_of(tag) for tag in struck] == ["ancien"]
+    assert "~" not in text_of(struck[0].parent)
