@@ -16,6 +16,7 @@ _HIGH_PUNCTUATION = frozenset(";:!?")
 # After a high punctuation mark, what shows it ends a clause (not `10:30`, `https://`, `?x=1`).
 _CLAUSE_END = frozenset("»\"”)]’'.,…;:!?" + OPAQUE) | _SPACES
 _OPENERS = frozenset("([{«“‘-–—/")
+_APOSTROPHES = frozenset("'’")  # an elision glues the next word, a guillemet too: `L’« avenir »`
 # Units, amounts and months that stay on the line of their number ("350 millions", "18 février").
 _UNITS = (
     "%", "euros?", "€", "dollars?", r"\$", "millions?", "milliards?", "mille", "ans?", "mois", "jours?",
@@ -98,14 +99,14 @@ def _quotes(text: str, out: list[str], editable: list[bool]) -> None:
         if out[position] == "«":
             _space_after(text, out, editable, position)
         elif out[position] == "»":
-            _space_before(text, out, editable, position)
+            _space_before(text, out, editable, position, after_marks=True)
 
 
 def _space_after(text: str, out: list[str], editable: list[bool], position: int) -> None:
     """Put a narrow no-break space after an opening guillemet, and a space before it when
     it is glued to the previous word."""
     before = text[position - 1] if position else " "
-    if before not in _SPACES and before not in _OPENERS:
+    if before not in _SPACES and before not in _OPENERS and before not in _APOSTROPHES:
         out[position] = " " + out[position]
     following = position + 1
     if following >= len(text):
@@ -116,14 +117,15 @@ def _space_after(text: str, out: list[str], editable: list[bool], position: int)
         out[position] += NNBSP
 
 
-def _space_before(text: str, out: list[str], editable: list[bool], position: int) -> None:
-    """Put a narrow no-break space before a closing guillemet or a high punctuation mark."""
+def _space_before(text: str, out: list[str], editable: list[bool], position: int, after_marks: bool = False) -> None:
+    """Put a narrow no-break space before a closing guillemet or a high punctuation mark; after
+    another high mark, only before a guillemet (`after_marks`): `utile ?! »`."""
     if position == 0:
         return
     before = text[position - 1]
     if before in _SPACES:
         _tighten(text, out, editable, position - 1, step=-1)
-    elif before not in _HIGH_PUNCTUATION and before not in _OPENERS and before != "«":
+    elif (after_marks or before not in _HIGH_PUNCTUATION) and before not in _OPENERS and before != "«":
         out[position] = NNBSP + out[position]
 
 
