@@ -17,6 +17,9 @@ _HIGH_PUNCTUATION = frozenset(";:!?")
 _CLAUSE_END = frozenset("»\"”)]’'.,…;:!?" + OPAQUE) | _SPACES
 _OPENERS = frozenset("([{«“‘-–—/")
 _APOSTROPHES = frozenset("'’")  # an elision glues the next word, a guillemet too: `L’« avenir »`
+# A URL typed as text, left as written, but for the punctuation after it (`_url_end`).
+_URL = re.compile(r"\b(?:https?|ftp)://[^\s<>«»]+")
+_AFTER_URL = frozenset(".,;:!?)]}\"'’")
 # Units, amounts and months that stay on the line of their number ("350 millions", "18 février").
 _UNITS = (
     "%", "euros?", "€", "dollars?", r"\$", "millions?", "milliards?", "mille", "ans?", "mois", "jours?",
@@ -57,6 +60,10 @@ def typeset_runs(runs: Sequence[tuple[str, bool]]) -> list[str]:
     editable: list[bool] = []
     for run, flag in runs:
         editable += [flag] * len(run)
+    if "://" in text:
+        for match in _URL.finditer(text):
+            start, end = match.start(), _url_end(match.group()) + match.start()
+            editable[start:end] = [False] * (end - start)
     out = list(text)
     if quotes:
         _quotes(text, out, editable)
@@ -69,6 +76,20 @@ def typeset_runs(runs: Sequence[tuple[str, bool]]) -> list[str]:
         pieces.append("".join(out[start:start + len(run)]) if flag else run)
         start += len(run)
     return pieces
+
+
+def _url_end(url: str) -> int:
+    """Give where a URL typed in prose ends: before the punctuation that follows it, as GitHub
+    reads it (a closing bracket or quote is the URL's own when it has the opening one)."""
+    end, opened, closed, quotes = len(url), url.count("("), url.count(")"), url.count('"')
+    while end and url[end - 1] in _AFTER_URL:
+        char = url[end - 1]
+        if char == ")" and opened >= closed or char == '"' and quotes % 2 == 0:
+            break
+        closed -= char == ")"
+        quotes -= char == '"'
+        end -= 1
+    return end
 
 
 def _quotes(text: str, out: list[str], editable: list[bool]) -> None:
