@@ -19,6 +19,7 @@ from builder import urls
 from builder.index import SiteIndex
 from builder.model import Channel, Config, Post
 from builder.seo import rfc3339
+from builder.typography import typeset
 
 RSS_NAMESPACES = {
     "xmlns:atom": "http://www.w3.org/2005/Atom",
@@ -72,7 +73,7 @@ def rss_feed(channel: Channel, config: Config) -> bytes:
     url = urls.rss_url(channel.page)
     rss = ET.Element("rss", {"version": "2.0", **RSS_NAMESPACES})
     head = ET.SubElement(rss, "channel")
-    _text(head, "title", channel.title)
+    _text(head, "title", typeset(channel.title))  # titles as pages show them: in French typography
     _text(head, "link", urls.absolute(config.base_url, channel.page))
     _text(head, "description", channel.description)
     _text(head, "language", config.language)
@@ -90,7 +91,7 @@ def _rss_item(post: Post, config: Config) -> ET.Element:
     """Give one post as an RSS item."""
     link = urls.absolute(config.base_url, post.url)
     item = ET.Element("item")
-    _text(item, "title", post.title)
+    _text(item, "title", typeset(post.title))
     _text(item, "link", link)
     ET.SubElement(item, "guid", {"isPermaLink": "true"}).text = link
     _text(item, "pubDate", format_datetime(post.date))
@@ -107,7 +108,7 @@ def atom_feed(channel: Channel, config: Config) -> bytes:
     url = urls.atom_url(channel.page)
     feed = ET.Element("feed", {"xmlns": ATOM_NAMESPACE, "xml:lang": config.language})
     _text(feed, "id", urls.absolute(config.base_url, url))
-    _text(feed, "title", channel.title)
+    _text(feed, "title", typeset(channel.title))
     _text(feed, "subtitle", channel.description)
     _text(feed, "updated", rfc3339(channel.updated or NO_POSTS_YET))
     ET.SubElement(feed, "link", {"rel": "self", "type": "application/atom+xml",
@@ -125,7 +126,7 @@ def _atom_entry(post: Post, config: Config) -> ET.Element:
     link = urls.absolute(config.base_url, post.url)
     entry = ET.Element("entry")
     _text(entry, "id", link)
-    _text(entry, "title", post.title)
+    _text(entry, "title", typeset(post.title))
     ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": link})
     _text(entry, "published", rfc3339(post.date))
     _text(entry, "updated", rfc3339(post.modified))
@@ -143,7 +144,7 @@ def json_feed(channel: Channel, config: Config) -> bytes:
     """Give a channel's JSON Feed 1.1, keys sorted so that its bytes never move."""
     feed = {
         "version": JSON_FEED_VERSION,
-        "title": channel.title,
+        "title": typeset(channel.title),
         "description": channel.description,
         "home_page_url": urls.absolute(config.base_url, channel.page),
         "feed_url": urls.absolute(config.base_url, urls.JSON_FEED),
@@ -160,7 +161,7 @@ def _json_item(post: Post, config: Config) -> dict[str, object]:
     return {
         "id": link,
         "url": link,
-        "title": post.title,
+        "title": typeset(post.title),
         "summary": post.summary,
         "content_html": absolute_links(post.body_html, link),
         "date_published": rfc3339(post.date),

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from builder import urls
 from builder.model import Channel, Config, Post
+from builder.typography import typeset
 
 RSS_TYPE = "application/rss+xml"
 ATOM_TYPE = "application/atom+xml"
@@ -56,8 +57,9 @@ def page_meta(config: Config, url: str, title: str, description: str, crumbs: li
               post: Post | None = None, number: int = 1, channels: tuple[Channel, ...] = ()) -> Meta:
     """Give the metadata of the page at `url` titled `title` (its heading), page `number` of
     its listing; `post` for a post's page; `channels` are the feeds that belong to it: the
-    whole site's, and its listing's own."""
-    shown = title if number == 1 else f"{title}, page {number}"
+    whole site's, and its listing's own. Titles are set in French typography, as the page's h1."""
+    heading = typeset(title)
+    shown = heading if number == 1 else f"{heading}, page {number}"
     canonical = urls.absolute(config.base_url, url)
     properties = [
         ("og:type", "article" if post else "website"),
@@ -97,7 +99,7 @@ def feed_links(channel: Channel) -> tuple[Alternate, ...]:
     formats = [(RSS_TYPE, "RSS", urls.rss_url(channel.page)), (ATOM_TYPE, "Atom", urls.atom_url(channel.page))]
     if channel.page == urls.HOME:
         formats.append((JSON_FEED_TYPE, "JSON Feed", urls.JSON_FEED))
-    return tuple(Alternate(kind, name, f"{channel.title} ({name})", url) for kind, name, url in formats)
+    return tuple(Alternate(kind, name, f"{typeset(channel.title)} ({name})", url) for kind, name, url in formats)
 
 
 def blog_posting(post: Post, config: Config, canonical: str) -> dict[str, object]:
@@ -107,7 +109,7 @@ def blog_posting(post: Post, config: Config, canonical: str) -> dict[str, object
     return {
         "@type": "BlogPosting",
         "@id": f"{canonical}#article",
-        "headline": post.title,
+        "headline": typeset(post.title),
         "description": post.summary,
         "datePublished": rfc3339(post.date),
         "dateModified": rfc3339(post.modified),
@@ -127,7 +129,7 @@ def breadcrumbs(crumbs: list[Crumb] | tuple[Crumb, ...], config: Config, canonic
     return {
         "@type": "BreadcrumbList",
         "itemListElement": [
-            {"@type": "ListItem", "position": position, "name": crumb.title,
+            {"@type": "ListItem", "position": position, "name": typeset(crumb.title),
              "item": urls.absolute(config.base_url, crumb.url) if crumb.url else canonical}
             for position, crumb in enumerate(crumbs, start=1)
         ],

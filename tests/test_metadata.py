@@ -4,12 +4,14 @@ compared with the front-matter (read with yaml, not through the builder) and wit
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from support import BALISES, DMP, PREMIER, build, html_files, read_page
+from builder.typography import typeset
+from support import BALISES, CYBERATTAQUES, DMP, PREMIER, build, html_files, read_page
 from test_real_site import CONFIG, PUBLISHED, ZONE, Expected
 
 BASE = "https://example.org"
@@ -89,7 +91,7 @@ def test_titles_name_the_site_and_the_page_number(built: Path) -> None:
     assert read_page(built, "/").title.string == "Journal de test"
     assert read_page(built, "/page/2/").title.string == "Journal de test, page 2"
     assert read_page(built, PREMIER).title.string == "Premier article · Journal de test"
-    assert read_page(built, "/tags/rgpd/page/2/").title.string == "Mot-clé « RGPD », page 2 · Journal de test"
+    assert read_page(built, "/tags/rgpd/page/2/").title.string == "Mot-clé «\u202fRGPD\u202f», page 2 · Journal de test"
 
 
 def test_index_pages_are_described_by_their_topic_or_tag(built: Path) -> None:
@@ -140,7 +142,7 @@ def test_blog_posting_matches_the_front_matter(real_site: Path, post: Expected) 
     article = node(page, "BlogPosting")
     canonical = REAL_BASE + post.url
     published, modified = dates(post)
-    assert article["headline"] == post.title
+    assert article["headline"] == typeset(post.title)  # as the page's h1 shows it
     assert datetime.fromisoformat(article["datePublished"]) == published
     assert datetime.fromisoformat(article["dateModified"]) == modified
     assert article["author"]["name"] == post.meta.get("author", CONFIG["default_author"])
@@ -156,7 +158,7 @@ def test_blog_posting_matches_the_front_matter(real_site: Path, post: Expected) 
 def test_opengraph_article_matches_the_front_matter(real_site: Path, post: Expected) -> None:
     page = read_page(real_site, post.url)
     published, modified = dates(post)
-    assert one(page, "property", "og:title") == post.title
+    assert one(page, "property", "og:title") == typeset(post.title)  # as the page's h1 shows it
     assert datetime.fromisoformat(one(page, "property", "article:published_time")) == published
     assert datetime.fromisoformat(one(page, "property", "article:modified_time")) == modified
     assert one(page, "property", "article:section") == CONFIG["topics"][post.topic]["title"]
@@ -194,5 +196,54 @@ def test_a_title_closing_the_script_element_cannot_inject_one(site: Path, tmp_pa
     assert build(site, tmp_path / "out").code == 0
     page = read_page(tmp_path / "out", PREMIER)
     assert [script.get("type") for script in page.find_all("script")] == ["application/ld+json"]
-    assert node(page, "BlogPosting")["headline"] == title
-    assert [step["name"] for step in node(page, "BreadcrumbList")["itemListElement"]][-1] == title
+    assert node(page, "BlogPosting")["headline"] == typeset(title)
+    assert [step["name"] for step in node(page, "BreadcrumbList")["itemListElement"]][-1] == typeset(title)
+
+
+TYPED_TITLE = 'L\'hôpital "numérique" : utile ?'  # as an editor types it
+SET_TITLE = "L’hôpital «\u202fnumérique\u202f»\u202f: utile\u202f?"  # as the page's h1 shows it
+
+
+def retitled(site: Path, tmp_path: Path) -> Path:
+    """Give the fixture site built with its newest post titled `TYPED_TITLE` (slug kept)."""
+    post = site / "content" / "posts" / "cyberattaques.md"
+    text = post.read_text("utf-8").replace('title: "Cyberattaques en série dans les hôpitaux"',
+                                           f"title: {json.dumps(TYPED_TITLE)}\nslug: cyberattaques-en-serie-dans-les-hopitaux")
+    post.write_text(text, "utf-8")
+    assert build(site, tmp_path / "out").code == 0
+    return tmp_path / "out"
+
+
+def test_a_post_title_is_set_in_the_head_as_in_its_heading(site: Path, tmp_path: Path) -> None:
+    page = read_page(retitled(site, tmp_path), CYBERATTAQUES)
+    assert page.h1.get_text() == SET_TITLE
+    assert page.title.string == f"{SET_TITLE} · Journal de test"
+    assert one(page, "property", "og:title") == SET_TITLE
+    assert one(page, "name", "twitter:title") == SET_TITLE
+    assert node(page, "BlogPosting")["headline"] == SET_TITLE
+
+
+def test_a_post_title_is_set_in_every_feed_as_in_its_heading(site: Path, tmp_path: Path) -> None:
+    output = retitled(site, tmp_path)
+    feeds = [path for path in output.rglob("*.xml") if path.name in ("feed.xml", "atom.xml")]
+    assert len(feeds) > 2
+    holding = 0
+    for path in feeds:
+        root = ET.parse(path).getroot()
+        atom = "{http://www.w3.org/2005/Atom}"
+        titles = [item.findtext("title") for item in root.iter("item")] + [
+            entry.findtext(f"{atom}title") for entry in root.iter(f"{atom}entry")]
+        assert TYPED_TITLE not in titles, path
+        holding += SET_TITLE in titles
+    assert holding >= 4  # the whole site's RSS and Atom, and its topic's at least
+    items = json.loads((output / "feed.json").read_text("utf-8"))["items"]
+    assert SET_TITLE in [item["title"] for item in items]
+
+
+def test_a_tag_feed_is_titled_as_its_listing_page(built: Path) -> None:
+    heading = read_page(built, "/tags/rgpd/").h1.get_text()
+    assert heading == "Mot-clé «\u202fRGPD\u202f»"
+    rss = ET.parse(built / "tags" / "rgpd" / "feed.xml").getroot()
+    atom = ET.parse(built / "tags" / "rgpd" / "atom.xml").getroot()
+    assert rss.find("channel").findtext("title") == f"Journal de test · {heading}"
+    assert atom.findtext("{http://www.w3.org/2005/Atom}title") == f"Journal de test · {heading}"
