@@ -1,0 +1,48 @@
+"""Work that grows with a post grows in proportion to it: twice the text takes about twice the
+time, never four times. Measured as ratios of two sizes, never against the clock."""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Callable
+
+import pytest
+
+from builder.markdown import render_markdown
+
+pytestmark = pytest.mark.slow
+
+LINEAR = 3.0  # the most the time may grow when the size doubles: linear gives 2, quadratic 4
+
+
+def seconds(work: Callable[[], object]) -> float:
+    """Give the shortest of three runs of `work`, without the garbage collector's pauses."""
+    best = float("inf")
+    for _ in range(3):
+        gc.collect()
+        gc.disable()
+        try:
+            start = time.perf_counter()
+            work()
+            best = min(best, time.perf_counter() - start)
+        finally:
+            gc.enable()
+    return best
+
+
+def growth(make: Callable[[int], str], size: int) -> tuple[float, float]:
+    """Give the seconds to render the body `make` gives at `size`, then at twice the size."""
+    small, large = make(size), make(2 * size)
+    return seconds(lambda: render_markdown(small)), seconds(lambda: render_markdown(large))
+
+
+def test_headings_build_in_linear_time() -> None:
+    def headings(count: int) -> str:
+        return "## Titre\n\n" * count
+
+    rendered = render_markdown(headings(3))
+    assert [heading.anchor for heading in rendered.headings] == ["titre", "titre-1", "titre-2"]
+    small, large = growth(headings, 8_000)
+    assert large / small < LINEAR, (small, large)
+
