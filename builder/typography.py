@@ -27,15 +27,20 @@ _UNITS = (
     "ko", "Ko", "Mo", "Go", "To", "°C?", "janvier", "février", "mars", "avril", "mai", "juin",
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",
 )
+_GROUP = r"[ \u00a0\u202f]\d{3}(?!\d)"  # a group of thousands: a space, then three digits
 # A digit first, then what may not come before it: a pattern that starts with a look-behind is
 # tried at every position, one that starts with a digit jumps from digit to digit (twice as fast).
-_NUMBER = r"\d(?<![\w,.]\d)\d*(?:[ \u00a0\u202f]\d{3})*(?:[.,]\d+)?(?:er|re|e)?"
+# A number starts neither inside a word nor at one of its own groups of thousands, and takes
+# its digits and groups whole (possessive: giving one back can never let a unit follow): else
+# each group of `1 111 111 …` started a new try over the rest, 20,000 groups took 22 s.
+_START = r"\d(?<![\w,.]\d)(?:(?<!\d[ \u00a0\u202f]\d)|(?!\d\d(?!\d)))"
+_NUMBER = rf"{_START}\d*+(?:{_GROUP})*+(?:[.,]\d+)?(?:er|re|e)?"
 _NUMBER_UNIT = re.compile(rf"{_NUMBER}([ \u00a0]+)(?:{'|'.join(_UNITS)})(?![\w’'])")
 _GLUED_SYMBOL = re.compile(r"\d()[%€]")  # "11%" -> "11 %"
 _QUOTE_MARKS = re.compile("['\"«»]")
 _HIGH_MARKS = re.compile("[;:!?]")
 _DIGIT = re.compile(r"\d")  # every pattern of `_numbers` starts with one
-_THOUSANDS = re.compile(r"\d(?<![\w,.]\d)\d{0,2}((?:[ \u00a0\u202f]\d{3})+)(?!\d)")
+_THOUSANDS = re.compile(rf"\d(?<![\w,.]\d)\d{{0,2}}((?:{_GROUP})++)")
 
 
 @lru_cache(maxsize=16384)  # titles and summaries are set again on every listing that shows them

@@ -10,6 +10,7 @@ from collections.abc import Callable
 import pytest
 
 from builder.markdown import render_markdown
+from builder.typography import NNBSP
 
 pytestmark = pytest.mark.slow
 
@@ -46,3 +47,11 @@ def test_headings_build_in_linear_time() -> None:
     small, large = growth(headings, 8_000)
     assert large / small < LINEAR, (small, large)
 
+
+def test_groups_of_thousands_are_set_in_linear_time() -> None:
+    def groups(count: int) -> str:
+        return "1" + " 111" * count + " personnes\n"
+
+    assert render_markdown(groups(2)).html == f"<p>1{NNBSP}111{NNBSP}111 personnes</p>\n"
+    small, large = growth(groups, 80_000)
+    assert large / small < LINEAR, (small, large)
