@@ -73,7 +73,7 @@ def rss_feed(channel: Channel, config: Config) -> bytes:
     url = urls.rss_url(channel.page)
     rss = ET.Element("rss", {"version": "2.0", **RSS_NAMESPACES})
     head = ET.SubElement(rss, "channel")
-    _text(head, "title", typeset(channel.title))  # titles as pages show them: in French typography
+    _text(head, "title", channel.title)
     _text(head, "link", urls.absolute(config.base_url, channel.page))
     _text(head, "description", channel.description)
     _text(head, "language", config.language)
@@ -91,7 +91,7 @@ def _rss_item(post: Post, config: Config) -> ET.Element:
     """Give one post as an RSS item."""
     link = urls.absolute(config.base_url, post.url)
     item = ET.Element("item")
-    _text(item, "title", typeset(post.title))
+    _text(item, "title", typeset(post.title))  # as the post's page shows it: in French typography
     _text(item, "link", link)
     ET.SubElement(item, "guid", {"isPermaLink": "true"}).text = link
     _text(item, "pubDate", format_datetime(post.date))
@@ -108,7 +108,7 @@ def atom_feed(channel: Channel, config: Config) -> bytes:
     url = urls.atom_url(channel.page)
     feed = ET.Element("feed", {"xmlns": ATOM_NAMESPACE, "xml:lang": config.language})
     _text(feed, "id", urls.absolute(config.base_url, url))
-    _text(feed, "title", typeset(channel.title))
+    _text(feed, "title", channel.title)
     _text(feed, "subtitle", channel.description)
     _text(feed, "updated", rfc3339(channel.updated or NO_POSTS_YET))
     ET.SubElement(feed, "link", {"rel": "self", "type": "application/atom+xml",
@@ -144,7 +144,7 @@ def json_feed(channel: Channel, config: Config) -> bytes:
     """Give a channel's JSON Feed 1.1, keys sorted so that its bytes never move."""
     feed = {
         "version": JSON_FEED_VERSION,
-        "title": typeset(channel.title),
+        "title": channel.title,
         "description": channel.description,
         "home_page_url": urls.absolute(config.base_url, channel.page),
         "feed_url": urls.absolute(config.base_url, urls.JSON_FEED),

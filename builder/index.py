@@ -14,6 +14,7 @@ from operator import attrgetter
 
 from builder.french import tag_heading
 from builder.model import Channel, Config, Post, Tag, Topic
+from builder.typography import typeset
 from builder.urls import HOME, month_url, paginated, tag_url, topic_url, year_url
 
 RELATED_COUNT = 3
@@ -173,14 +174,15 @@ def build_index(posts: tuple[Post, ...], config: Config, related: RelatedFinder 
 def feed_channels(ordered: tuple[Post, ...], tags: tuple[TagGroup, ...], topics: tuple[TopicGroup, ...],
                   config: Config) -> dict[str, Channel]:
     """Give the feeds by listing URL: the whole site's, each tag's and each topic's, with
-    their newest posts."""
+    their newest posts. A feed is titled by the site's name, as typed (as the pages' header
+    shows it), and its listing's heading, set in French typography (as the listing's h1)."""
     newest = config.feed_length
     site = config.title
     channels = (
         Channel(HOME, site, config.description, ordered[:newest]),
-        *(Channel(group.url, f"{site} · {tag_heading(group.tag.name)}",
+        *(Channel(group.url, f"{site} · {typeset(tag_heading(group.tag.name))}",
                   f"Les articles de {site} sur {group.tag.name}.", group.posts[:newest]) for group in tags),
-        *(Channel(group.url, f"{site} · {group.topic.title}", group.topic.description, group.posts[:newest])
+        *(Channel(group.url, f"{site} · {typeset(group.topic.title)}", group.topic.description, group.posts[:newest])
           for group in topics),
     )
     return {channel.page: channel for channel in channels}

@@ -57,8 +57,9 @@ def page_meta(config: Config, url: str, title: str, description: str, crumbs: li
               post: Post | None = None, number: int = 1, channels: tuple[Channel, ...] = ()) -> Meta:
     """Give the metadata of the page at `url` titled `title` (its heading), page `number` of
     its listing; `post` for a post's page; `channels` are the feeds that belong to it: the
-    whole site's, and its listing's own. Titles are set in French typography, as the page's h1."""
-    heading = typeset(title)
+    whole site's, and its listing's own. A page's title is set in French typography, as its h1;
+    the site's name stays as typed, as the pages' header shows it."""
+    heading = title if title == config.title else typeset(title)
     shown = heading if number == 1 else f"{heading}, page {number}"
     canonical = urls.absolute(config.base_url, url)
     properties = [
@@ -99,7 +100,7 @@ def feed_links(channel: Channel) -> tuple[Alternate, ...]:
     formats = [(RSS_TYPE, "RSS", urls.rss_url(channel.page)), (ATOM_TYPE, "Atom", urls.atom_url(channel.page))]
     if channel.page == urls.HOME:
         formats.append((JSON_FEED_TYPE, "JSON Feed", urls.JSON_FEED))
-    return tuple(Alternate(kind, name, f"{typeset(channel.title)} ({name})", url) for kind, name, url in formats)
+    return tuple(Alternate(kind, name, f"{channel.title} ({name})", url) for kind, name, url in formats)
 
 
 def blog_posting(post: Post, config: Config, canonical: str) -> dict[str, object]:

@@ -18,6 +18,7 @@ import feedparser
 import pytest
 import yaml
 
+from builder.typography import typeset
 from support import REPO, broken_links, html_files, listed_posts, listing_pages, post_links, read_page, text_of
 
 CONFIG = yaml.safe_load((REPO / "site.yaml").read_text("utf-8"))
@@ -259,7 +260,7 @@ def test_feed_parses_with_the_newest_posts(real_site: Path) -> None:
     assert len(feed.entries) == len(newest)
     base = CONFIG["base_url"].rstrip("/")
     for entry, post in zip(feed.entries, newest, strict=True):
-        assert entry.title == post.title
+        assert entry.title == typeset(post.title)  # as the post's h1
         assert entry.link == base + post.url
         assert entry.id == base + post.url
         assert calendar.timegm(entry.published_parsed) == post.date.timestamp()
