@@ -11,7 +11,6 @@ from html import escape
 from urllib.parse import unquote, urlsplit
 
 import nh3
-
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
