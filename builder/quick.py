@@ -4,15 +4,16 @@ last complete build recorded, without reading the whole site again.
 
 After each complete build with the cache, `.cache/quick.pickle` records what a post's page and
 the feeds are made from besides the posts themselves: the published posts in order, each one's
-neighbours and related posts, each feed's posts, the values every page's key holds, and every
-post file's size and time (a quick build keeps what it changes of it in a small file of edits
-beside it, `.cache/quick-edits.pickle`). A build takes the quick way when, since that build,
-only post files changed (the config, the templates, the static files, the builder and the
-options are the same, and no post file was added or removed) and each edited post still shows
-other pages the same card (title, date, tags, summary…), the same images and the same headings'
-anchors, and its links resolve. Otherwise, or when the record is missing or damaged, a build
-takes the whole way. Both give the same bytes (tests/test_quick.py, and the property test, check
-it).
+neighbours and related posts, each feed's posts, the values every page's key holds, every post
+file's size and time (a quick build keeps what it changes of it in a small file of edits beside
+it, `.cache/quick-edits.pickle`), and the posts with raw HTML shown as text, whose warnings a
+quick build gives again, as the whole way does. A build takes the quick way when, since that
+build, only post files changed (the config, the templates, the static files, the builder and
+the options are the same, and no post file was added or removed) and each edited post still
+shows other pages the same card (title, date, tags, summary…), the same images and the same
+headings' anchors, its links resolve, and it has raw HTML shown as text only if it had.
+Otherwise, or when the record is missing or damaged, a build takes the whole way. Both give the
+same bytes (tests/test_quick.py, and the property test, check it).
 """
 
 from __future__ import annotations
