@@ -6,7 +6,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from builder.errors import BuildFailed, Problem
+from builder.errors import BuildFailed, Problem, cut, quoted
 from builder.fields import type_problem, unknown_keys
 from builder.model import Config, Topic
 from builder.sources import read_text
@@ -83,7 +83,7 @@ def _check_values(mapping: Mapping, path: Path) -> list[Problem]:
             ZoneInfo(values["timezone"])
         except (ZoneInfoNotFoundError, ValueError):
             problems.append(Problem(path, *mapping.position("timezone"),
-                                    f"unknown timezone {values['timezone']!r}", hint="e.g. Europe/Paris"))
+                                    f"unknown timezone {quoted(values['timezone'])}", hint="e.g. Europe/Paris"))
     return problems
 
 
@@ -93,14 +93,14 @@ def _read_topics(mapping: Mapping, path: Path) -> tuple[tuple[Topic, ...], list[
     topics, problems = [], []
     for slug, entry in mapping.values["topics"].items():
         if not isinstance(slug, str) or slugify(slug) != slug:
-            problems.append(Problem(path, *where, f"topic key `{slug}` must be a slug",
-                                    hint=f"write `{slugify(str(slug))}`"))
+            problems.append(Problem(path, *where, f"topic key `{cut(str(slug))}` must be a slug",
+                                    hint=f"write `{cut(slugify(str(slug)))}`"))
             continue
         if not isinstance(entry, dict):
             problems.append(Problem(path, *where, f"topic `{slug}` must have a `title` and a `description`"))
             continue
         for key in sorted(set(entry) - set(_TOPIC_FIELDS)):
-            problems.append(Problem(path, *where, f"unknown key `{key}` in topic `{slug}`",
+            problems.append(Problem(path, *where, f"unknown key `{cut(str(key))}` in topic `{slug}`",
                                     hint="a topic has a `title` and a `description`"))
         for key, expected in _TOPIC_FIELDS.items():
             if not isinstance(entry.get(key), expected) or not entry[key].strip():

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from builder.errors import Problem
+from builder.errors import Problem, quoted
 from builder.fields import describe, type_problem, unknown_keys
 from builder.model import Config, Tag, Topic
 from builder.urls import slugify
@@ -125,7 +125,7 @@ def _datetime(meta: Mapping, key: str, path: Path, zone: ZoneInfo) -> datetime |
             reason = "is not a valid ISO 8601 date and time"
         except ValueError:
             reason = "is not a valid date"
-        return Problem(path, *meta.position(key), f"`{key}` {value!r} {reason}",
+        return Problem(path, *meta.position(key), f"`{key}` {quoted(value)} {reason}",
                        hint="write it like 2021-02-28T09:00:00+01:00")
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=zone)
@@ -142,7 +142,7 @@ def _topic(meta: Mapping, path: Path, config: Config) -> Topic | Problem:
     if topic:
         return topic
     known = ", ".join(t.slug for t in config.topics)
-    return Problem(path, *meta.position("topic"), f"unknown topic {value!r}", hint=f"declared topics: {known}")
+    return Problem(path, *meta.position("topic"), f"unknown topic {quoted(value)}", hint=f"declared topics: {known}")
 
 
 def _tags(meta: Mapping, path: Path) -> tuple[Tag, ...] | Problem:
@@ -157,7 +157,7 @@ def _tags(meta: Mapping, path: Path) -> tuple[Tag, ...] | Problem:
             return Problem(path, *where, f"each tag must be a word or a phrase, found {describe(item)}")
         tag = Tag(" ".join(item.split()), slugify(item))
         if any(seen.slug == tag.slug for seen in tags):
-            return Problem(path, *where, f"tag {item!r} is listed twice")
+            return Problem(path, *where, f"tag {quoted(item)} is listed twice")
         tags.append(tag)
     return tuple(tags)
 
@@ -169,8 +169,8 @@ def _slug(meta: Mapping, path: Path) -> str | Problem:
         return problem
     value = meta.values["slug"]
     if slugify(value) != value:
-        return Problem(path, *meta.position("slug"), f"`slug` {value!r} is not a slug",
-                       hint=f"use lowercase ASCII words and dashes, e.g. {slugify(value) or 'mon-article'!r}")
+        return Problem(path, *meta.position("slug"), f"`slug` {quoted(value)} is not a slug",
+                       hint=f"use lowercase ASCII words and dashes, e.g. {quoted(slugify(value) or 'mon-article')}")
     return value
 
 
@@ -184,7 +184,7 @@ def _aliases(meta: Mapping, path: Path) -> tuple[str, ...] | Problem:
     for item in value:
         problem = alias_problem(item)
         if problem:
-            return Problem(path, *where, f"alias {item!r}: {problem}")
+            return Problem(path, *where, f"alias {quoted(item)}: {problem}")
         aliases.append(item)
     return tuple(dict.fromkeys(aliases))
 

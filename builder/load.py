@@ -12,7 +12,7 @@ from html import unescape
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from builder.errors import Problem, display_path
+from builder.errors import Problem, display_path, quoted
 from builder.frontmatter import split, validate
 from builder.markdown import render_markdown
 from builder.links import is_local
@@ -216,7 +216,7 @@ def _duplicate_slugs(posts: list[Post]) -> list[Problem]:
         if post.slug in first:
             other = first[post.slug]
             line = post.line_of("slug" if "slug" in dict(post.field_lines) else "title")
-            problems.append(Problem(post.source, line, 1, f"duplicate slug {post.slug!r}: {display_path(other.source)} has it too",
+            problems.append(Problem(post.source, line, 1, f"duplicate slug {quoted(post.slug)}: {display_path(other.source)} has it too",
                                     hint="change the title or set a `slug:`"))
         else:
             first[post.slug] = post
@@ -233,7 +233,7 @@ def _tag_spellings(posts: list[Post]) -> list[Problem]:
             name, where = first.setdefault(tag.slug, (tag.name, post.source))
             if name != tag.name:
                 problems.append(Problem(post.source, post.line_of("tags"), 1,
-                                        f"tag {tag.name!r} is spelled {name!r} in {display_path(where)}",
+                                        f"tag {quoted(tag.name)} is spelled {quoted(name)} in {display_path(where)}",
                                         hint="use one spelling for a tag"))
     return problems
 

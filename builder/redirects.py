@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from builder import urls
-from builder.errors import Problem
+from builder.errors import Problem, quoted
 from builder.model import Page, Post
 
 REDIRECTS = "/_redirects"
@@ -19,11 +19,11 @@ def redirect_rules(posts: tuple[Post, ...], page_urls: set[str]) -> tuple[Page, 
         for alias in post.aliases:
             taken = _taken(alias, page_urls)
             if taken:
-                problems.append(Problem(post.source, post.line_of("aliases"), 1, f"alias {alias!r} is the page {taken}",
+                problems.append(Problem(post.source, post.line_of("aliases"), 1, f"alias {quoted(alias)} is the page {taken}",
                                         hint="an alias names an old address that no page has any more"))
             elif alias in owners and owners[alias] is not post:
                 problems.append(Problem(post.source, post.line_of("aliases"), 1,
-                                        f"alias {alias!r} is also an alias of {owners[alias].source}"))
+                                        f"alias {quoted(alias)} is also an alias of {owners[alias].source}"))
             else:
                 owners[alias], rules[alias] = post, post.url
     text = "".join(f"{alias} {target} 301\n" for alias, target in sorted(rules.items()))
