@@ -8,9 +8,12 @@ from typing import Any
 
 import yaml
 
-from builder.errors import Problem
+from builder.errors import Problem, cut, quoted
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_INT = "tag:yaml.org,2002:int"
+# No field wants a longer number; Python refuses to read one of more than 4,300 digits (ValueError).
+_MAX_DIGITS = 100
 
 
 # libyaml's parser where PyYAML was built with it: the same results, several times faster.
@@ -26,6 +29,18 @@ _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
     for first, resolvers in _BASE.yaml_implicit_resolvers.items()
 }
+
+
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
+    """Give a YAML integer, refusing one too long to be any field's value."""
+    if len(node.value) > _MAX_DIGITS:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"a number of {len(node.value)} characters is too long (at most {_MAX_DIGITS})",
+            node.start_mark)
+    return _BASE.construct_yaml_int(loader, node)
+
+
+_Loader.add_constructor(_INT, _construct_int)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +62,12 @@ def parse_mapping(text: str, path: Path, first_line: int = 1) -> Mapping | Probl
     offset = first_line - 1
     loader = _Loader(text)
     try:
+        anchor = _first_anchor(text)
+        if anchor is not None:
+            # An alias repeats what its anchor names: nested, a few lines stand for billions of values.
+            return Problem(path, anchor.line + 1 + offset, anchor.column + 1,
+                           "YAML anchors and aliases (`&name`, `*name`) are not allowed",
+                           hint="write each value out in full")
         node = loader.get_single_node()
         if node is None:
             return Mapping({}, {}, (first_line, 1))
@@ -59,11 +80,11 @@ def parse_mapping(text: str, path: Path, first_line: int = 1) -> Mapping | Probl
         for key_node, _ in node.value:
             where = (key_node.start_mark.line + 1 + offset, key_node.start_mark.column + 1)
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
-                shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "a structure"
-                return Problem(path, *where, f"keys must be plain words, found `{shown}`")
+                shown = quoted(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "a structure"
+                return Problem(path, *where, f"keys must be plain words, found {shown}")
             if key_node.value in positions:
                 line = positions[key_node.value][0]
-                return Problem(path, *where, f"duplicate key `{key_node.value}` (first set on line {line})")
+                return Problem(path, *where, f"duplicate key `{cut(key_node.value)}` (first set on line {line})")
             positions[key_node.value] = where
         values = loader.construct_document(node)
         return Mapping(values, positions, (first_line, 1))
@@ -75,5 +96,20 @@ def parse_mapping(text: str, path: Path, first_line: int = 1) -> Mapping | Probl
         return Problem(path, line, col, f"invalid YAML: {error.problem or error.context}")
     except yaml.YAMLError as error:
         return Problem(path, first_line, 1, f"invalid YAML: {error}")
+    finally:
+        loader.dispose()
+
+
+def _first_anchor(text: str) -> yaml.Mark | None:
+    """Give where the first anchor or alias of `text` is written, or None if it has none."""
+    if "&" not in text and "*" not in text:  # neither can be written without them: parse once only
+        return None
+    loader = _Loader(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                return event.start_mark
+        return None
     finally:
         loader.dispose()

@@ -1,0 +1,115 @@
+"""Nothing an author types can hang, balloon or crash a build: YAML bombs, huge numbers,
+dates at the ends of the calendar, URL parts too long for a file name. Each is one short
+`path:line:col: error: message` line, the same in `blog build` and `blog check`, with exit
+code 1, nothing written and the previous output left as it was."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from support import PROBLEM_LINE, blog, build, snapshot
+
+BAD = "content/posts/bad.md"
+FRONT = ("title: Un titre", "date: 2021-02-01T09:00:00+01:00", "topic: securite", "tags: [CNIL, RGPD]")
+
+
+def post(*lines: str, body: str = "Le corps de l’article.\n") -> str:
+    """Give a post whose front-matter line N is written on line N + 1 of the file."""
+    return "\n".join(["---", *lines, "---", "", body])
+
+
+def bomb(key: str, depth: int = 9) -> list[str]:
+    """Give front-matter lines where `key` names 9**depth values in a few hundred bytes."""
+    lines = ["x:", '  - &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"  - &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, depth)]
+    return [*lines, f"{key}: *a{depth - 1}"]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One bad input and the exact problem it must give."""
+
+    id: str
+    path: str  # the file the problem names, relative to the site root
+    line: int
+    col: int
+    message: str  # the whole message, hint included
+    files: dict[str, str] = field(default_factory=dict)  # written into the site
+    edits: tuple[tuple[str, str, str], ...] = ()  # (file, old, new) replaced in the site
+
+
+ANCHORS = "YAML anchors and aliases (`&name`, `*name`) are not allowed (write each value out in full)"
+
+CASES = [
+    # YAML that would expand to billions of values.
+    Case("alias-bomb-in-front-matter", BAD, 7, 5, ANCHORS, {BAD: post(*FRONT, *bomb("aliases"))}),
+    Case("alias-bomb-in-site-yaml", "site.yaml", 12, 5, ANCHORS,
+         edits=(("site.yaml", "allow_raw_html: false\n", "allow_raw_html: false\n" + "\n".join(bomb("extra")) + "\n"),)),
+    Case("lone-alias", BAD, 6, 9, ANCHORS, {BAD: post(*FRONT, "author: &x Dr Martin", "summary: *x")}),
+    # Numbers Python will not read or write.
+    Case("number-of-5000-digits", BAD, 6, 9, "invalid YAML: a number of 5000 characters is too long (at most 100)",
+         {BAD: post(*FRONT, "author: " + "9" * 5000)}),
+    # A value quoted in a message is cut.
+    Case("long-value-is-quoted-short", BAD, 4, 1,
+         f"unknown topic {'x' * 80!r}… (declared topics: sante-numerique, securite, logiciels)",
+         {BAD: post(*FRONT[:2], "topic: " + "x" * 100_000, FRONT[3])}),
+]
+
+
+def apply(case: Case, site: Path) -> None:
+    """Write the case's files and make its edits in the site copy."""
+    for relative, content in case.files.items():
+        (site / relative).write_text(content, "utf-8")
+    for relative, old, new in case.edits:
+        text = (site / relative).read_text("utf-8")
+        assert old in text, f"{old!r} is not in {relative}"
+        (site / relative).write_text(text.replace(old, new, 1), "utf-8")
+
+
+@pytest.fixture
+def previous_output(built: Path, tmp_path: Path) -> Path:
+    """An output folder holding a previous good build, which a failed build must leave alone."""
+    output = tmp_path / "public"
+    shutil.copytree(built, output)
+    return output
+
+
+def assert_reported(case: Case, site: Path, printed: str) -> None:
+    """Check that every line `blog` printed but the last is short and located, and that one
+    is exactly the case's."""
+    lines = printed.splitlines()
+    assert "Traceback" not in printed
+    assert all(PROBLEM_LINE.match(line) for line in lines[:-1]), printed[:2000]
+    assert max(map(len, lines)) < 400, "a message repeats a whole value"
+    found = [(Path(m["path"]).resolve(), int(m["line"]), int(m["col"]), m["severity"], m["message"])
+             for m in map(PROBLEM_LINE.match, lines) if m]
+    assert ((site / case.path).resolve(), case.line, case.col, "error", case.message) in found, printed[:2000]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_bad_input_fails_the_build_at_its_place_and_changes_nothing(case: Case, site: Path,
+                                                                    previous_output: Path) -> None:
+    before = snapshot(previous_output)
+    apply(case, site)
+    started = time.perf_counter()
+    run = build(site, previous_output)
+    assert time.perf_counter() - started < 20
+    assert run.code == 1, run.stderr[:2000]
+    assert run.stderr.splitlines()[-1].startswith("blog: build failed")
+    assert_reported(case, site, run.stderr)
+    assert snapshot(previous_output) == before
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_check_reports_bad_input_at_the_same_place_and_writes_nothing(case: Case, site: Path) -> None:
+    apply(case, site)
+    before = snapshot(site)
+    run = blog("check", "--source", site)
+    assert run.code == 1, run.stderr[:2000]
+    assert_reported(case, site, run.stdout)
+    assert snapshot(site) == before
