@@ -54,6 +54,32 @@ CASES = [
     # Numbers Python will not read or write.
     Case("number-of-5000-digits", BAD, 6, 9, "invalid YAML: a number of 5000 characters is too long (at most 100)",
          {BAD: post(*FRONT, "author: " + "9" * 5000)}),
+    # Dates that leave the calendar when moved to UTC or to the site's timezone, or would
+    # write a year of fewer than four digits in URLs.
+    Case("date-in-year-1", BAD, 3, 1,
+         "`date` '0001-01-01T00:30:00+05:00' is out of range (write a year from 1000 to 9998)",
+         {BAD: post(FRONT[0], "date: 0001-01-01T00:30:00+05:00", *FRONT[2:])}),
+    Case("date-in-year-9999", BAD, 3, 1,
+         "`date` '9999-12-31T23:30:00-05:00' is out of range (write a year from 1000 to 9998)",
+         {BAD: post(FRONT[0], "date: 9999-12-31T23:30:00-05:00", *FRONT[2:])}),
+    Case("updated-in-year-999", BAD, 6, 1, "`updated` '0999-06-01' is out of range (write a year from 1000 to 9998)",
+         {BAD: post(*FRONT, "updated: 0999-06-01")}),
+    Case("date-in-year-999-in-the-site-timezone", BAD, 3, 1,
+         "`date` '1000-01-01T00:30:00+01:00' falls in the year 999 in the site's timezone "
+         "(write a year from 1000 to 9998)",
+         {BAD: post(FRONT[0], "date: 1000-01-01T00:30:00+01:00", *FRONT[2:])}),
+    # URL parts that would name a file or folder longer than file systems allow.
+    Case("title-gives-a-long-slug", BAD, 2, 1,
+         "the title gives a URL part of 239 characters, more than 200 (add a shorter `slug:` field)",
+         {BAD: post("title: " + "Santé " * 40, *FRONT[1:])}),
+    Case("long-slug", BAD, 6, 1, "`slug` gives a URL part of 300 characters, more than 200 (shorten it)",
+         {BAD: post(*FRONT, "slug: " + "a" * 300)}),
+    Case("long-tag", BAD, 5, 1,
+         f"tag {'t' * 80!r}… gives a URL part of 300 characters, more than 200 (shorten the tag)",
+         {BAD: post(*FRONT[:3], f"tags: [CNIL, {'t' * 300}]")}),
+    Case("long-topic-key", "site.yaml", 11, 1,
+         f"topic key `{'s' * 80}…` gives a URL part of 300 characters, more than 200 (shorten it)",
+         edits=(("site.yaml", "  logiciels:", f"  {'s' * 300}:"),)),
     # A value quoted in a message is cut.
     Case("long-value-is-quoted-short", BAD, 4, 1,
          f"unknown topic {'x' * 80!r}… (declared topics: sante-numerique, securite, logiciels)",
