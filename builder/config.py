@@ -10,7 +10,7 @@ from builder.errors import BuildFailed, Problem, cut, quoted
 from builder.fields import type_problem, unknown_keys
 from builder.model import Config, Topic
 from builder.sources import read_text
-from builder.urls import slugify
+from builder.urls import long_slug, slugify
 from builder.yamldoc import Mapping, parse_mapping
 
 CONFIG_NAME = "site.yaml"
@@ -95,6 +95,9 @@ def _read_topics(mapping: Mapping, path: Path) -> tuple[tuple[Topic, ...], list[
         if not isinstance(slug, str) or slugify(slug) != slug:
             problems.append(Problem(path, *where, f"topic key `{cut(str(slug))}` must be a slug",
                                     hint=f"write `{cut(slugify(str(slug)))}`"))
+            continue
+        if long_slug(slug):
+            problems.append(Problem(path, *where, f"topic key `{cut(slug)}` {long_slug(slug)}", hint="shorten it"))
             continue
         if not isinstance(entry, dict):
             problems.append(Problem(path, *where, f"topic `{slug}` must have a `title` and a `description`"))
