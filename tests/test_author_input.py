@@ -80,6 +80,17 @@ CASES = [
     Case("long-topic-key", "site.yaml", 11, 1,
          f"topic key `{'s' * 80}…` gives a URL part of 300 characters, more than 200 (shorten it)",
          edits=(("site.yaml", "  logiciels:", f"  {'s' * 300}:"),)),
+    # Aliases that name a page under another spelling: Netlify decodes escapes, ignores case
+    # and serves `x/index.html` at `x/`, so the redirect would hide the page.
+    *[Case(f"alias-{name}", BAD, 6, 1,
+           f"alias {alias!r} is the page /tags/cnil/ (an alias names an old address that no page has any more)",
+           {BAD: post(*FRONT, f"aliases: [{alias}]")})
+      for name, alias in [("with-index-html", "/tags/cnil/index.html"), ("percent-escaped", "/tags/%63nil/"),
+                          ("in-capitals", "/TAGS/CNIL"), ("escaped-capital", "/tags/%43NIL/")]],
+    Case("alias-of-another-post-spelled-otherwise", "content/posts/zz.md", 6, 1,
+         f"alias '/Ancien/' is also an alias of {'{site}'}/content/posts/bad.md, spelled '/ancien/index.html'",
+         {BAD: post(*FRONT, "aliases: [/ancien/index.html]"),
+          "content/posts/zz.md": post("title: Autre", *FRONT[1:], "aliases: [/Ancien/]")}),
     # A value quoted in a message is cut.
     Case("long-value-is-quoted-short", BAD, 4, 1,
          f"unknown topic {'x' * 80!r}… (declared topics: sante-numerique, securite, logiciels)",
@@ -114,7 +125,8 @@ def assert_reported(case: Case, site: Path, printed: str) -> None:
     assert max(map(len, lines)) < 400, "a message repeats a whole value"
     found = [(Path(m["path"]).resolve(), int(m["line"]), int(m["col"]), m["severity"], m["message"])
              for m in map(PROBLEM_LINE.match, lines) if m]
-    assert ((site / case.path).resolve(), case.line, case.col, "error", case.message) in found, printed[:2000]
+    message = case.message.replace("{site}", str(site))
+    assert ((site / case.path).resolve(), case.line, case.col, "error", message) in found, printed[:2000]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
