@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -29,6 +30,9 @@ _FIELDS: dict[str, tuple[type, object]] = {
     "topics": (dict, None),
 }
 _TOPIC_FIELDS: dict[str, type] = {"title": str, "description": str}
+# A host of base_url: a domain name (in ASCII: punycode for others) or an IPv4 address, and a port.
+# No user or password: the base URL is written into every page and feed.
+_HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]{1,5})?")
 
 
 def load_config(site_root: Path) -> Config:
@@ -69,9 +73,17 @@ def _check_values(mapping: Mapping, path: Path) -> list[Problem]:
     values = mapping.values
     problems = []
     url = urlsplit(values["base_url"])
-    if url.scheme not in ("http", "https") or not url.netloc:
+    if any(char.isspace() or not char.isprintable() for char in values["base_url"]):
+        # urlsplit drops line breaks and tabs, but robots.txt and the feeds would write them.
+        problems.append(Problem(path, *mapping.position("base_url"),
+                                "`base_url` must not contain spaces, tabs, line breaks or control characters"))
+    elif url.scheme not in ("http", "https") or not url.netloc:
         problems.append(Problem(path, *mapping.position("base_url"),
                                 "`base_url` must be an absolute http(s) URL, like https://example.org"))
+    elif not _HOST.fullmatch(url.netloc):
+        problems.append(Problem(path, *mapping.position("base_url"),
+                                f"`base_url` has the host {quoted(url.netloc)}: write a domain name and an optional port",
+                                hint="like https://example.org or http://localhost:8000; an accented name in its xn-- form"))
     elif url.path not in ("", "/") or url.query or url.fragment:
         problems.append(Problem(path, *mapping.position("base_url"),
                                 "`base_url` must be the site's root, without a path: the blog is served at /"))

@@ -91,6 +91,14 @@ CASES = [
          f"alias '/Ancien/' is also an alias of {'{site}'}/content/posts/bad.md, spelled '/ancien/index.html'",
          {BAD: post(*FRONT, "aliases: [/ancien/index.html]"),
           "content/posts/zz.md": post("title: Autre", *FRONT[1:], "aliases: [/Ancien/]")}),
+    # site.yaml's URL: a line break in it would add a line to robots.txt.
+    Case("base-url-with-a-line-break", "site.yaml", 4, 1,
+         "`base_url` must not contain spaces, tabs, line breaks or control characters",
+         edits=(("site.yaml", "base_url: https://example.org", 'base_url: "https://example.org\\nDisallow: /"'),)),
+    Case("base-url-with-a-password", "site.yaml", 4, 1,
+         "`base_url` has the host 'moi:secret@example.org': write a domain name and an optional port "
+         "(like https://example.org or http://localhost:8000; an accented name in its xn-- form)",
+         edits=(("site.yaml", "base_url: https://example.org", "base_url: https://moi:secret@example.org"),)),
     # A value quoted in a message is cut.
     Case("long-value-is-quoted-short", BAD, 4, 1,
          f"unknown topic {'x' * 80!r}… (declared topics: sante-numerique, securite, logiciels)",
