@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -50,10 +50,19 @@ class Mapping:
     values: dict[str, Any]
     positions: dict[str, tuple[int, int]]
     start: tuple[int, int]  # where the document starts, for problems about it as a whole
+    # Where each key of a mapping inside a value is written, by its path of keys: ("topics", "sante").
+    nested: dict[tuple[str, ...], tuple[int, int]] = field(default_factory=dict)
 
     def position(self, key: str) -> tuple[int, int]:
         """Give where `key` is written, or where the document starts if it is absent."""
         return self.positions.get(key, self.start)
+
+    def position_of(self, *keys: str) -> tuple[int, int]:
+        """Give where the key at the path `keys` is written, or its nearest parent that is."""
+        for end in range(len(keys), 1, -1):
+            if keys[:end] in self.nested:
+                return self.nested[keys[:end]]
+        return self.position(keys[0])
 
 
 def parse_mapping(text: str, path: Path, first_line: int = 1) -> Mapping | Problem:
@@ -87,7 +96,7 @@ def parse_mapping(text: str, path: Path, first_line: int = 1) -> Mapping | Probl
                 return Problem(path, *where, f"duplicate key `{cut(key_node.value)}` (first set on line {line})")
             positions[key_node.value] = where
         values = loader.construct_document(node)
-        return Mapping(values, positions, (first_line, 1))
+        return Mapping(values, positions, (first_line, 1), _nested_positions(node, offset))
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         # libyaml marks an error at the end of the text one line past it: keep it on the last line.
@@ -98,6 +107,21 @@ def parse_mapping(text: str, path: Path, first_line: int = 1) -> Mapping | Probl
         return Problem(path, first_line, 1, f"invalid YAML: {error}")
     finally:
         loader.dispose()
+
+
+def _nested_positions(root: yaml.MappingNode, offset: int) -> dict[tuple[str, ...], tuple[int, int]]:
+    """Give the 1-based position of every key of the mappings inside `root`'s values, by path."""
+    found: dict[tuple[str, ...], tuple[int, int]] = {}
+    todo = [((key.value,), value) for key, value in root.value if isinstance(key, yaml.ScalarNode)]
+    while todo:  # a stack, not recursion: libyaml allows a thousand levels of nesting
+        path, node = todo.pop()
+        if not isinstance(node, yaml.MappingNode):
+            continue
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                found.setdefault((*path, key.value), (key.start_mark.line + 1 + offset, key.start_mark.column + 1))
+                todo.append(((*path, key.value), value))
+    return found
 
 
 def _first_anchor(text: str) -> yaml.Mark | None:

@@ -77,7 +77,7 @@ CASES = [
     Case("long-tag", BAD, 5, 1,
          f"tag {'t' * 80!r}… gives a URL part of 300 characters, more than 200 (shorten the tag)",
          {BAD: post(*FRONT[:3], f"tags: [CNIL, {'t' * 300}]")}),
-    Case("long-topic-key", "site.yaml", 11, 1,
+    Case("long-topic-key", "site.yaml", 18, 3,
          f"topic key `{'s' * 80}…` gives a URL part of 300 characters, more than 200 (shorten it)",
          edits=(("site.yaml", "  logiciels:", f"  {'s' * 300}:"),)),
     # Aliases that name a page under another spelling: Netlify decodes escapes, ignores case
@@ -159,3 +159,51 @@ def test_check_reports_bad_input_at_the_same_place_and_writes_nothing(case: Case
     assert run.code == 1, run.stderr[:2000]
     assert_reported(case, site, run.stdout)
     assert snapshot(site) == before
+
+
+SITE_YAML_PROBLEMS = {  # line, col, message: one of each kind, in one site.yaml
+    (4, 1): "`base_url` must be an absolute http(s) URL, like https://example.org",
+    (6, 1): "unknown timezone 'Mars/Olympus' (e.g. Europe/Paris)",
+    (8, 1): "unknown config key `posts_per_pages` (did you mean `posts_per_page`?)",
+    (9, 1): "`feed_length` must be at least 1",
+    (15, 3): "topic `securite` needs a `description` text",
+    (17, 5): "unknown key `descripton` in topic `securite` (a topic has a `title` and a `description`)",
+    (18, 3): "topic key `Logiciels` must be a slug (write `logiciels`)",
+}
+
+
+def break_site_yaml(site: Path) -> None:
+    """Put one problem of each kind in the site's `site.yaml`, and one in a post."""
+    config = site / "site.yaml"
+    text = config.read_text("utf-8")
+    for old, new in [("base_url: https://example.org", "base_url: ftp://example.org"),
+                     ("timezone: Europe/Paris", "timezone: Mars/Olympus"), ("posts_per_page:", "posts_per_pages:"),
+                     ("feed_length: 3", "feed_length: 0"), ("  logiciels:", "  Logiciels:"),
+                     ("    description: Attaques, failles et bonnes pratiques.\n", "    descripton: Attaques.\n")]:
+        assert old in text
+        text = text.replace(old, new)
+    config.write_text(text, "utf-8")
+    (site / BAD).write_text(post(FRONT[0], "date: 2021-02-30", *FRONT[2:]), "utf-8")
+
+
+def located(site: Path, printed: str) -> dict[tuple[str, int, int], str]:
+    """Give the problems `blog` printed, by file (relative to the site), line and column."""
+    found = {}
+    for match in filter(None, map(PROBLEM_LINE.match, printed.splitlines())):
+        relative = Path(match["path"]).resolve().relative_to(site.resolve()).as_posix()
+        found[(relative, int(match["line"]), int(match["col"]))] = match["message"]
+    return found
+
+
+def test_every_problem_of_site_yaml_is_listed_with_the_posts_problems(site: Path, previous_output: Path) -> None:
+    break_site_yaml(site)
+    before = snapshot(previous_output)
+    built = build(site, previous_output)
+    checked = blog("check", "--source", site)
+    expected = {("site.yaml", *where): message for where, message in SITE_YAML_PROBLEMS.items()}
+    expected[(BAD, 3, 1)] = "`date` '2021-02-30' is not a valid date (write it like 2021-02-28T09:00:00+01:00)"
+    assert located(site, built.stderr) == expected, built.stderr
+    assert located(site, checked.stdout) == expected, checked.stdout
+    assert (built.code, checked.code) == (1, 1)
+    assert built.stderr.splitlines()[-1].startswith("blog: build failed (config): 8 error(s)")
+    assert snapshot(previous_output) == before
