@@ -6,12 +6,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import re
+
 import yaml
 
 from builder.errors import Problem, cut, quoted
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _INT = "tag:yaml.org,2002:int"
+# `key: value`, possibly as an item of a list: the line a colon in the value breaks.
+_KEY_VALUE = re.compile(r"(?P<indent>\s*(?:-\s+)?)(?P<key>[^\s:#'\"][^:#]*?):\s+(?P<value>.*?)\s*")
 # No field wants a longer number; Python refuses to read one of more than 4,300 digits (ValueError).
 _MAX_DIGITS = 100
 
@@ -102,11 +106,27 @@ def parse_mapping(text: str, path: Path, first_line: int = 1) -> Mapping | Probl
         # libyaml marks an error at the end of the text one line past it: keep it on the last line.
         last = text.count("\n")
         line, col = (min(mark.line, last) + 1 + offset, mark.column + 1 if mark.line <= last else 1) if mark else (first_line, 1)
-        return Problem(path, line, col, f"invalid YAML: {error.problem or error.context}")
+        problem, hint = _explain(text, mark.line if mark else 0, str(error.problem or error.context))
+        return Problem(path, line, col, f"invalid YAML: {problem}", hint=hint)
     except yaml.YAMLError as error:
         return Problem(path, first_line, 1, f"invalid YAML: {error}")
     finally:
         loader.dispose()
+
+
+def _explain(text: str, line: int, problem: str) -> tuple[str, str | None]:
+    """Give a YAML error's problem and, for the mistakes editors make most on the line it
+    names, their fix: a tab in the indentation, a `: ` inside a value (`title: Covid : le point`)."""
+    lines = text.split("\n")
+    source = lines[min(line, len(lines) - 1)]
+    if "\t" in source[:len(source) - len(source.lstrip())]:
+        # libyaml words it in several ways, by what the tab precedes
+        return "a tab in the indentation", "indent with spaces, not tabs"
+    match = _KEY_VALUE.fullmatch(source)
+    if "mapping values" in problem and match and match["value"][:1] not in ("'", '"'):
+        value = cut(match["value"]).replace("\\", "\\\\").replace('"', '\\"')
+        return problem, f"a `: ` inside a value starts a new key: put the value in quotes, {match['key']}: \"{value}\""
+    return problem, None
 
 
 def _nested_positions(root: yaml.MappingNode, offset: int) -> dict[tuple[str, ...], tuple[int, int]]:

@@ -99,6 +99,21 @@ CASES = [
          "`base_url` has the host 'moi:secret@example.org': write a domain name and an optional port "
          "(like https://example.org or http://localhost:8000; an accented name in its xn-- form)",
          edits=(("site.yaml", "base_url: https://example.org", "base_url: https://moi:secret@example.org"),)),
+    # The YAML mistakes editors make most, each with its fix.
+    Case("unquoted-colon-in-the-title", BAD, 2, 14,
+         "invalid YAML: mapping values are not allowed in this context (a `: ` inside a value starts a new key: "
+         'put the value in quotes, title: "Covid : le point")',
+         {BAD: post("title: Covid : le point", *FRONT[1:])}),
+    Case("unquoted-colon-in-site-yaml", "site.yaml", 2, 15,
+         "invalid YAML: mapping values are not allowed in this context (a `: ` inside a value starts a new key: "
+         'put the value in quotes, title: "Journal: de test")',
+         edits=(("site.yaml", "title: Journal de test", "title: Journal: de test"),)),
+    Case("tab-in-front-matter", BAD, 6, 1,
+         "invalid YAML: a tab in the indentation (indent with spaces, not tabs)",
+         {BAD: post(*FRONT, "\tauthor: Dr Martin")}),
+    Case("tab-before-a-list-item", BAD, 6, 1,
+         "invalid YAML: a tab in the indentation (indent with spaces, not tabs)",
+         {BAD: post(*FRONT[:3], "tags:", "\t- CNIL")}),
     # A value quoted in a message is cut.
     Case("long-value-is-quoted-short", BAD, 4, 1,
          f"unknown topic {'x' * 80!r}… (declared topics: sante-numerique, securite, logiciels)",
