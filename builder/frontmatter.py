@@ -22,6 +22,9 @@ REQUIRED = ("title", "date", "topic")
 # Years of four digits, with a day to spare each side: URLs write the year in four digits, and
 # moving a date to UTC or to the site's timezone must not leave the calendar (OverflowError).
 YEARS = (1000, 9998)
+# Far past the 2 to 6 that `blog check` asks for: each tag is a page, a feed and a line of every
+# tag list, so that one post of 2,000 tags made 600 MB of output in 80 s.
+MAX_TAGS = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +169,9 @@ def _tags(meta: Mapping, path: Path) -> tuple[Tag, ...] | Problem:
     where = meta.position("tags")
     if not isinstance(value, list):
         return Problem(path, *where, f"`tags` must be a list like [CNIL, RGPD], found {describe(value)}")
+    if len(value) > MAX_TAGS:
+        return Problem(path, *where, f"`tags` lists {len(value)} tags, more than {MAX_TAGS}",
+                       hint="keep the 2 to 6 that say what the post is about")
     tags: list[Tag] = []
     for item in value:
         if not isinstance(item, str) or not slugify(item):

@@ -91,6 +91,10 @@ CASES = [
          f"alias '/Ancien/' is also an alias of {'{site}'}/content/posts/bad.md, spelled '/ancien/index.html'",
          {BAD: post(*FRONT, "aliases: [/ancien/index.html]"),
           "content/posts/zz.md": post("title: Autre", *FRONT[1:], "aliases: [/Ancien/]")}),
+    # A post that would make a page and two feeds for each of thousands of tags.
+    Case("two-thousand-tags", BAD, 5, 1,
+         "`tags` lists 2000 tags, more than 20 (keep the 2 to 6 that say what the post is about)",
+         {BAD: post(*FRONT[:3], f"tags: [{', '.join(f't{n}' for n in range(2000))}]")}),
     # site.yaml's URL: a line break in it would add a line to robots.txt.
     Case("base-url-with-a-line-break", "site.yaml", 4, 1,
          "`base_url` must not contain spaces, tabs, line breaks or control characters",
