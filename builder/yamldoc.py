@@ -16,6 +16,9 @@ _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _INT = "tag:yaml.org,2002:int"
 # `key: value`, possibly as an item of a list: the line a colon in the value breaks.
 _KEY_VALUE = re.compile(r"(?P<indent>\s*(?:-\s+)?)(?P<key>[^\s:#'\"][^:#]*?):\s+(?P<value>.*?)\s*")
+# No field nests deeper than topics' fields (3); values a thousand levels deep (what libyaml allows)
+# overflow Python's stack in whatever walks them by recursion (copy.deepcopy: RecursionError).
+_MAX_DEPTH = 20
 # No field wants a longer number; Python refuses to read one of more than 4,300 digits (ValueError).
 _MAX_DIGITS = 100
 
@@ -99,6 +102,10 @@ def parse_mapping(text: str, path: Path, first_line: int = 1) -> Mapping | Probl
                 line = positions[key_node.value][0]
                 return Problem(path, *where, f"duplicate key `{cut(key_node.value)}` (first set on line {line})")
             positions[key_node.value] = where
+        deep = _too_deep(node)
+        if deep is not None:
+            return Problem(path, deep.start_mark.line + 1 + offset, deep.start_mark.column + 1,
+                           f"values nest more than {_MAX_DEPTH} levels deep")
         values = loader.construct_document(node)
         return Mapping(values, positions, (first_line, 1), _nested_positions(node, offset))
     except yaml.MarkedYAMLError as error:
@@ -127,6 +134,20 @@ def _explain(text: str, line: int, problem: str) -> tuple[str, str | None]:
         value = cut(match["value"]).replace("\\", "\\\\").replace('"', '\\"')
         return problem, f"a `: ` inside a value starts a new key: put the value in quotes, {match['key']}: \"{value}\""
     return problem, None
+
+
+def _too_deep(root: yaml.Node) -> yaml.Node | None:
+    """Give the first list or mapping nested more than `_MAX_DEPTH` levels deep in `root`, or None."""
+    todo = [(root, 1)]
+    while todo:  # a stack, not recursion, for the same reason
+        node, depth = todo.pop()
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and depth > _MAX_DEPTH:
+            return node
+        if isinstance(node, yaml.MappingNode):
+            todo += [(child, depth + 1) for pair in node.value for child in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            todo += [(child, depth + 1) for child in node.value]
+    return None
 
 
 def _nested_positions(root: yaml.MappingNode, offset: int) -> dict[tuple[str, ...], tuple[int, int]]:

@@ -51,6 +51,9 @@ CASES = [
     Case("alias-bomb-in-site-yaml", "site.yaml", 12, 5, ANCHORS,
          edits=(("site.yaml", "allow_raw_html: false\n", "allow_raw_html: false\n" + "\n".join(bomb("extra")) + "\n"),)),
     Case("lone-alias", BAD, 6, 9, ANCHORS, {BAD: post(*FRONT, "author: &x Dr Martin", "summary: *x")}),
+    # Values nested deeper than Python's stack lets PyYAML build them.
+    Case("lists-nested-900-deep", BAD, 6, 29, "values nest more than 20 levels deep",
+         {BAD: post(*FRONT, "summary: " + "[" * 900 + "]" * 900)}),
     # Numbers Python will not read or write.
     Case("number-of-5000-digits", BAD, 6, 9, "invalid YAML: a number of 5000 characters is too long (at most 100)",
          {BAD: post(*FRONT, "author: " + "9" * 5000)}),
