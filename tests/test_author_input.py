@@ -51,7 +51,7 @@ CASES = [
     Case("alias-bomb-in-site-yaml", "site.yaml", 12, 5, ANCHORS,
          edits=(("site.yaml", "allow_raw_html: false\n", "allow_raw_html: false\n" + "\n".join(bomb("extra")) + "\n"),)),
     Case("lone-alias", BAD, 6, 9, ANCHORS, {BAD: post(*FRONT, "author: &x Dr Martin", "summary: *x")}),
-    # Values nested deeper than Python's stack lets PyYAML build them.
+    # Values nested deeper than any field needs, and than recursive code can walk.
     Case("lists-nested-900-deep", BAD, 6, 29, "values nest more than 20 levels deep",
          {BAD: post(*FRONT, "summary: " + "[" * 900 + "]" * 900)}),
     # Numbers Python will not read or write.
