@@ -32,7 +32,8 @@ _FIELDS: dict[str, tuple[type, object]] = {
 _TOPIC_FIELDS: dict[str, type] = {"title": str, "description": str}
 # A host of base_url: a domain name (in ASCII: punycode for others) or an IPv4 address, and a port.
 # No user or password: the base URL is written into every page and feed.
-_HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]{1,5})?")
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+_HOST = re.compile(rf"{_LABEL}(?:\.{_LABEL})*(?::[0-9]{{1,5}})?")
 
 
 def load_config(site_root: Path) -> Config:
@@ -99,7 +100,8 @@ def _base_url_problem(value: str, where: tuple[int, int], path: Path) -> Problem
     if url.scheme not in ("http", "https") or not url.netloc:
         return Problem(path, *where, "`base_url` must be an absolute http(s) URL, like https://example.org")
     if not _HOST.fullmatch(url.netloc):
-        return Problem(path, *where, f"`base_url` has the host {quoted(url.netloc)}: write a domain name and an optional port",
+        return Problem(path, *where,
+                       f"`base_url` has the host {quoted(url.netloc)}: write a domain name and an optional port",
                        hint="like https://example.org or http://localhost:8000; an accented name in its xn-- form")
     if url.path not in ("", "/") or url.query or url.fragment:
         return Problem(path, *where, "`base_url` must be the site's root, without a path: the blog is served at /")

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import re
 
 import yaml
 
@@ -139,7 +138,7 @@ def _explain(text: str, line: int, problem: str) -> tuple[str, str | None]:
 def _too_deep(root: yaml.Node) -> yaml.Node | None:
     """Give the first list or mapping nested more than `_MAX_DEPTH` levels deep in `root`, or None."""
     todo = [(root, 1)]
-    while todo:  # a stack, not recursion, for the same reason
+    while todo:  # a stack, not recursion: nodes may nest a thousand levels deep
         node, depth = todo.pop()
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and depth > _MAX_DEPTH:
             return node

@@ -49,7 +49,7 @@ CASES = [
     # YAML that would expand to billions of values.
     Case("alias-bomb-in-front-matter", BAD, 7, 5, ANCHORS, {BAD: post(*FRONT, *bomb("aliases"))}),
     Case("alias-bomb-in-site-yaml", "site.yaml", 12, 5, ANCHORS,
-         edits=(("site.yaml", "allow_raw_html: false\n", "allow_raw_html: false\n" + "\n".join(bomb("extra")) + "\n"),)),
+         edits=(("site.yaml", "allow_raw_html: false\n", "\n".join(["allow_raw_html: false", *bomb("extra"), ""])),)),
     Case("lone-alias", BAD, 6, 9, ANCHORS, {BAD: post(*FRONT, "author: &x Dr Martin", "summary: *x")}),
     # Values nested deeper than any field needs, and than recursive code can walk.
     Case("lists-nested-900-deep", BAD, 6, 29, "values nest more than 20 levels deep",
