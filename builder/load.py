@@ -12,7 +12,7 @@ from html import unescape
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from builder.errors import Problem, display_path, quoted
+from builder.errors import Problem, cut, display_path, quoted
 from builder.frontmatter import split, validate
 from builder.markdown import render_markdown
 from builder.links import is_local
@@ -187,16 +187,24 @@ def post_assets(post: Post, site_root: Path) -> tuple[tuple[Asset, ...], list[Pr
         relative = PurePosixPath(unquote(urlsplit(reference.target).path))
         line = post.body_line + reference.line - 1
         if ".." in relative.parts or not relative.parts:
-            problems.append(Problem(path, line, 1, f"image {str(relative)!r} is outside the post's folder",
+            problems.append(Problem(path, line, 1, f"image {quoted(str(relative))} is outside the post's folder",
                                     hint="put it beside the post, or in static/ and write /images/…"))
-        elif not (path.parent / relative).is_file():
-            problems.append(Problem(path, line, 1, f"image {str(relative)!r} not found",
-                                    hint=f"looked for {path.parent / relative}"))
+        elif not _is_file(path.parent / relative):
+            problems.append(Problem(path, line, 1, f"image {quoted(str(relative))} not found",
+                                    hint=f"looked for {path.parent / cut(str(relative))}"))
         elif problem := outside(path.parent / relative, site_root):
-            problems.append(Problem(path, line, 1, f"image {str(relative)!r}: {problem.message}", hint=problem.hint))
+            problems.append(Problem(path, line, 1, f"image {quoted(str(relative))}: {problem.message}", hint=problem.hint))
         else:
             assets[relative] = Asset(path.parent / relative, post.url + relative.as_posix())
     return tuple(assets[key] for key in sorted(assets)), problems
+
+
+def _is_file(path: Path) -> bool:
+    """Tell whether `path` is a file; a name too long for the system (OSError) is none."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def _first_words(html: str) -> str:

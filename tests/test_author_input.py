@@ -94,6 +94,10 @@ CASES = [
          f"alias '/Ancien/' is also an alias of {'{site}'}/content/posts/bad.md, spelled '/ancien/index.html'",
          {BAD: post(*FRONT, "aliases: [/ancien/index.html]"),
           "content/posts/zz.md": post("title: Autre", *FRONT[1:], "aliases: [/Ancien/]")}),
+    # An image beside the post whose name is too long for the system to look for.
+    Case("image-name-too-long", BAD, 8, 1,
+         f"image {'a' * 80!r}… not found (looked for {'{site}'}/content/posts/{'a' * 80}…)",
+         {BAD: post(*FRONT, body=f"![Un schéma]({'a' * 1000}.png)\n")}),
     # A post that would make a page and two feeds for each of thousands of tags.
     Case("two-thousand-tags", BAD, 5, 1,
          "`tags` lists 2000 tags, more than 20 (keep the 2 to 6 that say what the post is about)",
