@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from builder import cache, collector, ledger, quick, state, urls
 from builder.assets import fingerprint as fingerprint_assets
-from builder.config import load_config
+from builder.config import load_config, read_config
 from builder.errors import BuildFailed, Problem, sort_problems
 from builder.feeds import channel_jobs, feed_jobs
 from builder.index import SiteIndex, build_index, published, related_positions
@@ -137,7 +137,10 @@ def read_site(site_root: Path, report: BuildReport, memo: Memo | None = None,
               options: BuildOptions = BuildOptions(), progress: Progress | None = None) -> Sources:
     """Read the config, the posts and the static files, and check what links them. Posts
     come from the memo of a long-lived process, or from the build cache when asked."""
-    config = report.stage("config", load_config, site_root)
+    config, config_problems = report.stage("config", read_config, site_root)
+    if config_problems or config is None:  # listed with the posts' own, read with what the config gives, all at once
+        posts = load_posts(site_root, config, jobs=options.jobs).problems if config else ()
+        raise BuildFailed((*config_problems, *posts), "config")
     if memo is not None:
         memo.keep_if(config)
     key = cache.cache_key(config)

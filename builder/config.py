@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from builder.errors import BuildFailed, Problem
+from builder.errors import BuildFailed, Problem, cut, quoted
 from builder.fields import type_problem, unknown_keys
 from builder.model import Config, Topic
 from builder.sources import read_text
-from builder.urls import slugify
+from builder.urls import long_slug, slugify
 from builder.yamldoc import Mapping, parse_mapping
 
 CONFIG_NAME = "site.yaml"
@@ -29,84 +30,113 @@ _FIELDS: dict[str, tuple[type, object]] = {
     "topics": (dict, None),
 }
 _TOPIC_FIELDS: dict[str, type] = {"title": str, "description": str}
+# A host of base_url: a domain name (in ASCII: punycode for others) or an IPv4 address, and a port.
+# No user or password: the base URL is written into every page and feed.
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+_HOST = re.compile(rf"{_LABEL}(?:\.{_LABEL})*(?::[0-9]{{1,5}})?")
 
 
 def load_config(site_root: Path) -> Config:
     """Read `site_root/site.yaml`; raise `BuildFailed` listing every problem in it."""
+    config, problems = read_config(site_root)
+    if problems or config is None:
+        raise BuildFailed(problems, "config")
+    return config
+
+
+def read_config(site_root: Path) -> tuple[Config | None, list[Problem]]:
+    """Read `site_root/site.yaml` and give every problem in it, with a config that reads the
+    posts as well as it can (each bad value replaced by its default), or None when it cannot
+    (the file unreadable, or no topic declared)."""
     path = site_root / CONFIG_NAME
     text = read_text(path, site_root)
     if isinstance(text, Problem):
-        raise BuildFailed([text], "config")
+        return None, [text]
     mapping = parse_mapping(text, path)
     if isinstance(mapping, Problem):
-        raise BuildFailed([mapping], "config")
+        return None, [mapping]
     problems = unknown_keys(mapping, _FIELDS, path, "config")
     values = {}
     for key, (expected, default) in _FIELDS.items():
+        values[key] = expected() if default is None else default
         if key not in mapping.values:
             if default is None:
                 problems.append(Problem(path, 1, 1, f"missing required config key `{key}`"))
-            values[key] = default
             continue
-        problem = type_problem(mapping, key, expected, path)
+        problem = type_problem(mapping, key, expected, path) or _value_problem(mapping, key, path)
         if problem:
             problems.append(problem)
-        values[key] = mapping.values[key]
-    if problems:
-        raise BuildFailed(problems, "config")
-    problems += _check_values(mapping, path)
-    topics, topic_problems = _read_topics(mapping, path)
+        else:
+            values[key] = mapping.values[key]
+    topics, topic_problems = _read_topics(values["topics"], mapping, path)
     problems += topic_problems
-    if problems:
-        raise BuildFailed(problems, "config")
     values["base_url"] = values["base_url"].rstrip("/")
     values["topics"] = topics
-    return Config(**values)
+    return (Config(**values) if topics else None), problems
 
 
-def _check_values(mapping: Mapping, path: Path) -> list[Problem]:
-    """Give a problem for each value of the right type that still makes no sense."""
-    values = mapping.values
-    problems = []
-    url = urlsplit(values["base_url"])
-    if url.scheme not in ("http", "https") or not url.netloc:
-        problems.append(Problem(path, *mapping.position("base_url"),
-                                "`base_url` must be an absolute http(s) URL, like https://example.org"))
-    elif url.path not in ("", "/") or url.query or url.fragment:
-        problems.append(Problem(path, *mapping.position("base_url"),
-                                "`base_url` must be the site's root, without a path: the blog is served at /"))
-    for key in ("posts_per_page", "feed_length"):
-        if values.get(key, 1) < 1:
-            problems.append(Problem(path, *mapping.position(key), f"`{key}` must be at least 1"))
-    if "timezone" in values:
+def _value_problem(mapping: Mapping, key: str, path: Path) -> Problem | None:
+    """Give a problem when `key`'s value, of the right type, still makes no sense."""
+    value = mapping.values[key]
+    where = mapping.position(key)
+    if key == "base_url":
+        return _base_url_problem(value, where, path)
+    if key in ("posts_per_page", "feed_length") and value < 1:
+        return Problem(path, *where, f"`{key}` must be at least 1")
+    if key == "timezone":
         try:
-            ZoneInfo(values["timezone"])
+            ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            problems.append(Problem(path, *mapping.position("timezone"),
-                                    f"unknown timezone {values['timezone']!r}", hint="e.g. Europe/Paris"))
-    return problems
+            return Problem(path, *where, f"unknown timezone {quoted(value)}", hint="e.g. Europe/Paris")
+    return None
 
 
-def _read_topics(mapping: Mapping, path: Path) -> tuple[tuple[Topic, ...], list[Problem]]:
-    """Read the `topics` mapping (slug -> title and description), in the order written."""
-    where = mapping.position("topics")
+def _base_url_problem(value: str, where: tuple[int, int], path: Path) -> Problem | None:
+    """Give a problem when `base_url` is not the absolute http(s) URL of a site's root."""
+    url = urlsplit(value)
+    if any(char.isspace() or not char.isprintable() for char in value):
+        # urlsplit drops line breaks and tabs, but robots.txt and the feeds would write them.
+        return Problem(path, *where, "`base_url` must not contain spaces, tabs, line breaks or control characters")
+    if url.scheme not in ("http", "https") or not url.netloc:
+        return Problem(path, *where, "`base_url` must be an absolute http(s) URL, like https://example.org")
+    if not _HOST.fullmatch(url.netloc):
+        return Problem(path, *where,
+                       f"`base_url` has the host {quoted(url.netloc)}: write a domain name and an optional port",
+                       hint="like https://example.org or http://localhost:8000; an accented name in its xn-- form")
+    if url.path not in ("", "/") or url.query or url.fragment:
+        return Problem(path, *where, "`base_url` must be the site's root, without a path: the blog is served at /")
+    return None
+
+
+def _read_topics(entries: dict, mapping: Mapping, path: Path) -> tuple[tuple[Topic, ...], list[Problem]]:
+    """Read the `topics` mapping (slug -> title and description), in the order written; each
+    problem is given at the line of the key it is about."""
     topics, problems = [], []
-    for slug, entry in mapping.values["topics"].items():
+    for slug, entry in entries.items():
+        where = mapping.position_of("topics", str(slug))
         if not isinstance(slug, str) or slugify(slug) != slug:
-            problems.append(Problem(path, *where, f"topic key `{slug}` must be a slug",
-                                    hint=f"write `{slugify(str(slug))}`"))
+            problems.append(Problem(path, *where, f"topic key `{cut(str(slug))}` must be a slug",
+                                    hint=f"write `{cut(slugify(str(slug)))}`"))
+            if slugify(str(slug)) and not long_slug(slugify(str(slug))):  # the posts name it so, as likely as not
+                topics.append(Topic(slugify(str(slug)), slugify(str(slug)), ""))
+            continue
+        if long_slug(slug):
+            problems.append(Problem(path, *where, f"topic key `{cut(slug)}` {long_slug(slug)}", hint="shorten it"))
             continue
         if not isinstance(entry, dict):
             problems.append(Problem(path, *where, f"topic `{slug}` must have a `title` and a `description`"))
             continue
-        for key in sorted(set(entry) - set(_TOPIC_FIELDS)):
-            problems.append(Problem(path, *where, f"unknown key `{key}` in topic `{slug}`",
+        for key in sorted(set(entry) - set(_TOPIC_FIELDS), key=str):
+            problems.append(Problem(path, *mapping.position_of("topics", slug, str(key)),
+                                    f"unknown key `{cut(str(key))}` in topic `{slug}`",
                                     hint="a topic has a `title` and a `description`"))
-        for key, expected in _TOPIC_FIELDS.items():
-            if not isinstance(entry.get(key), expected) or not entry[key].strip():
-                problems.append(Problem(path, *where, f"topic `{slug}` needs a `{key}` text"))
-        if not problems:
-            topics.append(Topic(slug, entry["title"].strip(), entry["description"].strip()))
-    if not topics and not problems:
-        problems.append(Problem(path, *where, "`topics` must declare at least one topic"))
+        texts = {key: entry[key].strip() for key in _TOPIC_FIELDS if isinstance(entry.get(key), str)}
+        for key in _TOPIC_FIELDS:
+            if not texts.get(key):
+                problems.append(Problem(path, *mapping.position_of("topics", slug, key),
+                                        f"topic `{slug}` needs a `{key}` text"))
+        # Kept even when incomplete: a config with problems still reads the posts that name it.
+        topics.append(Topic(slug, texts.get("title") or slug, texts.get("description", "")))
+    if not entries and isinstance(mapping.values.get("topics"), dict):
+        problems.append(Problem(path, *mapping.position("topics"), "`topics` must declare at least one topic"))
     return tuple(topics), problems

@@ -3,9 +3,36 @@
 from __future__ import annotations
 
 import os
+import reprlib
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+
+
+# How much of a value a message quotes: enough to find it, never a whole file's worth.
+QUOTE_LIMIT = 80
+
+
+def _bounded_repr() -> reprlib.Repr:
+    """Give a `repr` bounded at every level, so that quoting a huge or nested value costs little."""
+    bounded = reprlib.Repr()
+    bounded.maxlevel, bounded.maxstring, bounded.maxother = 2, QUOTE_LIMIT, QUOTE_LIMIT
+    bounded.maxlist = bounded.maxdict = bounded.maxset = bounded.maxtuple = 4
+    return bounded
+
+
+def cut(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """Give `text` cut to `limit` characters, with an ellipsis when it was longer."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """Give `repr(value)` for a message, cut to about `limit` characters with an ellipsis."""
+    if isinstance(value, str):
+        return repr(value) if len(value) <= limit else repr(value[:limit]) + "…"
+    if isinstance(value, int) and value.bit_length() > 256:
+        return "a number too long to show"  # Python writes no int past 4,300 digits (ValueError)
+    return cut(_bounded_repr().repr(value), limit)
 
 
 class Severity(str, Enum):

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from builder.errors import Problem
+from builder.errors import Problem, cut, quoted
 from builder.yamldoc import Mapping
 
 _TYPE_NAMES = {str: "a text", int: "a whole number", bool: "true or false", list: "a list", dict: "a mapping"}
@@ -22,7 +22,7 @@ def unknown_keys(mapping: Mapping, known: Iterable[str], path: Path, what: str) 
             continue
         close = difflib.get_close_matches(key, known, n=1)
         hint = f"did you mean `{close[0]}`?" if close else f"known keys: {', '.join(known)}"
-        problems.append(Problem(path, *mapping.position(key), f"unknown {what} key `{key}`", hint=hint))
+        problems.append(Problem(path, *mapping.position(key), f"unknown {what} key `{cut(key)}`", hint=hint))
     return problems
 
 
@@ -43,7 +43,9 @@ def describe(value: Any) -> str:
     if isinstance(value, bool):
         return f"`{str(value).lower()}`"
     if isinstance(value, (int, float)):
-        return f"the number {value}"
+        return f"the number {quoted(value)}"
     if isinstance(value, str):
-        return f"the text {value!r}"
-    return "a list" if isinstance(value, list) else "a mapping"
+        return f"the text {quoted(value)}"
+    if isinstance(value, list):
+        return "a list"
+    return "a mapping" if isinstance(value, dict) else f"a YAML {type(value).__name__} value"

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from builder.errors import Problem
+from builder.errors import Problem, quoted
 from builder.fields import describe, type_problem, unknown_keys
 from builder.model import Config, Tag, Topic
-from builder.urls import slugify
+from builder.urls import long_slug, slugify
 from builder.yamldoc import Mapping, parse_mapping
 
 FENCE = "---"
@@ -19,6 +19,12 @@ FENCE = "---"
 _ALIAS = re.compile(r"/(?:[A-Za-z0-9._~%-]+/?)*")
 FIELDS = ("title", "date", "topic", "tags", "summary", "author", "slug", "updated", "draft", "aliases")
 REQUIRED = ("title", "date", "topic")
+# Years of four digits, with a day to spare each side: URLs write the year in four digits, and
+# moving a date to UTC or to the site's timezone must not leave the calendar (OverflowError).
+YEARS = (1000, 9998)
+# Far past the 2 to 6 that `blog check` asks for: each tag is a page, a feed and a line of every
+# tag list, so that one post of 2,000 tags made 600 MB of output in 80 s.
+MAX_TAGS = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +97,10 @@ def validate(meta: Mapping, path: Path, config: Config) -> FrontMatter | list[Pr
             problems.append(value)
         else:
             values[key] = value
+    title = values.get("title")
+    if isinstance(title, str) and "slug" not in meta.values and long_slug(slugify(title)):
+        problems.append(Problem(path, *meta.position("title"), f"the title {long_slug(slugify(title))}",
+                                hint="add a shorter `slug:` field"))
     if not problems and values["updated"] and values["updated"] < values["date"]:
         problems.append(Problem(path, *meta.position("updated"), "`updated` is before `date`"))
     if problems:
@@ -125,11 +135,19 @@ def _datetime(meta: Mapping, key: str, path: Path, zone: ZoneInfo) -> datetime |
             reason = "is not a valid ISO 8601 date and time"
         except ValueError:
             reason = "is not a valid date"
-        return Problem(path, *meta.position(key), f"`{key}` {value!r} {reason}",
+        return Problem(path, *meta.position(key), f"`{key}` {quoted(value)} {reason}",
                        hint="write it like 2021-02-28T09:00:00+01:00")
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=zone)
-    return parsed.astimezone(zone)
+    try:
+        moment = parsed.replace(tzinfo=zone) if parsed.tzinfo is None else parsed.astimezone(zone)
+        moment.astimezone(timezone.utc)
+    except OverflowError:
+        moment = None
+    if moment is None or not YEARS[0] <= moment.year <= YEARS[1]:
+        shifted = moment is not None and moment.year != parsed.year
+        reason = f"falls in the year {moment.year} in the site's timezone" if shifted else "is out of range"
+        return Problem(path, *meta.position(key), f"`{key}` {quoted(value)} {reason}",
+                       hint=f"write a year from {YEARS[0]} to {YEARS[1]}")
+    return moment
 
 
 def _topic(meta: Mapping, path: Path, config: Config) -> Topic | Problem:
@@ -142,7 +160,7 @@ def _topic(meta: Mapping, path: Path, config: Config) -> Topic | Problem:
     if topic:
         return topic
     known = ", ".join(t.slug for t in config.topics)
-    return Problem(path, *meta.position("topic"), f"unknown topic {value!r}", hint=f"declared topics: {known}")
+    return Problem(path, *meta.position("topic"), f"unknown topic {quoted(value)}", hint=f"declared topics: {known}")
 
 
 def _tags(meta: Mapping, path: Path) -> tuple[Tag, ...] | Problem:
@@ -151,13 +169,18 @@ def _tags(meta: Mapping, path: Path) -> tuple[Tag, ...] | Problem:
     where = meta.position("tags")
     if not isinstance(value, list):
         return Problem(path, *where, f"`tags` must be a list like [CNIL, RGPD], found {describe(value)}")
+    if len(value) > MAX_TAGS:
+        return Problem(path, *where, f"`tags` lists {len(value)} tags, more than {MAX_TAGS}",
+                       hint="keep the 2 to 6 that say what the post is about")
     tags: list[Tag] = []
     for item in value:
         if not isinstance(item, str) or not slugify(item):
             return Problem(path, *where, f"each tag must be a word or a phrase, found {describe(item)}")
         tag = Tag(" ".join(item.split()), slugify(item))
+        if long_slug(tag.slug):
+            return Problem(path, *where, f"tag {quoted(item)} {long_slug(tag.slug)}", hint="shorten the tag")
         if any(seen.slug == tag.slug for seen in tags):
-            return Problem(path, *where, f"tag {item!r} is listed twice")
+            return Problem(path, *where, f"tag {quoted(item)} is listed twice")
         tags.append(tag)
     return tuple(tags)
 
@@ -169,8 +192,10 @@ def _slug(meta: Mapping, path: Path) -> str | Problem:
         return problem
     value = meta.values["slug"]
     if slugify(value) != value:
-        return Problem(path, *meta.position("slug"), f"`slug` {value!r} is not a slug",
-                       hint=f"use lowercase ASCII words and dashes, e.g. {slugify(value) or 'mon-article'!r}")
+        return Problem(path, *meta.position("slug"), f"`slug` {quoted(value)} is not a slug",
+                       hint=f"use lowercase ASCII words and dashes, e.g. {quoted(slugify(value) or 'mon-article')}")
+    if long_slug(value):
+        return Problem(path, *meta.position("slug"), f"`slug` {long_slug(value)}", hint="shorten it")
     return value
 
 
@@ -184,7 +209,7 @@ def _aliases(meta: Mapping, path: Path) -> tuple[str, ...] | Problem:
     for item in value:
         problem = alias_problem(item)
         if problem:
-            return Problem(path, *where, f"alias {item!r}: {problem}")
+            return Problem(path, *where, f"alias {quoted(item)}: {problem}")
         aliases.append(item)
     return tuple(dict.fromkeys(aliases))
 

@@ -12,7 +12,7 @@ from html import unescape
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from builder.errors import Problem, Severity, display_path
+from builder.errors import Problem, Severity, cut, display_path, quoted
 from builder.frontmatter import split, validate
 from builder.markdown import render_markdown
 from builder.links import is_local
@@ -195,16 +195,24 @@ def post_assets(post: Post, site_root: Path) -> tuple[tuple[Asset, ...], list[Pr
         relative = PurePosixPath(unquote(urlsplit(reference.target).path))
         line = post.body_line + reference.line - 1
         if ".." in relative.parts or not relative.parts:
-            problems.append(Problem(path, line, 1, f"image {str(relative)!r} is outside the post's folder",
+            problems.append(Problem(path, line, 1, f"image {quoted(str(relative))} is outside the post's folder",
                                     hint="put it beside the post, or in static/ and write /images/…"))
-        elif not (path.parent / relative).is_file():
-            problems.append(Problem(path, line, 1, f"image {str(relative)!r} not found",
-                                    hint=f"looked for {path.parent / relative}"))
+        elif not _is_file(path.parent / relative):
+            problems.append(Problem(path, line, 1, f"image {quoted(str(relative))} not found",
+                                    hint=f"looked for {path.parent / cut(str(relative))}"))
         elif problem := outside(path.parent / relative, site_root):
-            problems.append(Problem(path, line, 1, f"image {str(relative)!r}: {problem.message}", hint=problem.hint))
+            problems.append(Problem(path, line, 1, f"image {quoted(str(relative))}: {problem.message}", hint=problem.hint))
         else:
             assets[relative] = Asset(path.parent / relative, post.url + relative.as_posix())
     return tuple(assets[key] for key in sorted(assets)), problems
+
+
+def _is_file(path: Path) -> bool:
+    """Tell whether `path` is a file; a name too long for the system (OSError) is none."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def _first_words(html: str) -> str:
@@ -224,7 +232,7 @@ def _duplicate_slugs(posts: list[Post]) -> list[Problem]:
         if post.slug in first:
             other = first[post.slug]
             line = post.line_of("slug" if "slug" in dict(post.field_lines) else "title")
-            problems.append(Problem(post.source, line, 1, f"duplicate slug {post.slug!r}: {display_path(other.source)} has it too",
+            problems.append(Problem(post.source, line, 1, f"duplicate slug {quoted(post.slug)}: {display_path(other.source)} has it too",
                                     hint="change the title or set a `slug:`"))
         else:
             first[post.slug] = post
@@ -241,7 +249,7 @@ def _tag_spellings(posts: list[Post]) -> list[Problem]:
             name, where = first.setdefault(tag.slug, (tag.name, post.source))
             if name != tag.name:
                 problems.append(Problem(post.source, post.line_of("tags"), 1,
-                                        f"tag {tag.name!r} is spelled {name!r} in {display_path(where)}",
+                                        f"tag {quoted(tag.name)} is spelled {quoted(name)} in {display_path(where)}",
                                         hint="use one spelling for a tag"))
     return problems
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 from builder import urls
-from builder.errors import Problem
+from builder.errors import Problem, quoted
 from builder.model import Page, Post
 
 REDIRECTS = "/_redirects"
@@ -11,28 +13,35 @@ REDIRECTS = "/_redirects"
 
 def redirect_rules(posts: tuple[Post, ...], page_urls: set[str]) -> tuple[Page, list[Problem]]:
     """Give `_redirects` with one `alias target 301` line per alias, sorted; a problem for an
-    alias that is a page of the site or another post's alias (a redirect would hide it)."""
+    alias that is a page of the site or another post's alias (a redirect would hide it),
+    however it is spelled."""
+    pages = {_matched(url): url for url in sorted(page_urls)}
     rules: dict[str, str] = {}
-    owners: dict[str, Post] = {}
+    owners: dict[str, tuple[Post, str]] = {}  # each alias as Netlify matches it -> its post and spelling
     problems = []
     for post in posts:
         for alias in post.aliases:
-            taken = _taken(alias, page_urls)
-            if taken:
-                problems.append(Problem(post.source, post.line_of("aliases"), 1, f"alias {alias!r} is the page {taken}",
-                                        hint="an alias names an old address that no page has any more"))
-            elif alias in owners and owners[alias] is not post:
+            matched = _matched(alias)
+            owner, spelling = owners.get(matched, (post, alias))
+            if matched in pages:
                 problems.append(Problem(post.source, post.line_of("aliases"), 1,
-                                        f"alias {alias!r} is also an alias of {owners[alias].source}"))
+                                        f"alias {quoted(alias)} is the page {pages[matched]}",
+                                        hint="an alias names an old address that no page has any more"))
+            elif owner is not post:
+                problems.append(Problem(post.source, post.line_of("aliases"), 1,
+                                        f"alias {quoted(alias)} is also an alias of {owner.source}"
+                                        + (f", spelled {quoted(spelling)}" if spelling != alias else "")))
             else:
-                owners[alias], rules[alias] = post, post.url
+                owners.setdefault(matched, (post, alias))
+                rules[alias] = post.url
     text = "".join(f"{alias} {target} 301\n" for alias, target in sorted(rules.items()))
     return Page(REDIRECTS, urls.output_path(REDIRECTS), text.encode("utf-8"), "aliases"), problems
 
 
-def _taken(alias: str, page_urls: set[str]) -> str | None:
-    """Give the page URL an alias would shadow, with or without its trailing slash."""
-    for candidate in (alias, alias.rstrip("/") + "/", alias.rstrip("/")):
-        if candidate in page_urls:
-            return candidate
-    return None
+def _matched(path: str) -> str:
+    """Give the one form of the paths Netlify takes for `path`: it decodes percent-escapes,
+    ignores case (it lowercases paths) and a trailing slash, and serves `x/index.html` at `x/`."""
+    path = unquote(path).lower()
+    if path.endswith("/index.html"):
+        path = path.removesuffix("index.html")
+    return path.rstrip("/") or "/"

@@ -7,9 +7,10 @@ from datetime import datetime
 from pathlib import Path
 
 from builder.config import CONFIG_NAME
+from builder.errors import quoted
 from builder.load import POSTS_DIR, existing_names
 from builder.model import Config
-from builder.urls import slugify
+from builder.urls import long_slug, slugify
 
 
 class ScaffoldError(Exception):
@@ -26,11 +27,13 @@ def new_post(site_root: Path, config: Config, title: str, topic: str | None,
     """Write a draft post with its front-matter filled in; give its path. Never overwrites."""
     slug = slugify(title)
     if not slug:
-        raise ScaffoldError(f"the title {title!r} gives an empty slug: use words")
+        raise ScaffoldError(f"the title {quoted(title)} gives an empty slug: use words")
+    if long_slug(slug):
+        raise ScaffoldError(f"the title {quoted(title)} {long_slug(slug)}: shorten it")
     chosen = config.topic(slugify(topic)) if topic else config.topics[0]
     if chosen is None:
         known = ", ".join(t.slug for t in config.topics)
-        raise ScaffoldError(f"unknown topic {topic!r} (declared topics: {known})")
+        raise ScaffoldError(f"unknown topic {quoted(topic)} (declared topics: {known})")
     names = existing_names(site_root)
     if slug in names.slugs:
         raise ScaffoldError(f"the slug {slug!r} is already used by {names.slugs[slug]}")

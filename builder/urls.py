@@ -18,6 +18,18 @@ def slugify(text: str) -> str:
     return _slugify(text, replacements=_REPLACEMENTS, backend="text-unidecode")
 
 
+# A slug names a folder of the output, and file systems refuse names of more than 255 bytes
+# (OSError: File name too long); slugs are ASCII, and the margin leaves room for temporary names.
+MAX_SLUG = 200
+
+
+def long_slug(slug: str) -> str | None:
+    """Say why `slug` is too long to name a folder of the output, or give None."""
+    if len(slug) <= MAX_SLUG:
+        return None
+    return f"gives a URL part of {len(slug)} characters, more than {MAX_SLUG}"
+
+
 def post_url(date: datetime, slug: str) -> str:
     """Give a post's URL path: `/yyyy/mm/slug/`."""
     return f"/{date:%Y}/{date:%m}/{slug}/"

@@ -149,7 +149,8 @@ def test_new_post_passes_check_without_a_problem(site: Path) -> None:
     ("Second article", (), "second-article.md sets `slug: second-article`"),
     ("Un billet", ("--topic", "astronomie"), "no such topic in site.yaml"),
     ("!!!", (), "no word, so no slug"),
-], ids=["existing-file", "slug-of-a-title", "slug-field", "unknown-topic", "empty-slug"])
+    ("Santé " * 50, (), "a slug too long to name a file"),
+], ids=["existing-file", "slug-of-a-title", "slug-field", "unknown-topic", "empty-slug", "long-slug"])
 def test_new_refuses_and_writes_nothing(site: Path, title: str, extra: tuple[str, ...], why: str) -> None:
     before = tree_bytes(site)
     run = new(site, title, *extra)
