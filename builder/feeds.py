@@ -83,7 +83,7 @@ def rss_feed(channel: Channel, config: Config) -> bytes:
     head = ET.SubElement(rss, "channel")
     _text(head, "title", channel.title)
     _text(head, "link", urls.absolute(config.base_url, channel.page))
-    _text(head, "description", channel.description)
+    _text(head, "description", _html_text(channel.description))
     _text(head, "language", config.language)
     _text(head, "generator", GENERATOR)
     if channel.updated:  # the newest post, not the clock, so that builds are reproducible
@@ -106,7 +106,7 @@ def _rss_item(post: Post, config: Config) -> ET.Element:
     _text(item, "dc:creator", post.author)  # RSS's own <author> must be an e-mail address
     for term in categories(post):
         _text(item, "category", term)
-    _text(item, "description", post.summary)
+    _text(item, "description", _html_text(post.summary))
     _text(item, "content:encoded", absolute_links(post.body_html, link))
     return item
 
@@ -258,6 +258,12 @@ def _feed_value(name: str, value: str | None, page_url: str) -> str | None | obj
 def _attribute(value: str) -> str:
     """Give an attribute value escaped as markdown-it escapes its own (`&`, `<`, `>`, `"`)."""
     return escape(value, quote=False).replace('"', "&quot;")
+
+
+def _html_text(text: str) -> str:
+    """Give plain text as the HTML that shows it: RSS readers take a `<description>` for
+    HTML, so `<img src=x>` typed in a summary reaches them escaped twice (`&amp;lt;img`)."""
+    return escape(text, quote=False)
 
 
 def _xml_bytes(root: ET.Element) -> bytes:
