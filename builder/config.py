@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from builder.errors import BuildFailed, Problem
 from builder.fields import type_problem, unknown_keys
 from builder.model import Config, Topic
-from builder.sources import read_text
+from builder.sources import control_characters, read_text
 from builder.urls import slugify
 from builder.yamldoc import Mapping, parse_mapping
 
@@ -40,7 +40,7 @@ def load_config(site_root: Path) -> Config:
     mapping = parse_mapping(text, path)
     if isinstance(mapping, Problem):
         raise BuildFailed([mapping], "config")
-    problems = unknown_keys(mapping, _FIELDS, path, "config")
+    problems = control_characters(mapping, path) + unknown_keys(mapping, _FIELDS, path, "config")
     values = {}
     for key, (expected, default) in _FIELDS.items():
         if key not in mapping.values:
