@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from html import escape
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -32,10 +33,17 @@ def html_fields(output: Path) -> list[tuple[str, str]]:
         root = ET.parse(path).getroot()  # raises on a feed that is not well-formed XML
         name = path.relative_to(output).as_posix()
         tags = (CONTENT, "description") if root.tag == "rss" else (f"{ATOM}content", f"{ATOM}summary")
-        found += [(f"{name} <{element.tag}>", element.text or "") for tag in tags for element in root.iter(tag)]
+        found += [(f"{name} <{element.tag}>", _as_html(element)) for tag in tags for element in root.iter(tag)]
     feed = json.loads((output / "feed.json").read_text("utf-8"))
     found += [(f"feed.json {item['id']}", item["content_html"]) for item in feed["items"]]
     return found
+
+
+def _as_html(element: ET.Element) -> str:
+    """Give a field as the HTML a reader shows: an Atom text construct of type `text` (the
+    default) is text, shown as if escaped; RSS's fields and the others are HTML."""
+    text = element.text or ""
+    return escape(text) if element.tag.startswith(ATOM) and element.get("type", "text") == "text" else text
 
 
 def active_content(html: str) -> list[str]:
