@@ -122,10 +122,13 @@ def load_post(path: Path, site_root: Path, config: Config, known: Post | None = 
     source = split(text, path)
     if isinstance(source, Problem):
         return [source]
-    controls = control_characters(source.meta, path)  # escaped in YAML, past `decode`'s check
     fields = validate(source.meta, path, config)
-    if isinstance(fields, list) or controls:
-        return controls + (fields if isinstance(fields, list) else [])
+    problems = list(fields) if isinstance(fields, list) else []
+    # Control characters written as YAML escapes, past `decode`'s check: one problem a field.
+    refused = {(problem.line, problem.col) for problem in problems}
+    problems += [problem for problem in control_characters(source.meta, path) if (problem.line, problem.col) not in refused]
+    if problems or isinstance(fields, list):
+        return problems
     if not source.body.strip():
         return [Problem(path, source.body_line, 1, "the post has no body: write the article under the front-matter")]
     rendered = render_markdown(source.body, config.allow_raw_html, known.fence_html() if known else None)
