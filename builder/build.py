@@ -20,6 +20,7 @@ from builder.assets import fingerprint as fingerprint_assets
 from builder.config import load_config, read_config
 from builder.errors import BuildFailed, Problem, sort_problems
 from builder.feeds import channel_jobs, feed_jobs
+from builder.headers import headers_file, image_problems
 from builder.index import SiteIndex, build_index, published, related_positions
 from builder.links import links_to_unpublished, missing_static_images, resolve_links
 from builder.load import POSTS_DIR, load_posts, raw_html_warnings
@@ -158,7 +159,8 @@ def read_site(site_root: Path, report: BuildReport, memo: Memo | None = None,
     posts, link_problems = report.stage("links", resolve_links, loaded.posts, site_root / POSTS_DIR,
                                         loaded.files)
     static_urls = {page.url for page in static}
-    problems = (*loaded.problems, *static_problems, *link_problems, *missing_static_images(posts, static_urls))
+    problems = (*loaded.problems, *static_problems, *link_problems, *missing_static_images(posts, static_urls),
+                *image_problems(posts))
     return Sources(config, posts, tuple(static), problems)
 
 
@@ -213,6 +215,7 @@ def render_pages(site_root: Path, sources: Sources, options: BuildOptions, repor
     if taken:
         raise BuildFailed(taken, "redirects")
     pages.append(redirects)
+    pages.append(headers_file(index.posts))  # the policy names the hosts of the images shown
     report.posts = len(index.posts)
     return Rendering(pages, index, shared)
 

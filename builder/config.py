@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from builder.errors import BuildFailed, Problem, cut, quoted
 from builder.fields import type_problem, unknown_keys
 from builder.model import Config, Topic
-from builder.sources import read_text
+from builder.sources import control_characters, read_text
 from builder.urls import long_slug, slugify
 from builder.yamldoc import Mapping, parse_mapping
 
@@ -55,7 +55,7 @@ def read_config(site_root: Path) -> tuple[Config | None, list[Problem]]:
     mapping = parse_mapping(text, path)
     if isinstance(mapping, Problem):
         return None, [mapping]
-    problems = unknown_keys(mapping, _FIELDS, path, "config")
+    problems = control_characters(mapping, path) + unknown_keys(mapping, _FIELDS, path, "config")
     values = {}
     for key, (expected, default) in _FIELDS.items():
         values[key] = expected() if default is None else default

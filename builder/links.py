@@ -118,12 +118,15 @@ def _keys(sources: list[Path] | tuple[Path, ...], posts_root: Path) -> list[str]
 
 def missing_static_images(posts: tuple[Post, ...], static_urls: set[str]) -> list[Problem]:
     """Give a problem for each image written as a site path (`/images/x.png`) that no
-    static file provides."""
+    static file provides; a remote image (`https://host/x.png`, `//host/x.png`) is shown
+    from its address."""
     problems = []
     for post in posts:
         for reference in post.references:
-            path = urlsplit(reference.target).path
-            if reference.image and path.startswith("/") and not path.startswith("//") and unquote(path) not in static_urls:
+            parts = urlsplit(reference.target)
+            path = parts.path
+            if (reference.image and not parts.scheme and not parts.netloc and path.startswith("/")
+                    and unquote(path) not in static_urls):
                 problems.append(Problem(post.source, post.body_line + reference.line - 1, 1,
                                         f"image {unquote(path)!r} not found in static/"))
     return problems

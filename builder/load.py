@@ -18,7 +18,7 @@ from builder.markdown import render_markdown
 from builder.links import is_local
 from builder.model import CARD, Asset, Config, Post, view_digest
 from builder.parallel import in_parallel
-from builder.sources import decode, outside, read_source, read_text
+from builder.sources import control_characters, decode, outside, read_source, read_text
 from builder.state import POSTS_DIR
 from builder.urls import post_url, slugify
 
@@ -123,8 +123,12 @@ def load_post(path: Path, site_root: Path, config: Config, known: Post | None = 
     if isinstance(source, Problem):
         return [source]
     fields = validate(source.meta, path, config)
-    if isinstance(fields, list):
-        return fields
+    problems = list(fields) if isinstance(fields, list) else []
+    # Control characters written as YAML escapes, past `decode`'s check: one problem a field.
+    refused = {(problem.line, problem.col) for problem in problems}
+    problems += [problem for problem in control_characters(source.meta, path) if (problem.line, problem.col) not in refused]
+    if problems or isinstance(fields, list):
+        return problems
     if not source.body.strip():
         return [Problem(path, source.body_line, 1, "the post has no body: write the article under the front-matter")]
     rendered = render_markdown(source.body, config.allow_raw_html, known.fence_html() if known else None)

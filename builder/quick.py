@@ -24,8 +24,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from builder import cache, urls
+from builder.headers import remote_images
 from builder.index import Neighbours, SiteIndex
 from builder.links import missing_static_images, post_link_targets, resolve_links
 from builder.load import UNCHANGED, file_stamp, load_post, post_assets
@@ -256,8 +258,10 @@ def _reloaded(source: Path, site_root: Path, config: Config, before: Post | None
 
 def shape(post: Post) -> str:
     """Give a digest of what other pages show of a post (its card), of what is published
-    beside its page (its images), and of what links to it are checked against (its anchors)."""
-    values = (post.card, post.assets, tuple(heading.anchor for heading in post.headings))
+    beside its page (its images, and the hosts of its remote ones, which `_headers` names),
+    and of what links to it are checked against (its anchors)."""
+    hosts = tuple(sorted({urlsplit(target)[:2] for target in remote_images(post)}))
+    values = (post.card, post.assets, tuple(heading.anchor for heading in post.headings), hosts)
     return hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
 
 

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from builder.errors import Problem
+from builder.yamldoc import Mapping
 
 # A post is text: past this size it is a mistake (a pasted export, an image saved as .md).
 MAX_SOURCE_BYTES = 1_000_000
+# What XML 1.0 cannot hold, so that one in any field would make every feed ill-formed, and no
+# editor means to type: the C0 controls but tab and line ends, and the noncharacters U+FFFE and
+# U+FFFF (NUL in a file has its own message). Lone surrogates only come from YAML escapes.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_CONTROL_HINT = "delete it: most editors do not show it (text pasted from elsewhere may bring one)"
 
 
 def read_source(path: Path, root: Path, limit: int = MAX_SOURCE_BYTES) -> bytes | Problem:
@@ -59,4 +67,46 @@ def decode(data: bytes, path: Path) -> str | Problem:
         before = text[: text.index("\0")]
         return Problem(path, before.count("\n") + 1, len(before) - before.rfind("\n"),
                        "a NUL character: this is a binary file, not text")
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return _control_problem(text, path) or text
+
+
+def _control_problem(text: str, path: Path) -> Problem | None:
+    """Give a problem at the first control character of a text, if it holds one."""
+    found = _CONTROL.search(text)
+    if found is None:
+        return None
+    before = text[: found.start()]
+    return Problem(path, before.count("\n") + 1, len(before) - before.rfind("\n"),
+                   f"control character {_name(found.group())} in the text", hint=_CONTROL_HINT)
+
+
+def control_characters(mapping: Mapping, path: Path) -> list[Problem]:
+    """Give a problem for each key of a YAML mapping whose value (at any depth) holds a
+    control character: YAML's escapes (`"\\x01"`, `"\\u0001"`, `"\\0"`) write what the
+    text itself may not hold."""
+    problems = []
+    for key, value in mapping.values.items():
+        found = next(filter(None, map(_CONTROL.search, _strings(value))), None)
+        if found is not None:
+            problems.append(Problem(path, *mapping.position(key),
+                                    f"control character {_name(found.group())} in `{key}`", hint=_CONTROL_HINT))
+    return problems
+
+
+def _strings(value: object) -> Iterator[str]:
+    """Give every string in a parsed YAML value: itself, or the keys and items it holds."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key)
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _name(character: str) -> str:
+    """Give a character's code point as Unicode writes it (`U+0001`)."""
+    return f"U+{ord(character):04X}"

@@ -1,5 +1,6 @@
-"""Netlify as the tests see it: netlify.toml read with tomllib, its header rules matched against
-a request path the way Netlify matches them, and Content-Security-Policy values parsed."""
+"""Netlify as the tests see it: netlify.toml read with tomllib, the `_headers` file a build writes
+read as Netlify reads it, their header rules matched against a request path the way Netlify
+matches them, and Content-Security-Policy values parsed."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from support import REPO
 
@@ -42,6 +44,27 @@ def header_rules(config: dict | None = None) -> list[HeaderRule]:
     config = netlify_config() if config is None else config
     return [HeaderRule(rule["for"], for_regexp(rule["for"]), {name.lower(): value for name, value in rule["values"].items()})
             for rule in config.get("headers", [])]
+
+
+def headers_file_rules(output: Path) -> list[HeaderRule]:
+    """Give the rules of a build's `_headers` file: a path on a line of its own, then its
+    `Name: value` lines, indented; `#` lines are comments."""
+    rules: list[HeaderRule] = []
+    for line in (output / "_headers").read_text("utf-8").splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line[0].isspace():
+            rules.append(HeaderRule(line.strip(), for_regexp(line.strip()), {}))
+            continue
+        name, value = line.strip().split(":", 1)
+        assert rules and name.lower() not in rules[-1].values, line
+        rules[-1].values[name.strip().lower()] = value.strip()
+    return rules
+
+
+def site_rules(output: Path) -> list[HeaderRule]:
+    """Give every header rule a build is served with: netlify.toml's, then its `_headers`'."""
+    return header_rules() + headers_file_rules(output)
 
 
 def for_regexp(path: str) -> re.Pattern[str]:
@@ -118,10 +141,22 @@ def governing(directives: dict[str, list[str]], kind: str) -> tuple[str, list[st
 
 
 def allows(directives: dict[str, list[str]], kind: str, url: str) -> bool:
-    """Tell whether a policy lets a page of the site fetch `url` (a same-origin path or a
-    `data:` URL) as `kind`."""
+    """Tell whether a policy lets a page of the site (served over https) fetch `url` (a
+    same-origin path, a `data:` URL, or another origin's URL) as `kind`."""
     _name, sources = governing(directives, kind)
     if url.startswith("data:"):
         return "data:" in sources
-    assert url.startswith("/") and not url.startswith("//"), f"not a same-origin path: {url}"
-    return "'self'" in sources or "*" in sources
+    if "*" in sources:
+        return True
+    if url.startswith("//"):  # the page's own scheme
+        url = "https:" + url
+    if not url.startswith("/"):
+        return origin(url) in sources
+    return "'self'" in sources
+
+
+def origin(url: str) -> str:
+    """Give an absolute URL's origin as a policy names it (`https://host`, its port if not 443)."""
+    parts = urlsplit(url)
+    port = f":{parts.port}" if parts.port not in (None, 443) else ""
+    return f"{parts.scheme}://{parts.hostname}{port}"

@@ -96,3 +96,26 @@ def test_feed_items_have_summary_topic_and_tags(built: Path) -> None:
     entry = feedparser.parse((built / "feed.xml").read_bytes()).entries[0]
     assert entry.summary == "Plusieurs hôpitaux paralysés par des rançongiciels."
     assert [tag.term for tag in entry.tags] == ["Sécurité", "hôpital", "sécurité informatique", "rançongiciel"]
+
+
+def test_summaries_and_descriptions_reach_rss_readers_as_plain_text(site: Path, tmp_path: Path) -> None:
+    config = site / "site.yaml"
+    config.write_text(config.read_text("utf-8").replace(
+        "description: Un petit site pour éprouver le générateur.", 'description: "Un site <b>gras</b> & sûr"'), "utf-8")
+    (site / "content" / "posts" / "piege.md").write_text(
+        "---\ntitle: Un résumé piégé\ndate: 2021-03-05T09:00:00+01:00\ntopic: securite\ntags: [HTML, CNIL]\n"
+        'summary: "Un <img src=x onerror=alert(1)> & co"\n---\n\nLe texte.\n', "utf-8")
+    output = tmp_path / "out"
+    assert build(site, output).code == 0
+    # Atom says its summaries are text (and they are): RSS must show readers the same text.
+    atom = feedparser.parse((output / "atom.xml").read_bytes())
+    assert (atom.feed.subtitle, atom.entries[0].summary) == ("Un site <b>gras</b> & sûr", "Un <img src=x onerror=alert(1)> & co")
+    rss = feedparser.parse((output / "feed.xml").read_bytes())
+    assert rss.bozo == 0 and rss.entries[0].summary_detail.type == "text/html"  # what readers take it for
+    for html, text in ((rss.feed.subtitle, atom.feed.subtitle), (rss.entries[0].summary, atom.entries[0].summary)):
+        shown = BeautifulSoup(html, "html.parser")
+        assert shown.find(True) is None and shown.get_text() == text
+    head = channel(output)
+    assert head.findtext("description") == "Un site &lt;b&gt;gras&lt;/b&gt; &amp; sûr"
+    assert head.find("item").findtext("description") == "Un &lt;img src=x onerror=alert(1)&gt; &amp; co"
+    assert b"<description>Un &amp;lt;img src=x" in (output / "feed.xml").read_bytes()

@@ -16,7 +16,9 @@ import feedparser
 import pytest
 
 from builder.typography import typeset
-from support import PROBLEM_LINE, build, read_page, snapshot, text_of
+from editor_support import parse_problems
+from feed_html import html_fields, xml_feeds
+from support import PROBLEM_LINE, blog, build, read_page, snapshot, text_of
 
 POSTS = Path("content") / "posts"
 FRONT = "title: Un cas\ndate: 2021-04-01T09:00:00+02:00\ntopic: securite\ntags: [CNIL, RGPD]\n"
@@ -58,6 +60,23 @@ CASES = [
     Case("huge-file", "content/posts/cas.md", post(body="mot " * 300_000), 1, 1, "the limit is 1 MB"),
     Case("binary-file", "content/posts/image.md", b"\x89PNG\r\n\x1a\n\x00\x00", 1, 1, "not valid UTF-8"),
     Case("nul-in-text", "content/posts/cas.md", post(body="Un\x00deux\n"), 8, 3, "NUL character"),
+    # Control characters: XML cannot hold them, so one would make every feed ill-formed.
+    Case("control-in-body", "content/posts/cas.md", post(body="Un\x01deux\n"), 8, 3, "control character U+0001"),
+    Case("escape-in-body", "content/posts/cas.md", post(body="Titre\n\nUn mot\x1b[0m.\n"), 10, 7,
+         "control character U+001B"),
+    Case("noncharacter-in-body", "content/posts/cas.md", post(body="Un\uffffdeux\n"), 8, 3, "control character U+FFFF"),
+    Case("control-typed-in-front-matter", "content/posts/cas.md", post(FRONT + "summary: Un\x0cdeux\n"), 6, 12,
+         "control character U+000C"),
+    Case("control-after-a-carriage-return", "content/posts/cas.md", post(body="Un\nde\rux\x02\n").replace("\n", "\r\n"),
+         10, 3, "control character U+0002"),
+    Case("control-escaped-in-yaml", "content/posts/cas.md", post(FRONT + 'summary: "Un\\x01deux"\n'), 6, 1,
+         "control character U+0001 in `summary`"),
+    Case("control-escaped-in-a-tag", "content/posts/cas.md", post(FRONT.replace("[CNIL, RGPD]", '[CNIL, "RG\\u0007PD"]')),
+         5, 1, "control character U+0007 in `tags`"),
+    Case("control-escaped-in-site-yaml", "site.yaml", None, 3, 1, "control character U+0008 in `description`",
+         lambda site, name: _replace(site / name, "description: ", 'description: "Un\\bdeux" # ')),
+    Case("control-typed-in-site-yaml", "site.yaml", None, 2, 15, "control character U+0003",
+         lambda site, name: _replace(site / name, "title: Journal", "title: Journal\x03")),
     Case("slug-climbs-out", "content/posts/cas.md", post(FRONT + "slug: ../../etc\n"), 6, 1, "is not a slug"),
     Case("slug-absolute", "content/posts/cas.md", post(FRONT + "slug: /etc/passwd\n"), 6, 1, "is not a slug"),
     Case("slug-backslash", "content/posts/cas.md", post(FRONT + "slug: 'a\\b'\n"), 6, 1, "is not a slug"),
@@ -69,6 +88,11 @@ CASES = [
     Case("symlinked-post-outside-the-site", "content/posts/lien.md", None, 1, 1, "outside", link_out(Path("x.md"))),
     Case("symlinked-static-file-outside-the-site", "static/fuite.txt", None, 1, 1, "outside", link_out(Path("f.txt"))),
 ]
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    """Replace the first `old` of a file with `new`."""
+    path.write_text(path.read_text("utf-8").replace(old, new, 1), "utf-8")
 
 
 def prepare(site: Path, case: Case) -> None:
@@ -95,6 +119,33 @@ def test_hostile_file_is_one_located_error(case: Case, site: Path, tmp_path: Pat
     assert [(m["path"].endswith(case.file), int(m["line"]), int(m["col"])) for m in located
             if case.message in m["message"]] == [(True, case.line, case.col)], run.stderr
     assert not output.exists()
+
+
+def test_check_reports_control_characters_where_build_does(site: Path, tmp_path: Path) -> None:
+    (site / POSTS / "cas.md").write_text(post(body="Un\x02deux\n"), "utf-8")
+    (site / POSTS / "autre.md").write_text(post(FRONT.replace("Un cas", "Un autre") + 'author: "A\\x1fB"\n'), "utf-8")
+    built, checked = build(site, tmp_path / "out"), blog("check", "--source", site)
+    assert built.code == checked.code == 1
+    located = sorted((p.path.name, p.line, p.col, p.message.split(" (")[0]) for p in built.problems())
+    assert located == [("autre.md", 6, 1, "control character U+001F in `author`"),
+                       ("cas.md", 8, 3, "control character U+0002 in the text")]
+    assert sorted((p.path.name, p.line, p.col, p.message.split(" (")[0]) for p in parse_problems(checked.stdout)
+                  if p.severity == "error") == located
+
+
+def test_characters_xml_allows_keep_every_feed_well_formed(site: Path, tmp_path: Path) -> None:
+    # Tab, line ends (a carriage return too), DEL, C1 controls and line separators are XML's.
+    front = FRONT.replace("title: Un cas", 'title: "Un\\tcas\\r\\x7f\\x85"') + 'summary: "Un\\rrésumé\\u2028\\x9f"\n'
+    (site / POSTS / "cas.md").write_text(post(front, body="Un\tmot\x7f, un\x85autre\u2028et\r\nfin.\n"), "utf-8")
+    output = tmp_path / "out"
+    run = build(site, output)
+    assert run.code == 0, run.stderr
+    for path in xml_feeds(output):
+        ET.parse(path)  # well-formed
+        assert not feedparser.parse(path.read_bytes()).bozo, path
+    assert feedparser.parse((output / "feed.xml").read_bytes()).entries[0].title.startswith("Un cas")
+    assert html_fields(output)  # every HTML field of every feed parses
+    json.loads((output / "feed.json").read_text("utf-8"))
 
 
 def test_a_date_without_offset_is_read_in_the_site_timezone(site: Path, tmp_path: Path) -> None:

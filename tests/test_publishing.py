@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from hosting import (NETLIFY_DEFAULT_CACHE, HeaderSetTwice, allows, cache_control_for, governing, header_rules,
-                     headers_for, netlify_config, parse_csp)
+                     headers_file_rules, headers_for, netlify_config, origin, parse_csp, site_rules)
 from support import FIXTURE_SITE, NOW, REPO, SEARCH_BUNDLE, blog, build, copy_site, read_page
 
 WORKFLOW = REPO / ".github" / "workflows" / "site.yml"
@@ -31,7 +31,7 @@ FINGERPRINTED = re.compile(r"^/(css|js)/[a-z0-9-]+\.[0-9a-f]{10}\.(css|js)$")
 PINNED = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40}$")
 FEED_TYPES = {"feed.xml": "application/rss+xml; charset=utf-8", "atom.xml": "application/atom+xml; charset=utf-8",
               "feed.json": "application/feed+json; charset=utf-8"}
-# A post with what the real posts lack: an image beside it and a data: image.
+# A post with what the real posts lack: an image beside it, a data: image, and remote images.
 PICTURE = '<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" height="8"/></svg>\n'
 PIXEL = "data:image/gif;base64,R0lGODlhAQABAAAAACw="
 IMAGE_POST = f"""---
@@ -42,12 +42,15 @@ tags: [CNIL, RGPD]
 aliases: [/ancien/illustre/]
 ---
 
-Un schéma posé à côté de l’article, et un pixel en ligne.
+Un schéma posé à côté de l’article, un pixel en ligne, et deux images d’ailleurs.
 
 ![Un schéma](schema.svg)
 
 ![Un pixel]({PIXEL})
+
+![Le logo](https://images.example.org/logo.png) et ![Une icône](//cdn.example.net:8443/icone.png)
 """
+REMOTE_ORIGINS = ["https://cdn.example.net:8443", "https://images.example.org"]
 
 
 def readme_commands() -> list[str]:
@@ -198,10 +201,13 @@ def test_a_post_alias_becomes_a_permanent_redirect_in_the_published_folder(sites
         assert (sites["fixture"] / target.strip("/") / "index.html").is_file()
 
 
-def test_netlify_toml_is_the_only_home_of_response_headers(sites: dict[str, Path]) -> None:
-    assert not (REPO / "static" / "_headers").exists()
+def test_the_policy_is_in_the_built_headers_file_and_the_other_headers_in_netlify_toml(
+        sites: dict[str, Path]) -> None:
+    assert not (REPO / "static" / "_headers").exists()  # the build writes it
+    assert not [rule for rule in header_rules() if "content-security-policy" in rule.values]
     for output in sites.values():
-        assert not (output / "_headers").exists()  # a second source that could disagree
+        [rule] = headers_file_rules(output)
+        assert (rule.path, list(rule.values)) == ("/*", ["content-security-policy"])
 
 
 # --- Netlify: headers -----------------------------------------------------------------------------
@@ -214,17 +220,20 @@ def probe_paths(sites: dict[str, Path]) -> list[str]:
 
 def test_no_two_rules_set_one_header_on_a_path(sites: dict[str, Path]) -> None:
     problems = []
-    for path in probe_paths(sites):
-        try:
-            headers_for(path)
-        except HeaderSetTwice as problem:
-            problems.append(str(problem))
+    for output in sites.values():
+        for path in probe_paths(sites):
+            try:
+                headers_for(path, site_rules(output))
+            except HeaderSetTwice as problem:
+                problems.append(str(problem))
     assert problems == []
 
 
-def test_every_path_gets_the_security_headers(sites: dict[str, Path]) -> None:
+@pytest.mark.parametrize("name", ["real", "fixture"])
+def test_every_path_gets_the_security_headers(sites: dict[str, Path], name: str) -> None:
+    rules = site_rules(sites[name])
     for path in probe_paths(sites):
-        headers = headers_for(path)
+        headers = headers_for(path, rules)
         assert headers["x-content-type-options"] == "nosniff", path
         assert headers["x-frame-options"] == "DENY", path
         assert parse_csp(headers["content-security-policy"])["frame-ancestors"] == ["'none'"], path
@@ -316,6 +325,11 @@ def page_loads(output: Path) -> dict[str, list[tuple[str, str]]]:
     return loads
 
 
+def is_remote(url: str) -> bool:
+    """Tell whether a URL a page loads is another origin's (`https://host/x`, `//host/x`)."""
+    return url.startswith("//") or ":" in url.split("/", 1)[0] and not url.startswith("data:")
+
+
 def search_runtime_loads(output: Path) -> list[tuple[str, str]]:
     """Give what the search page's scripts fetch at run time, from the bundle Pagefind wrote:
     its API (a dynamic import), its worker, its index files, and the data: images of its CSS."""
@@ -336,9 +350,9 @@ def search_runtime_loads(output: Path) -> list[tuple[str, str]]:
     return loads
 
 
-def csp_for(path: str) -> dict[str, list[str]]:
-    """Give the policy that netlify.toml sends with a path, parsed."""
-    return parse_csp(headers_for(path)["content-security-policy"])
+def csp_for(path: str, output: Path) -> dict[str, list[str]]:
+    """Give the policy that a build is served with on a path (from its `_headers`), parsed."""
+    return parse_csp(headers_for(path, site_rules(output))["content-security-policy"])
 
 
 def test_the_policy_allows_every_resource_the_built_pages_load(sites: dict[str, Path]) -> None:
@@ -348,33 +362,40 @@ def test_the_policy_allows_every_resource_the_built_pages_load(sites: dict[str, 
             if url == "/recherche/":
                 assert f"{SEARCH_BUNDLE}pagefind-ui.js" in [target for _kind, target in loads]
                 loads = loads + search_runtime_loads(output)
-            policy = csp_for(url)
+            policy = csp_for(url, output)
             refused += [f"{name} {url}: {kind} {target}" for kind, target in loads if not allows(policy, kind, target)]
-            # The files a page loads: from this site, and published.
-            for _kind, target in loads:
-                assert target.startswith("data:") or (output / target.lstrip("/")).is_file(), f"{url}: {target}"
+            # The files a page loads: from this site, and published (or images from elsewhere).
+            for kind, target in loads:
+                assert (target.startswith("data:") or (kind == "img-src" and is_remote(target))
+                        or (output / target.lstrip("/")).is_file()), f"{url}: {target}"
     assert refused == []
     # The search bundle's own scripts (the worker above all) run under their own response's policy.
     for kind, target in search_runtime_loads(sites["real"]):
         if kind in ("worker-src", "script-src-elem"):
-            assert allows(csp_for(target), "connect-src", f"{SEARCH_BUNDLE}wasm.fr.pagefind")
-            assert "'wasm-unsafe-eval'" in governing(csp_for(target), "script-src-elem")[1]  # WebAssembly
+            assert allows(csp_for(target, sites["real"]), "connect-src", f"{SEARCH_BUNDLE}wasm.fr.pagefind")
+            assert "'wasm-unsafe-eval'" in governing(csp_for(target, sites["real"]), "script-src-elem")[1]  # WebAssembly
 
 
-def test_the_policy_allows_nothing_the_site_does_not_use(sites: dict[str, Path]) -> None:
-    # Every source of every fetch directive is there for something a built page loads.
+@pytest.mark.parametrize("name", ["real", "fixture"])
+def test_the_policy_allows_nothing_the_site_does_not_use(sites: dict[str, Path], name: str) -> None:
+    # Every source of every fetch directive is there for something a page of this build loads
+    # (the fixture's pages load no Pagefind: the real site's tell what the search needs).
     needed: dict[str, set[str]] = {}
-    for output in sites.values():
+    for output in {sites[name], sites["real"]}:
         for url, loads in page_loads(output).items():
             if url == "/recherche/":
                 loads = loads + search_runtime_loads(output)
             for kind, target in loads:
+                if output != sites[name] and is_remote(target):
+                    continue  # another build's images
                 directive = {"script-src-elem": "script-src", "style-src-elem": "style-src"}.get(kind, kind)
-                needed.setdefault(directive, set()).add("data:" if target.startswith("data:") else "'self'")
+                source = ("data:" if target.startswith("data:") else
+                          origin(("https:" if target.startswith("//") else "") + target) if is_remote(target) else "'self'")
+                needed.setdefault(directive, set()).add(source)
     if any(path.startswith(f"{SEARCH_BUNDLE}wasm.") for path in public_paths(sites["real"])):
         needed["script-src"].add("'wasm-unsafe-eval'")  # Pagefind compiles its WebAssembly
     for path in probe_paths(sites):
-        policy = csp_for(path)
+        policy = csp_for(path, sites[name])
         assert policy["default-src"] == ["'none'"], path  # nothing falls back to an allowance
         for directive, sources in policy.items():
             if directive in ("base-uri", "form-action"):
@@ -385,14 +406,65 @@ def test_the_policy_allows_nothing_the_site_does_not_use(sites: dict[str, Path])
                 assert set(sources) <= needed.get(directive, set()), f"{path}: {directive} {sources} beyond {needed.get(directive)}"
 
 
-def test_the_policy_names_no_other_origin_and_nothing_unsafe() -> None:
-    [rule] = [rule for rule in header_rules() if "content-security-policy" in rule.values]
+@pytest.mark.parametrize("name, images", [("real", []), ("fixture", REMOTE_ORIGINS)])
+def test_the_policy_names_no_other_origin_than_image_hosts_and_nothing_unsafe(sites: dict[str, Path], name: str,
+                                                                              images: list[str]) -> None:
+    [rule] = [rule for rule in site_rules(sites[name]) if "content-security-policy" in rule.values]
     assert rule.path == "/*"  # one policy, for every path
-    for directive, sources in parse_csp(rule.values["content-security-policy"]).items():
+    policy = parse_csp(rule.values["content-security-policy"])
+    for directive, sources in policy.items():
         for source in sources:
-            assert source in ("'self'", "'none'", "data:", "'wasm-unsafe-eval'"), f"{directive} {source}"
+            assert source in ("'self'", "'none'", "data:", "'wasm-unsafe-eval'", *images), f"{directive} {source}"
         assert "data:" not in sources or directive == "img-src"
         assert "'wasm-unsafe-eval'" not in sources or directive == "script-src"
+    # The image hosts the posts show, over https alone, and nothing else changes.
+    assert policy["img-src"] == ["'self'", "data:", *images]
+    assert {key: value for key, value in policy.items() if key != "img-src"} == {
+        "default-src": ["'none'"], "script-src": ["'self'", "'wasm-unsafe-eval'"], "style-src": ["'self'"],
+        "connect-src": ["'self'"], "worker-src": ["'self'"], "base-uri": ["'self'"], "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"]}
+
+
+def remote_image_post(site: Path, images: str) -> Path:
+    """Write a post showing `images` (Markdown) into the site; give its file."""
+    post = site / "content" / "posts" / "images.md"
+    post.write_text("---\ntitle: Des images d’ailleurs\ndate: 2021-03-05T09:00:00+01:00\ntopic: securite\n"
+                    f"tags: [CNIL, RGPD]\n---\n\nUn texte.\n\n{images}\n", "utf-8")
+    return post
+
+
+def test_a_remote_image_is_shown_from_its_address_and_its_host_allowed(site: Path, tmp_path: Path) -> None:
+    remote_image_post(site, "![Le logo](https://images.example.org/logo.png)\n\n![Encore](https://images.example.org/b.png)"
+                            " ![Icône](//cdn.example.net/i.png)")
+    run = build(site, tmp_path / "out")
+    assert run.code == 0 and run.problems() == [], run.stderr
+    page = read_page(tmp_path / "out", "/2021/03/des-images-d-ailleurs/")
+    assert [img["src"] for img in page.select("article img")] == [
+        "https://images.example.org/logo.png", "https://images.example.org/b.png", "//cdn.example.net/i.png"]
+    policy = csp_for("/2021/03/des-images-d-ailleurs/", tmp_path / "out")
+    assert policy["img-src"] == ["'self'", "data:", "https://cdn.example.net", "https://images.example.org"]
+    assert all(allows(policy, "img-src", img["src"]) for img in page.select("article img"))
+    assert not allows(policy, "img-src", "https://other.example.com/x.png")
+
+
+def test_an_image_not_over_https_is_a_warning_and_stays_out_of_the_policy(site: Path, tmp_path: Path) -> None:
+    post = remote_image_post(site, "![Vieux](http://insecure.example.com/a.png)")
+    run = build(site, tmp_path / "out")
+    assert run.code == 0, run.stderr
+    assert [(p.path.name, p.line, p.message.split(" (")[0]) for p in run.problems()] == [
+        ("images.md", 10, "image 'http://insecure.example.com/a.png' is not served over https")]
+    assert "warning:" in run.stderr
+    assert csp_for("/", tmp_path / "out")["img-src"] == ["'self'", "data:"]
+    checked = blog("check", "--source", site)
+    assert f"{post.name}:10:1: warning: image 'http://insecure.example.com/a.png' is not served over https" in checked.stdout
+
+
+def test_an_image_host_that_could_change_the_policy_is_an_error(site: Path, tmp_path: Path) -> None:
+    remote_image_post(site, "![x](<https://a;script-src *;/x.png>) ![y](https://a b/x.png)")
+    run = build(site, tmp_path / "out")
+    assert run.code == 1
+    assert [(p.line, "is not a host name" in p.message) for p in run.problems()] == [(10, True)], run.stderr
+    assert not (tmp_path / "out").exists()
 
 
 # --- GitHub Actions ----------------------------------------------------------------------------

@@ -114,6 +114,8 @@ NEW_SHAPE = "shows other pages something new"
     (PREMIER, "Ce premier article", "Cet article", NEW_SHAPE),  # its summary: its first words
     (PREMIER, "Un second paragraphe", "## Une section\n\nUn second paragraphe", NEW_SHAPE),  # a new anchor
     (PREMIER, "tags: [CNIL, RGPD]", "tags: [CNIL]", NEW_SHAPE),
+    # A new image host: `_headers` names it in its policy.
+    (PREMIER, "Un second paragraphe", "![Logo](https://images.example.org/logo.png) Un second", NEW_SHAPE),
     (Path("site.yaml"), "posts_per_page: 2", "posts_per_page: 3", "the config, an option"),
     (Path("static/humans.txt"), "", "", "other than a post"),
 ])

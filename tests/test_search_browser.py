@@ -1,6 +1,7 @@
 """The search page in a real browser (headless Chromium, driven over the DevTools protocol): the
-results come back from the site's own files alone, served with the headers netlify.toml gives each
-path (its Content-Security-Policy and content types): what Netlify will send."""
+results come back from the site's own files alone, served with the headers netlify.toml and the
+build's `_headers` give each path (its Content-Security-Policy and content types): what Netlify
+will send."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from tornado.websocket import websocket_connect
 
-from hosting import headers_for
+from hosting import headers_for, site_rules
 from support import CYBERATTAQUES, FIXTURE_SITE, build
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -36,19 +37,20 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The fixture site built with its index and served on localhost with netlify.toml's
-    headers; give its origin."""
+    and its `_headers`' headers; give its origin."""
     output = tmp_path_factory.mktemp("browser") / "public"
     assert build(FIXTURE_SITE, output, "--no-cache", search=True).code == 0
+    rules = site_rules(output)
 
     class Handler(SimpleHTTPRequestHandler):
-        """Serve the output like Netlify: each file with the headers netlify.toml gives its path."""
+        """Serve the output like Netlify: each file with the headers its rules give its path."""
 
         def netlify_headers(self) -> dict[str, str]:
             """Give the headers of the requested path (its query aside)."""
-            return headers_for(unquote(urlsplit(self.path).path))
+            return headers_for(unquote(urlsplit(self.path).path), rules)
 
         def guess_type(self, path) -> str:
-            """Give netlify.toml's content type for the path, else the usual guess."""
+            """Give the rules' content type for the path, else the usual guess."""
             return self.netlify_headers().get("content-type") or super().guess_type(path)
 
         def end_headers(self) -> None:
