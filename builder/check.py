@@ -54,7 +54,8 @@ def post_warnings(post: Post) -> list[Problem]:
         if reference.image and not reference.alt.strip():
             warnings.append(_warning(post, post.body_line + reference.line - 1,
                                      f"image {reference.target!r} has no description: screen readers say nothing of it; "
-                                     f"write one between the brackets, ![description]({reference.target})"))
+                                     f"write one between the brackets, ![description]({reference.target})",
+                                     reference.col))
     level = 1  # the title is the page's h1
     for heading in post.headings:
         line = post.body_line + heading.line - 1
@@ -67,6 +68,6 @@ def post_warnings(post: Post) -> list[Problem]:
     return warnings
 
 
-def _warning(post: Post, line: int, message: str) -> Problem:
+def _warning(post: Post, line: int, message: str, col: int = 1) -> Problem:
     """Give a warning located in `post`."""
-    return Problem(post.source, line, 1, message, Severity.WARNING)
+    return Problem(post.source, line, col, message, Severity.WARNING)

@@ -56,7 +56,7 @@ def resolve_links(posts: tuple[Post, ...], posts_root: Path,
             if name in broken:
                 continue
             if target is None:
-                problems.append(Problem(post.source, line, 1, f"link to {path!r}: no such post",
+                problems.append(Problem(post.source, line, reference.col, f"link to {path!r}: no such post",
                                         hint=f"paths are relative to {post.source.parent}"))
                 continue
             anchor = unquote(parts.fragment)
@@ -64,12 +64,12 @@ def resolve_links(posts: tuple[Post, ...], posts_root: Path,
                 anchors[name] = {heading.anchor for heading in target.headings}
             if anchor and anchor not in anchors[name]:
                 known = ", ".join(f"#{h.anchor}" for h in target.headings) or "none"
-                problems.append(Problem(post.source, line, 1,
+                problems.append(Problem(post.source, line, reference.col,
                                         f"link to {path!r}: no heading #{anchor} there",
                                         hint=f"its anchors: {known}"))
                 continue
             urls[reference.target] = target.url + (f"#{parts.fragment}" if parts.fragment else "")
-            post_links.append(PostLink(target.source, target.url, line))
+            post_links.append(PostLink(target.source, target.url, line, reference.col))
         if urls:  # the post's pages now depend on its targets' URLs too
             digest = hashlib.sha256(json.dumps([post.source_digest, sorted(urls.items())]).encode()).hexdigest()
             post = dataclasses.replace(post, hrefs=tuple(sorted(urls.items())), digest=digest,
@@ -91,7 +91,7 @@ def links_to_unpublished(posts: tuple[Post, ...], published: tuple[Post, ...],
     """Give a problem for each link from a published post to a post left out of the
     build (a draft, or dated in the future): readers would find nothing there."""
     out = {post.url for post in posts} - {post.url for post in published}
-    return [Problem(post.source, link.line, 1,
+    return [Problem(post.source, link.line, link.col,
                     f"link to {display_path(link.target)}: that post is not published (draft or future)",
                     severity, hint="publish it first, or link to it later")
             for post in published for link in post.post_links if link.url in out]
@@ -124,6 +124,6 @@ def missing_static_images(posts: tuple[Post, ...], static_urls: set[str]) -> lis
         for reference in post.references:
             path = urlsplit(reference.target).path
             if reference.image and path.startswith("/") and not path.startswith("//") and unquote(path) not in static_urls:
-                problems.append(Problem(post.source, post.body_line + reference.line - 1, 1,
+                problems.append(Problem(post.source, post.body_line + reference.line - 1, reference.col,
                                         f"image {unquote(path)!r} not found in static/"))
     return problems

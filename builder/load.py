@@ -187,13 +187,13 @@ def post_assets(post: Post, site_root: Path) -> tuple[tuple[Asset, ...], list[Pr
         relative = PurePosixPath(unquote(urlsplit(reference.target).path))
         line = post.body_line + reference.line - 1
         if ".." in relative.parts or not relative.parts:
-            problems.append(Problem(path, line, 1, f"image {str(relative)!r} is outside the post's folder",
+            problems.append(Problem(path, line, reference.col, f"image {str(relative)!r} is outside the post's folder",
                                     hint="put it beside the post, or in static/ and write /images/…"))
         elif not (path.parent / relative).is_file():
-            problems.append(Problem(path, line, 1, f"image {str(relative)!r} not found",
+            problems.append(Problem(path, line, reference.col, f"image {str(relative)!r} not found",
                                     hint=f"looked for {path.parent / relative}"))
         elif problem := outside(path.parent / relative, site_root):
-            problems.append(Problem(path, line, 1, f"image {str(relative)!r}: {problem.message}", hint=problem.hint))
+            problems.append(Problem(path, line, reference.col, f"image {str(relative)!r}: {problem.message}", hint=problem.hint))
         else:
             assets[relative] = Asset(path.parent / relative, post.url + relative.as_posix())
     return tuple(assets[key] for key in sorted(assets)), problems

@@ -39,11 +39,12 @@ def render_markdown(text: str, allow_raw_html: bool = False, known_fences: Mappi
     """Render CommonMark with tables, footnotes, heading anchors and highlighted code; a fenced
     block found in `known_fences` (the `fences` of an earlier rendering) is not highlighted again."""
     parser = _parser(allow_raw_html)
-    tokens = parser.parse(text)
     env = {_KNOWN_FENCES: known_fences or {}, _FENCES: {}}
+    tokens = parser.parse(text, env)
     html = parser.renderer.render(tokens, parser.options, env)
     lines = text.split("\n")
-    return Rendered(html, _headings(tokens), _references(tokens, lines), _count_words(tokens), env[_FENCES])
+    references = _references(tokens, lines, env.get("references", {}))
+    return Rendered(html, _headings(tokens), references, _count_words(tokens), env[_FENCES])
 
 
 def fence_key(info: str, text: str) -> str:
@@ -55,7 +56,8 @@ def fence_key(info: str, text: str) -> str:
 @lru_cache(maxsize=2)
 def _parser(allow_raw_html: bool) -> MarkdownIt:
     """Give the configured parser; raw HTML stays escaped text unless the site allows it."""
-    parser = MarkdownIt("commonmark", {"html": allow_raw_html, "highlight": _highlight})
+    # `store_labels`: a reference-style link names its definition, where its target is written.
+    parser = MarkdownIt("commonmark", {"html": allow_raw_html, "highlight": _highlight, "store_labels": True})
     parser.enable("table")
     parser.use(footnote_plugin)
     parser.use(anchors_plugin, min_level=1, max_level=6, slug_func=slugify)
@@ -181,36 +183,71 @@ def _headings(tokens) -> tuple[Heading, ...]:
     return tuple(headings)
 
 
-def _references(tokens, lines: list[str]) -> tuple[Reference, ...]:
-    """Give every link and image target with the line it is written on."""
+def _references(tokens, lines: list[str], definitions: dict) -> tuple[Reference, ...]:
+    """Give every link and image target with the line and column it is written at: in its
+    block for an inline link, at its definition (`[ref]: target`) for a reference-style one,
+    each written target once."""
     found = []
     for block in tokens:
-        cursor = None  # where the previous reference of this block was found
+        cursor = None  # where the previous inline reference of this block ends
         for child in block.children or ():
             if child.type not in ("link_open", "image"):
                 continue
             target = str(child.attrs.get("src" if child.type == "image" else "href", ""))
-            cursor = _locate(target, block.map, lines, cursor)
-            found.append(Reference(target, cursor[0] + 1, child.type == "image", child.content if child.type == "image" else ""))
-    return tuple(found)
+            definition = definitions.get(child.meta.get("label")) if child.meta else None
+            if definition is not None:  # searched in the definition's own lines, a block's search goes on
+                where, _end = _locate(target, definition["map"], lines, None)
+            else:
+                where, cursor = _locate(target, block.map, lines, cursor)
+            found.append(Reference(target, where[0] + 1, child.type == "image",
+                                   child.content if child.type == "image" else "", where[1] + 1))
+    # A definition used twice is one target written once: one problem, if it has one.
+    return tuple(dict.fromkeys(found))
 
 
-def _locate(target: str, block_map, lines: list[str], after: tuple[int, int] | None) -> tuple[int, int]:
-    """Find (line index, column) of `target` in its block, after the previous reference
-    found there; markdown-it may have percent-encoded it, so its path alone is tried next."""
+def _locate(target: str, block_map, lines: list[str],
+            after: tuple[int, int] | None) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Find where `target` starts and ends (line index, column) in its block, after the
+    previous reference found there: as written, or as markdown-it percent-encoded it, or its
+    path alone; not found, it is placed where the search started. Line by line, every way
+    of writing it at once, forward only: locating every reference of a block reads it about
+    once (searching each way through the whole block made 8,000 links take seconds)."""
     if not block_map:
-        return (0, 0)
+        return (0, 0), (0, 0)
     start, end = block_map
     line, column = after if after else (start, 0)
     path = target.split("#", 1)[0]
-    for needle in dict.fromkeys((target, unquote(target), path, unquote(path))):
-        if not needle:
-            continue
-        for number in range(line, min(end, len(lines))):
-            found = lines[number].find(needle, column if number == line else 0)
-            if found >= 0:
-                return (number, found + len(needle))
-    return (line, column)
+    needles = [needle for needle in dict.fromkeys((unquote(target), target, unquote(path), path)) if needle]
+    for number in range(line, min(end, len(lines))):
+        found = _find_target(lines[number], needles, column if number == line else 0)
+        if found is not None:
+            return (number, found[0]), (number, found[1])
+    return (line, column), (line, column)
+
+
+def _find_target(text: str, needles: list[str], start: int) -> tuple[int, int] | None:
+    """Give where the first of `needles` written as a target is in `text` from `start` (after
+    `(`, `<` or `:`, or alone on its line), else where one first is at all, as (start, end)."""
+    written, anywhere = [], []
+    for needle in needles:
+        found = text.find(needle, start)
+        if found >= 0:
+            anywhere.append((found, -len(needle)))
+        while found >= 0 and not _after_opening(text, found):  # `[a.md](a.md)`: the text is not the target
+            found = text.find(needle, found + 1)
+        if found >= 0:
+            written.append((found, -len(needle)))
+    if not anywhere:
+        return None
+    found, length = min(written or anywhere)  # the first place, and there the longest way of writing it
+    return found, found - length
+
+
+def _after_opening(text: str, at: int) -> bool:
+    """Tell whether what is at `at` follows, but for blanks, what opens a link's target."""
+    while at > 0 and text[at - 1] in " \t":
+        at -= 1
+    return at == 0 or text[at - 1] in "(<:"
 
 
 def _count_words(tokens) -> int:

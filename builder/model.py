@@ -53,12 +53,14 @@ class Heading:
 
 @dataclass(frozen=True, slots=True)
 class Reference:
-    """A link or image target written in a post's body, and the body line (1-based) it is on."""
+    """A link or image target written in a post's body, and the body line and column (1-based)
+    where it starts: in the link itself, or in its definition for a reference-style link."""
 
     target: str
     line: int
     image: bool
     alt: str = ""  # an image's description, as written between its brackets
+    col: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +70,7 @@ class PostLink:
     target: Path  # the other post's file
     url: str  # the other post's URL
     line: int  # where the link is written in the linking post's file
+    col: int = 1
 
 
 @dataclass(frozen=True, slots=True)
