@@ -36,6 +36,7 @@ class Case:
     fragment: str
     code: int
     name: str = "cas.md"  # the file, in content/posts/
+    col: int | None = None  # checked where it is the place of a link's or image's target
 
 
 CASES = [
@@ -63,19 +64,28 @@ CASES = [
     # The body.
     Case("empty-body", post(body="\n   \n"), "error", 7, "the post has no body", 1),
     Case("link-to-no-post", post(body="Voir [texte](autre-article.md).\n"), "error", 8,
-         "link to 'autre-article.md': no such post", 1),
+         "link to 'autre-article.md': no such post", 1, col=14),
     Case("link-to-no-post-on-a-paragraph-second-line", post(body="Un paragraphe\nqui cite [texte](autre-article.md).\n"),
-         "error", 9, "link to 'autre-article.md': no such post", 1),
+         "error", 9, "link to 'autre-article.md': no such post", 1, col=18),
     Case("link-to-no-post-with-an-anchor", post(body="Voir [texte](autre-article.md#section).\n"), "error", 8,
-         "link to 'autre-article.md': no such post", 1),
+         "link to 'autre-article.md': no such post", 1, col=14),
+    Case("link-whose-text-is-its-target", post(body="Voir [autre-article.md](autre-article.md).\n"), "error", 8,
+         "link to 'autre-article.md': no such post", 1, col=25),
+    Case("second-link-of-a-line", post(body="Voir [a](premier-article.md) et [b](autre-article.md).\n"), "error", 8,
+         "link to 'autre-article.md': no such post", 1, col=37),
+    Case("reference-link-at-its-definition", post(body="Voir [texte][ref].\n\n[ref]: autre-article.md\n"),
+         "error", 10, "link to 'autre-article.md': no such post", 1, col=8),
+    Case("link-in-a-list-item", post(body="- un point ;\n  - voir [t](autre-article.md)\n"), "error", 9,
+         "link to 'autre-article.md': no such post", 1, col=14),
     Case("link-to-a-missing-anchor", post(body="Voir [t](premier-article.md#nope).\n"), "error", 8,
-         "link to 'premier-article.md': no heading #nope there", 1),
+         "link to 'premier-article.md': no heading #nope there", 1, col=10),
     Case("missing-anchor-on-a-later-line-than-a-good-link",
          post(body="Voir [a](premier-article.md) et\n[b](premier-article.md#nope).\n"),
-         "error", 9, "no heading #nope there", 1),
-    Case("image-missing-beside-the-post", post(body="![x](missing.png)\n"), "error", 8, "image 'missing.png' not found", 1),
+         "error", 9, "no heading #nope there", 1, col=5),
+    Case("image-missing-beside-the-post", post(body="![x](missing.png)\n"), "error", 8, "image 'missing.png' not found", 1,
+         col=6),
     Case("image-missing-from-static", post(body="Du texte.\n\n![x](/images/missing.png)\n"), "error", 10,
-         "image '/images/missing.png' not found in static/", 1),
+         "image '/images/missing.png' not found in static/", 1, col=6),
     # Warnings: exit code 0.
     Case("title-over-70-characters", post(FRONT.replace("Un cas", "T" * 71)), "warning", 2,
          "title is 71 characters long", 0),
@@ -87,7 +97,7 @@ CASES = [
          "heading level skips from h1 to h3", 0),
     Case("h1-in-the-body", post(body="Texte.\n\n# Grand titre\n\nFin.\n"), "warning", 10, "a `#` heading in the body", 0),
     Case("image-without-a-description", post(body="Texte.\n\n![](/images/logo.svg)\n"), "warning", 10,
-         "image '/images/logo.svg' has no description", 0),
+         "image '/images/logo.svg' has no description", 0, col=5),
 ]
 
 
@@ -115,6 +125,7 @@ def test_check_reports_the_problem_with_its_line_and_exit_code(tmp_path: Path, c
     assert [(p.path, p.severity, p.line) for p in reported] == [(site / POSTS / case.name, case.severity, case.line)], \
         run.stdout
     assert case.fragment in reported[0].message
+    assert case.col is None or reported[0].col == case.col, run.stdout
     assert run.code == case.code
 
 
