@@ -160,6 +160,7 @@ def load_post(path: Path, site_root: Path, config: Config, known: Post | None = 
         digest=digest,
         field_lines=tuple((key, line) for key, (line, _col) in source.meta.positions.items()),
         fences=_fence_spans(body, rendered.fences),
+        tag_places=tuple(source.meta.item_position("tags", index) for index in range(len(fields.tags))),
     )
     return dataclasses.replace(post, card=view_digest(post, CARD))
 
@@ -229,10 +230,10 @@ def _tag_spellings(posts: list[Post]) -> list[Problem]:
     first: dict[str, tuple[str, Path]] = {}
     problems = []
     for post in posts:
-        for tag in post.tags:
+        for index, tag in enumerate(post.tags):
             name, where = first.setdefault(tag.slug, (tag.name, post.source))
             if name != tag.name:
-                problems.append(Problem(post.source, post.line_of("tags"), 1,
+                problems.append(Problem(post.source, *post.place_of_tag(index),
                                         f"tag {tag.name!r} is spelled {name!r} in {display_path(where)}",
                                         hint="use one spelling for a tag"))
     return problems

@@ -119,6 +119,7 @@ class Post:
     field_lines: tuple[tuple[str, int], ...]  # front-matter key -> line, to locate problems
     card: str = ""  # a digest of what a listing may show of the post (`CARD`), set once it is loaded
     fences: tuple[tuple[str, int, int], ...] = ()  # each fenced block's key and place in `body` (`fence_html`)
+    tag_places: tuple[tuple[int, int], ...] = ()  # each tag's (line, column) in the file, as `tags` orders them
 
     @property
     def body_html(self) -> str:
@@ -146,6 +147,10 @@ class Post:
     def line_of(self, key: str) -> int:
         """Give the line of a front-matter key, or 1 when the key is absent."""
         return dict(self.field_lines).get(key, 1)
+
+    def place_of_tag(self, index: int) -> tuple[int, int]:
+        """Give the (line, column) of the tag at `index`, or of the `tags` key when unknown."""
+        return self.tag_places[index] if index < len(self.tag_places) else (self.line_of("tags"), 1)
 
 
 # What a theme's listings, and pages other than a post's own, may show of a post; `modified`

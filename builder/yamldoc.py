@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,12 @@ class Mapping:
     values: dict[str, Any]
     positions: dict[str, tuple[int, int]]
     start: tuple[int, int]  # where the document starts, for problems about it as a whole
+    items: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)  # of each item of a list value
+
+    def item_position(self, key: str, index: int) -> tuple[int, int]:
+        """Give where item `index` of the list under `key` is written, or where the key is."""
+        places = self.items.get(key, ())
+        return places[index] if index < len(places) else self.position(key)
 
     def position(self, key: str) -> tuple[int, int]:
         """Give where `key` is written, or where the document starts if it is absent."""
@@ -56,7 +62,8 @@ def parse_mapping(text: str, path: Path, first_line: int = 1) -> Mapping | Probl
             return Problem(path, mark.line + 1 + offset, mark.column + 1,
                            f"expected a mapping of `key: value` lines, found {kind}")
         positions: dict[str, tuple[int, int]] = {}
-        for key_node, _ in node.value:
+        items: dict[str, tuple[tuple[int, int], ...]] = {}
+        for key_node, value_node in node.value:
             where = (key_node.start_mark.line + 1 + offset, key_node.start_mark.column + 1)
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
                 shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "a structure"
@@ -65,8 +72,11 @@ def parse_mapping(text: str, path: Path, first_line: int = 1) -> Mapping | Probl
                 line = positions[key_node.value][0]
                 return Problem(path, *where, f"duplicate key `{key_node.value}` (first set on line {line})")
             positions[key_node.value] = where
+            if isinstance(value_node, yaml.SequenceNode):  # a list's items, each to be named where it stands
+                items[key_node.value] = tuple((item.start_mark.line + 1 + offset, item.start_mark.column + 1)
+                                              for item in value_node.value)
         values = loader.construct_document(node)
-        return Mapping(values, positions, (first_line, 1))
+        return Mapping(values, positions, (first_line, 1), items)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         # libyaml marks an error at the end of the text one line past it: keep it on the last line.

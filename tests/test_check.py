@@ -55,7 +55,9 @@ CASES = [
     Case("unknown-topic", post(FRONT.replace("topic: securite", "topic: astronomie")), "error", 4,
          "unknown topic 'astronomie'", 1),
     Case("tag-spelled-differently", post(FRONT.replace("[CNIL, RGPD]", "[cnil, RGPD]")), "error", 5,
-         "tag 'cnil' is spelled 'CNIL'", 1),
+         "tag 'cnil' is spelled 'CNIL'", 1, col=8),
+    Case("tag-spelled-differently-in-a-block-list", post(FRONT.replace("[CNIL, RGPD]", "\n  - RGPD\n  - cnil")),
+         "error", 7, "tag 'cnil' is spelled 'CNIL'", 1, col=5),
     # Slugs: from the title, or set by another post's `slug:` (second-article.md sets one).
     Case("duplicate-slug-from-title", post(FRONT.replace("Un cas", "Premier article")), "error", 2,
          "duplicate slug 'premier-article'", 1, name="zz-doublon.md"),

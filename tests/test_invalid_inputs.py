@@ -76,8 +76,10 @@ CASES = [
     Case("duplicate-slug-names-both-files", "content/posts/zz-copie.md", 2, 1,
          ("duplicate slug 'premier-article'", "content/posts/premier-article.md"),
          {"content/posts/zz-copie.md": post("title: Premier article", DATE, TOPIC)}),
-    Case("tag-spelled-two-ways", "content/posts/zz-casse.md", 5, 1, ("tag 'cnil' is spelled 'CNIL'",),
+    Case("tag-spelled-two-ways", "content/posts/zz-casse.md", 5, 8, ("tag 'cnil' is spelled 'CNIL'",),
          {"content/posts/zz-casse.md": post(TITLE, DATE, TOPIC, "tags: [cnil, RGPD]")}),
+    Case("tag-spelled-two-ways-at-its-own-line", "content/posts/zz-casse.md", 7, 5, ("tag 'cnil' is spelled 'CNIL'",),
+         {"content/posts/zz-casse.md": post(TITLE, DATE, TOPIC, "tags:", "  - RGPD", "  - cnil")}),
     # Encodings and line endings.
     Case("not-utf-8", BAD, 7, 7, ("not valid UTF-8", "0xe9"),
          {BAD: post(TITLE, DATE, TOPIC, body="").encode("utf-8") + b"Un caf\xe9 noir.\n"}),
