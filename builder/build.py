@@ -21,7 +21,7 @@ from builder.config import load_config
 from builder.errors import BuildFailed, Problem
 from builder.feeds import channel_jobs, feed_jobs
 from builder.index import SiteIndex, build_index, published, related_positions
-from builder.links import links_to_unpublished, missing_static_images, resolve_links
+from builder.links import links_to_unpublished, missing_static_images, resolve_links, site_link_problems
 from builder.load import POSTS_DIR, load_posts
 from builder.markdown import code_stylesheet
 from builder.model import Channel, Config, Page, Post, Stored
@@ -185,9 +185,6 @@ def render_pages(site_root: Path, sources: Sources, options: BuildOptions, repor
         templates = report.stage("render", load_templates, theme_dirs(site_root, "templates"), config)
     now = moment(options.now, config)
     posts = published(sources.posts, now, options.drafts, options.future)
-    dead = links_to_unpublished(sources.posts, posts)
-    if dead:
-        raise BuildFailed(dead, "links")
     related = None  # related posts depend on the tags alone: a build with the cache takes them from there
     if options.cache:  # a preview (drafts, future posts) keeps its own, so that it and `blog build` take turns
         name = "related" + "-drafts" * options.drafts + "-future" * options.future
@@ -207,11 +204,27 @@ def render_pages(site_root: Path, sources: Sources, options: BuildOptions, repor
               for post in index.posts for asset in post.assets]
     pages += assets.pages
     redirects, taken = redirect_rules(index.posts, {page.url for page in pages})
-    if taken:
-        raise BuildFailed(taken, "redirects")
     pages.append(redirects)
+    problems = taken + report.stage("links", site_problems, site_root, sources, index.posts, pages)
+    if problems:
+        raise BuildFailed(problems, "links")
     report.posts = len(index.posts)
     return Rendering(pages, index, shared)
+
+
+def site_problems(site_root: Path, sources: Sources, posts: tuple[Post, ...], pages: list[Page]) -> list[Problem]:
+    """Give the problems that only the pages a build makes show (`blog check` finds them by
+    making the same pages): a link from a published post to a post left out, or to an
+    address that no page, feed, static file or alias of the build has."""
+    return [*links_to_unpublished(sources.posts, posts),
+            *site_link_problems(posts, sources.posts, site_root / POSTS_DIR, site_addresses(pages, posts),
+                                sources.config.base_url)]
+
+
+def site_addresses(pages: list[Page], posts: tuple[Post, ...]) -> set[str]:
+    """Give every address a link may name in a build: its pages', feeds', static files' and
+    the published posts' aliases."""
+    return {page.url for page in pages} | {alias for post in posts for alias in post.aliases}
 
 
 def _feeds(index: SiteIndex, config: Config, target: Target | None, jobs: int) -> list[Page]:
@@ -470,7 +483,8 @@ def _build(site_root: Path, output: Path, options: BuildOptions, memo: Memo | No
         # No quick way after warnings (it would not repeat them), or for posts `make_record` cannot name.
         record = None if report.warnings else quick.make_record(
             site_root, inputs, scope, sources.posts, rendering.index, rendering.shared, templates.digests,
-            templates.listed, [page.url for page in sources.static])
+            templates.listed, [page.url for page in sources.static],
+            site_addresses(rendering.pages, rendering.index.posts))
         if memo is not None:
             memo.record, memo.window = record, _window(sources, options)
         else:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from builder.build import BuildOptions, BuildReport, moment, read_site, render_pages
+from builder.build import BuildOptions, BuildReport, Sources, moment, read_site, render_pages
 from builder.errors import BuildFailed, Problem, Severity, sort_problems
 from builder.index import published
-from builder.links import links_to_unpublished
 from builder.model import Post
 
 # Beyond these, search engines cut the text they show.
@@ -28,13 +27,23 @@ def check_site(site_root: Path, now: datetime | None = None) -> tuple[Problem, .
     problems = list(sources.problems)
     for post in sources.posts:
         problems += post_warnings(post)
-    public = published(sources.posts, moment(now, sources.config))
-    problems += links_to_unpublished(sources.posts, public, Severity.WARNING)
-    try:  # the templates too, with every post that could be read
-        render_pages(site_root, sources, BuildOptions(drafts=True, future=True), report)
-    except BuildFailed as failure:
-        problems += failure.problems
-    return sort_problems(problems)
+    for options in _builds(sources, now):
+        try:  # the pages a build makes, from every post that could be read: what fails it fails here
+            render_pages(site_root, sources, options, report)
+        except BuildFailed as failure:
+            problems += failure.problems
+    return sort_problems(list(dict.fromkeys(problems)))  # a problem both builds find is one
+
+
+def _builds(sources: Sources, now: datetime | None) -> list[BuildOptions]:
+    """Give the builds whose pages are checked: `blog build`'s, then, if drafts or future posts
+    would add pages, the build that includes them (their templates and links are checked too)."""
+    plain = BuildOptions(now=now)
+    everything = BuildOptions(drafts=True, future=True, now=now)
+    when = moment(now, sources.config)
+    if len(published(sources.posts, when)) == len(published(sources.posts, when, True, True)):
+        return [plain]
+    return [plain, everything]
 
 
 def post_warnings(post: Post) -> list[Problem]:

@@ -84,6 +84,21 @@ CASES = [
     Case("missing-anchor-on-a-later-line-than-a-good-link",
          post(body="Voir [a](premier-article.md) et\n[b](premier-article.md#nope).\n"),
          "error", 9, "no heading #nope there", 1, col=5),
+    # Links that name a page of the site by its address, or an anchor of the post's own page.
+    Case("link-to-a-post-file-without-md", post(body="Voir [t](premier-article).\n"), "error", 8,
+         "link to 'premier-article': no such page (did you mean `premier-article.md`?)", 1, col=10),
+    Case("link-to-no-page-of-the-site", post(body="Voir [t](/2026/12/nexiste-pas/).\n"), "error", 8,
+         "link to '/2026/12/nexiste-pas/': no such page", 1, col=10),
+    Case("link-to-no-tag-page", post(body="Voir [t](/tags/nulle-part/).\n"), "error", 8,
+         "link to '/tags/nulle-part/': no such page", 1, col=10),
+    Case("link-to-no-page-by-the-site-address", post(body="Voir [t](https://example.org/nulle-part/).\n"), "error", 8,
+         "link to 'https://example.org/nulle-part/': no such page", 1, col=10),
+    Case("relative-link-to-no-page", post(body="Voir [t](../../03/ailleurs/).\n"), "error", 8,
+         "link to '../../03/ailleurs/': no such page", 1, col=10),
+    Case("link-to-a-page-anchor-it-lacks", post(body="Voir [t](/2021/02/premier-article/#nope).\n"), "error", 8,
+         "link to '/2021/02/premier-article/': no heading #nope there", 1, col=10),
+    Case("link-to-an-anchor-the-post-lacks", post(body="## Partie\n\nVoir [t](#partie-deux).\n"), "error", 10,
+         "link to '#partie-deux': no heading #partie-deux in this post", 1, col=10),
     Case("image-missing-beside-the-post", post(body="![x](missing.png)\n"), "error", 8, "image 'missing.png' not found", 1,
          col=6),
     Case("image-missing-from-static", post(body="Du texte.\n\n![x](/images/missing.png)\n"), "error", 10,
@@ -137,6 +152,12 @@ ACCEPTED = {
     "summary-of-160-characters": post(FRONT + "\nsummary: " + "s" * 160),
     "links-to-a-post-and-its-heading": post(body="[a](premier-article.md), [b](premier-article.md#premiere-section).\n"),
     "image-from-static": post(body="![logo](/images/logo.svg)\n"),
+    "link-through-the-posts-folder": post(body="[a](../posts/premier-article.md), [b](./premier-article.md).\n"),
+    "links-to-pages-of-the-site": post(body="[a](/2021/02/premier-article/#premiere-section), [b](/tags/cnil/), "
+                                            "[c](/feed.xml), [d](/images/logo.svg), [e](/2021/02/premier-article), "
+                                            "[f](https://example.org/recherche/), [g](/), [h](/2021/03/second-article/"
+                                            "index.html), [i](../../02/premier-article/).\n"),
+    "links-to-anchors-of-the-post": post(body="## Partie\n\n[a](#partie), [b](#fn1).[^1]\n\n[^1]: Une note.\n"),
     "link-inside-a-code-block": post(body="```\n[x](nulle-part.md)\n```\n\nTexte.\n"),
     "headings-in-order": post(body="Texte.\n\n## Partie\n\n### Détail\n\n## Autre partie\n\nFin.\n"),
 }
@@ -214,6 +235,15 @@ def test_links_to_post_files_become_the_posts_urls(tmp_path: Path) -> None:
     assert target.find(id="premiere-section") is not None  # the anchor leads somewhere
 
 
+def test_a_link_that_leaves_the_posts_folder_and_comes_back_becomes_the_post_url(tmp_path: Path) -> None:
+    site = copy_editor_site(tmp_path / "site")
+    write_files(site, {"content/posts/cas.md": post(body="Voir [la section](../posts/premier-article.md#premiere-section).\n")})
+    output = tmp_path / "public"
+    assert build(site, output).code == 0
+    page = soup_of(file_for(output, "/2021/04/un-cas/").read_text("utf-8"))
+    assert page.main.find("a", string="la section")["href"] == PREMIER + "#premiere-section"
+
+
 def test_links_from_a_subfolder_are_relative_to_the_post(tmp_path: Path) -> None:
     site = copy_editor_site(tmp_path / "site")
     write_files(site, {"content/posts/2021/cas.md": post(body="Voir [la section](../premier-article.md#premiere-section).\n")})
@@ -249,18 +279,20 @@ def test_an_image_beside_a_post_is_copied_beside_its_page(tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize("target", ["brouillon.md", "programme.md"], ids=["a-draft", "a-future-post"])
-def test_a_link_to_an_unpublished_post_fails_the_build_and_is_a_warning_in_check(tmp_path: Path, target: str) -> None:
+def test_a_link_to_an_unpublished_post_fails_the_build_and_check_alike(tmp_path: Path, target: str) -> None:
     site = copy_editor_site(tmp_path / "site")
     write_files(site, {"content/posts/cas.md": post(body=f"Du texte.\n\nVoir [la suite]({target}).\n")})
     output = tmp_path / "public"
     run = build(site, output)
     assert run.code == 1
     problems = parse_problems(run.stderr)
-    assert [(p.path, p.line, p.severity) for p in problems] == [(site / POSTS / "cas.md", 10, "error")], run.stderr
+    assert [(p.path, p.line, p.col, p.severity) for p in problems] == [(site / POSTS / "cas.md", 10, 17, "error")], \
+        run.stderr
     assert "not published" in problems[0].message
     assert not output.exists()
     # With the post it links to included, the link resolves.
     assert build(site, output, "--drafts", "--future").code == 0
+    # `blog check` judges as `blog build` does (not with --drafts): the same error, at the same place.
     checked = blog("check", "--source", site, env={"SOURCE_DATE_EPOCH": "1700000000"})
-    assert checked.code == 0
-    assert [(p.line, p.severity) for p in parse_problems(checked.stdout)] == [(10, "warning")], checked.stdout
+    assert checked.code == 1
+    assert parse_problems(checked.stdout) == problems, checked.stdout

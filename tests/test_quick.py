@@ -110,7 +110,8 @@ NEW_SHAPE = "shows other pages something new"
 
 
 @pytest.mark.parametrize("path, old, new, why", [
-    (PREMIER, "title: Premier article", "title: Le premier article", NEW_SHAPE),  # every listing shows it
+    # Every listing shows its title; its slug stays, for un-peu-de-code.md links to its address.
+    (PREMIER, "title: Premier article", "title: Le premier article\nslug: premier-article", NEW_SHAPE),
     (PREMIER, "Ce premier article", "Cet article", NEW_SHAPE),  # its summary: its first words
     (PREMIER, "Un second paragraphe", "## Une section\n\nUn second paragraphe", NEW_SHAPE),  # a new anchor
     (PREMIER, "tags: [CNIL, RGPD]", "tags: [CNIL]", NEW_SHAPE),
@@ -163,7 +164,7 @@ def test_a_post_cached_by_a_preview_since_the_last_build_is_compared_with_that_b
                                                                                      tmp_path: Path) -> None:
     output = tmp_path / "public"
     build_site(site, output, OPTIONS)
-    edit(site, PREMIER, "title: Premier article", "title: Le premier article")
+    edit(site, PREMIER, "title: Premier article", "title: Le premier article\nslug: premier-article")
     preview = BuildOptions(drafts=True, future=True, now=datetime.fromisoformat(NOW), cache=True, search=False)
     build_site(site, tmp_path / "preview", preview, Memo())  # the cache now holds the new title
     report = rebuild(site, output)
