@@ -32,7 +32,8 @@ from builder.render import (Templates, fingerprint, load_templates, make_environ
 from builder.search import index_site
 from builder.sitemap import robots, sitemap
 from builder.theme import theme_dirs, theme_folders
-from builder.write import MARKER, Target, holds, merged_view, publish, put, recover, staged, static_pages, write_pages
+from builder.write import (MARKER, Target, check_pages, holds, merged_view, publish, put, recover, staged, static_pages,
+                           write_pages)
 
 CODE_CSS = "/css/code.css"
 T = TypeVar("T")
@@ -205,18 +206,18 @@ def render_pages(site_root: Path, sources: Sources, options: BuildOptions, repor
     pages += assets.pages
     redirects, taken = redirect_rules(index.posts, {page.url for page in pages})
     pages.append(redirects)
-    problems = taken + report.stage("links", site_problems, site_root, sources, index.posts, pages)
+    problems = taken + report.stage("pages", site_problems, site_root, sources, index.posts, pages)
     if problems:
-        raise BuildFailed(problems, "links")
+        raise BuildFailed(problems, "pages")
     report.posts = len(index.posts)
     return Rendering(pages, index, shared)
 
 
 def site_problems(site_root: Path, sources: Sources, posts: tuple[Post, ...], pages: list[Page]) -> list[Problem]:
     """Give the problems that only the pages a build makes show (`blog check` finds them by
-    making the same pages): a link from a published post to a post left out, or to an
-    address that no page, feed, static file or alias of the build has."""
-    return [*links_to_unpublished(sources.posts, posts),
+    making the same pages): two pages on one path, a link from a published post to a post
+    left out, or to an address that no page, feed, static file or alias of the build has."""
+    return [*check_pages(pages), *links_to_unpublished(sources.posts, posts),
             *site_link_problems(posts, sources.posts, site_root / POSTS_DIR, site_addresses(pages, posts),
                                 sources.config.base_url)]
 
