@@ -87,8 +87,13 @@ def load_posts(site_root: Path, config: Config, known: dict[Path, Post] | None =
         assets, missing = post_assets(result, site_root)
         posts.append(result if assets == result.assets else dataclasses.replace(result, assets=assets))
         problems += missing
-    problems += _duplicate_slugs(posts) + _tag_spellings(posts)
-    failed = tuple(Path(name) for name in names if isinstance(results[name], list))
+    taken = _duplicate_urls(posts)
+    problems += taken + _tag_spellings(posts)
+    # A post on another's URL is left out, as a post that failed to load: its page and the
+    # other's would collide again in every later check.
+    doubles = {problem.path for problem in taken}
+    posts = [post for post in posts if post.source not in doubles]
+    failed = tuple(Path(name) for name in names if isinstance(results[name], list)) + tuple(sorted(doubles))
     files = tuple(post.source for post in posts) + failed
     return Loaded(tuple(posts), tuple(problems), files, len(todo), sum(isinstance(result, Post) for result in fresh))
 
@@ -209,18 +214,21 @@ def _first_words(html: str) -> str:
     return unescape(text) + ("…" if len(words) > SUMMARY_WORDS else "")
 
 
-def _duplicate_slugs(posts: list[Post]) -> list[Problem]:
-    """Give an error for each post whose slug another post already has, naming both files."""
+def _duplicate_urls(posts: list[Post]) -> list[Problem]:
+    """Give an error for each post whose URL another post already has (the same slug in the
+    same month), naming both files; one slug in two months makes two URLs, no collision."""
     first: dict[str, Post] = {}
     problems = []
     for post in posts:
-        if post.slug in first:
-            other = first[post.slug]
+        if post.url in first:
+            other = first[post.url]
             line = post.line_of("slug" if "slug" in dict(post.field_lines) else "title")
-            problems.append(Problem(post.source, line, 1, f"duplicate slug {post.slug!r}: {display_path(other.source)} has it too",
+            problems.append(Problem(post.source, line, 1,
+                                    f"duplicate slug {post.slug!r}: {display_path(other.source)} has it too, "
+                                    f"in the same month, for the same URL {post.url}",
                                     hint="change the title or set a `slug:`"))
         else:
-            first[post.slug] = post
+            first[post.url] = post
     return problems
 
 

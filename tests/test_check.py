@@ -59,9 +59,10 @@ CASES = [
     Case("tag-spelled-differently-in-a-block-list", post(FRONT.replace("[CNIL, RGPD]", "\n  - RGPD\n  - cnil")),
          "error", 7, "tag 'cnil' is spelled 'CNIL'", 1, col=5),
     # Slugs: from the title, or set by another post's `slug:` (second-article.md sets one).
-    Case("duplicate-slug-from-title", post(FRONT.replace("Un cas", "Premier article")), "error", 2,
+    Case("duplicate-slug-from-title", post(FRONT.replace("Un cas", "Premier article").replace("2021-04-01", "2021-02-20")),
+         "error", 2,
          "duplicate slug 'premier-article'", 1, name="zz-doublon.md"),
-    Case("duplicate-slug-field", post(FRONT + "\nslug: second-article"), "error", 6,
+    Case("duplicate-slug-field", post(FRONT.replace("2021-04-01", "2021-03-20") + "\nslug: second-article"), "error", 6,
          "duplicate slug 'second-article'", 1, name="zz-doublon.md"),
     # The body.
     Case("empty-body", post(body="\n   \n"), "error", 7, "the post has no body", 1),
@@ -149,6 +150,7 @@ def test_check_reports_the_problem_with_its_line_and_exit_code(tmp_path: Path, c
 # Writing that must not be reported: the limits themselves, and what exists.
 ACCEPTED = {
     "title-of-70-characters": post(FRONT.replace("Un cas", "T" * 70)),
+    "title-of-a-post-of-another-month": post(FRONT.replace("Un cas", "Premier article")),
     "summary-of-160-characters": post(FRONT + "\nsummary: " + "s" * 160),
     "links-to-a-post-and-its-heading": post(body="[a](premier-article.md), [b](premier-article.md#premiere-section).\n"),
     "image-from-static": post(body="![logo](/images/logo.svg)\n"),
@@ -233,6 +235,16 @@ def test_links_to_post_files_become_the_posts_urls(tmp_path: Path) -> None:
     assert links["sa première section"] == PREMIER + "#premiere-section"
     target = soup_of(file_for(output, PREMIER).read_text("utf-8"))
     assert target.find(id="premiere-section") is not None  # the anchor leads somewhere
+
+
+def test_two_posts_of_one_title_in_two_months_get_two_pages(tmp_path: Path) -> None:
+    site = copy_editor_site(tmp_path / "site")
+    write_files(site, {"content/posts/cas.md": post(FRONT.replace("Un cas", "Premier article"))})
+    output = tmp_path / "public"
+    assert build(site, output).code == 0
+    titles = [soup_of(file_for(output, url).read_text("utf-8")).h1.get_text(strip=True)
+              for url in (PREMIER, "/2021/04/premier-article/")]
+    assert titles == ["Premier article", "Premier article"]
 
 
 def test_a_link_that_leaves_the_posts_folder_and_comes_back_becomes_the_post_url(tmp_path: Path) -> None:

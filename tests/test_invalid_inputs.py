@@ -75,7 +75,7 @@ CASES = [
     # Checks across posts: the later file (in name order) is the one named.
     Case("duplicate-slug-names-both-files", "content/posts/zz-copie.md", 2, 1,
          ("duplicate slug 'premier-article'", "content/posts/premier-article.md"),
-         {"content/posts/zz-copie.md": post("title: Premier article", DATE, TOPIC)}),
+         {"content/posts/zz-copie.md": post("title: Premier article", "date: 2020-11-20T09:00:00+01:00", TOPIC)}),
     Case("tag-spelled-two-ways", "content/posts/zz-casse.md", 5, 8, ("tag 'cnil' is spelled 'CNIL'",),
          {"content/posts/zz-casse.md": post(TITLE, DATE, TOPIC, "tags: [cnil, RGPD]")}),
     Case("tag-spelled-two-ways-at-its-own-line", "content/posts/zz-casse.md", 7, 5, ("tag 'cnil' is spelled 'CNIL'",),
