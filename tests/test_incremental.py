@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from builder.state import LIBRARIES, library_versions
-from support import NOW, blog, snapshot
+from support import NOW, blog, delete_premier, snapshot
 
 UP_TO_DATE = "Nothing changed"
 LATER = "2099-06-01T12:00:00+02:00"  # after the fixture's future post
@@ -63,7 +63,7 @@ def test_any_change_to_the_sources_rebuilds_and_equals_a_clean_build(site: Path,
         (posts / "nouveau.md").write_text("---\ntitle: Nouveau\ndate: 2021-03-03T09:00:00+01:00\n"
                                           "topic: securite\ntags: [CNIL, RGPD]\n---\n\nTexte.\n", "utf-8")
     else:
-        (posts / "premier-article.md").unlink()
+        delete_premier(site)
     again = build(site, output)
     assert again.code == 0 and UP_TO_DATE not in again.stdout
     assert snapshot(output) == clean(site, tmp_path / "clean")
