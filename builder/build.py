@@ -68,6 +68,8 @@ class BuildReport:
 
     pages: int = 0
     posts: int = 0
+    drafts_left_out: int = 0  # drafts the options left out of the build
+    future_left_out: int = 0  # posts dated after the build's moment it left out (drafts aside)
     posts_read: int = 0  # post files read (the others came unchanged from the cache or memo)
     posts_rendered: int = 0  # of those, the ones whose bytes had changed, parsed and rendered
     rendered: int = 0  # pages rendered anew (the others were held by the output, or by the memo)
@@ -186,6 +188,7 @@ def render_pages(site_root: Path, sources: Sources, options: BuildOptions, repor
         templates = report.stage("render", load_templates, theme_dirs(site_root, "templates"), config)
     now = moment(options.now, config)
     posts = published(sources.posts, now, options.drafts, options.future)
+    report.drafts_left_out, report.future_left_out = left_out(sources.posts, now, options)
     related = None  # related posts depend on the tags alone: a build with the cache takes them from there
     if options.cache:  # a preview (drafts, future posts) keeps its own, so that it and `blog build` take turns
         name = "related" + "-drafts" * options.drafts + "-future" * options.future
@@ -211,6 +214,13 @@ def render_pages(site_root: Path, sources: Sources, options: BuildOptions, repor
         raise BuildFailed(problems, "pages")
     report.posts = len(index.posts)
     return Rendering(pages, index, shared)
+
+
+def left_out(posts: tuple[Post, ...], now: datetime, options: BuildOptions) -> tuple[int, int]:
+    """Give how many posts a build leaves out as drafts, and how many others as dated after `now`."""
+    drafts = sum(post.draft for post in posts) if not options.drafts else 0
+    future = 0 if options.future else sum(post.date > now and not (post.draft and not options.drafts) for post in posts)
+    return drafts, future
 
 
 def site_problems(site_root: Path, sources: Sources, posts: tuple[Post, ...], pages: list[Page]) -> list[Problem]:
@@ -370,6 +380,7 @@ def _quick(site_root: Path, output: Path, options: BuildOptions, inputs: state.I
             return f"no record of what the output holds: {held}"
         previous, edits = held
         report.posts, report.posts_read, report.posts_rendered = len(record.order), len(plan.loaded), plan.rendered
+        report.drafts_left_out, report.future_left_out = record.left_out  # no edit of the quick way changes them
         with staged(output, previous) as target:
             made = _quick_pages(site_root, target, plan, record, config, memo, report)
             # Written while the output's files are checked: the record names inputs that the
@@ -485,7 +496,7 @@ def _build(site_root: Path, output: Path, options: BuildOptions, memo: Memo | No
         record = None if report.warnings else quick.make_record(
             site_root, inputs, scope, sources.posts, rendering.index, rendering.shared, templates.digests,
             templates.listed, [page.url for page in sources.static],
-            site_addresses(rendering.pages, rendering.index.posts))
+            site_addresses(rendering.pages, rendering.index.posts), (report.drafts_left_out, report.future_left_out))
         if memo is not None:
             memo.record, memo.window = record, _window(sources, options)
         else:

@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 from builder.build import BuildOptions, BuildReport, Sources, moment, read_site, render_pages
-from builder.errors import BuildFailed, Problem, Severity, sort_problems
+from builder.errors import BuildFailed, Problem, Severity, counted, sort_problems
 from builder.index import published
 from builder.model import Post
 
@@ -58,7 +58,7 @@ def post_warnings(post: Post) -> list[Problem]:
                                  f"summary is {len(post.summary)} characters long; search results show about {SUMMARY_MAX}"))
     if not TAGS_MIN <= len(post.tags) <= TAGS_MAX:
         warnings.append(_warning(post, post.line_of("tags"),
-                                 f"{len(post.tags)} tag(s); give {TAGS_MIN} to {TAGS_MAX}, for related posts and tag pages"))
+                                 f"{counted(len(post.tags), 'tag')}; give {TAGS_MIN} to {TAGS_MAX}, for related posts and tag pages"))
     for reference in post.references:
         if reference.image and not reference.alt.strip():
             warnings.append(_warning(post, post.body_line + reference.line - 1,

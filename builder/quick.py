@@ -60,6 +60,7 @@ class Record:
     listed: tuple[str, ...]  # what the templates show of a post other than a page's own
     static: tuple[str, ...]  # the URLs of the static files
     addresses: tuple[str, ...] = ()  # every page's, feed's, static file's and alias's: what links may name
+    left_out: tuple[int, int] = (0, 0)  # the drafts and the future posts the build left out
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +79,8 @@ class Plan:
 
 def make_record(site_root: Path, inputs: Inputs, scope: str, posts: tuple[Post, ...], index: SiteIndex,
                 shared: dict[str, Any], digests: dict[str, str], listed: tuple[str, ...],
-                static: list[str], addresses: set[str] | frozenset[str] = frozenset()) -> Record | None:
+                static: list[str], addresses: set[str] | frozenset[str] = frozenset(),
+                left_out: tuple[int, int] = (0, 0)) -> Record | None:
     """Give the record of a complete build of the site at `site_root`, of `posts` (drafts and
     future posts too) and of `index`, made of those it published; None if a post's file is not
     named from the site root, as the build's inputs are (then there is no quick way)."""
@@ -99,7 +101,8 @@ def make_record(site_root: Path, inputs: Inputs, scope: str, posts: tuple[Post, 
     channels = tuple((channel.page, channel.title, channel.description, tuple(map(at, channel.posts)))
                      for channel in index.channels.values())
     return Record(inputs.digest, inputs.digest, scope, inputs.others, dict(inputs.posts), shapes, order, around,
-                  resolved, channels, shared, dict(digests), listed, tuple(sorted(static)), tuple(sorted(addresses)))
+                  resolved, channels, shared, dict(digests), listed, tuple(sorted(static)), tuple(sorted(addresses)),
+                  left_out)
 
 
 def read_record(site_root: Path) -> Record | None:
@@ -112,7 +115,7 @@ def read_record(site_root: Path) -> Record | None:
     record = Record(*value)
     kinds = {"inputs": str, "base": str, "scope": str, "others": str, "files": dict, "shapes": dict,
              "order": tuple, "around": tuple, "resolved": dict, "channels": tuple, "shared": dict, "digests": dict,
-             "listed": tuple, "static": tuple, "addresses": tuple}
+             "listed": tuple, "static": tuple, "addresses": tuple, "left_out": tuple}
     if not all(isinstance(getattr(record, name), kind) for name, kind in kinds.items()):
         return None
     edits = _edits(site_root, record.base)

@@ -118,7 +118,7 @@ def test_explain_says_what_was_read_rendered_and_written(site: Path, tmp_path: P
     post.write_text(post.read_text("utf-8") + "\nUne phrase de plus.\n", "utf-8")
     run = build(site, output, "--explain")
     stages = {line.split()[0]: line for line in run.stdout.splitlines()[1:]}
-    assert "1 post file(s) read" in stages["load"] and "1 of them changed" in stages["load"], run.stdout
+    assert "1 post file read" in stages["load"] and "1 of them changed" in stages["load"], run.stdout
     # A body edit that leaves the post's card as it was: only its page and feeds are made.
     assert {"record", "config", "load", "render", "feeds", "publish"} <= stages.keys(), run.stdout
     assert "Nothing changed" in build(site, output, "--explain").stdout

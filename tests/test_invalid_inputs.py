@@ -167,7 +167,7 @@ def test_every_problem_is_listed_not_only_the_first(site: Path, previous_output:
     found = {(p.path.name, p.line, p.col) for p in run.problems()}
     assert found == {("a.md", 2, 1), ("a.md", 4, 1), ("b.md", 3, 1), ("c.md", 2, 8)}, run.stderr
     assert run.stderr.splitlines()[-1].startswith("blog: build failed")
-    assert "4 error(s)" in run.stderr.splitlines()[-1]
+    assert "4 errors" in run.stderr.splitlines()[-1]
 
 
 def test_problems_are_listed_in_file_and_line_order(site: Path, previous_output: Path) -> None:

@@ -390,6 +390,6 @@ def test_a_site_built_from_its_own_folder_keeps_its_posts_and_takes_the_quick_wa
     assert len(list((site / ".cache" / "posts").iterdir())) > 0  # the posts cache holds the posts
     edit(site, PREMIER, "Un second paragraphe", "Un autre paragraphe")
     run = blog("build", "--output", tmp_path / "public", "--now", NOW, "--no-search", "--explain")
-    assert run.code == 0 and "1 post file(s) read" in run.stdout, run.stdout
+    assert run.code == 0 and "1 post file read" in run.stdout, run.stdout
     assert "from the last build's record" in run.stdout, run.stdout
     assert snapshot(tmp_path / "public") == clean(site, tmp_path / "clean")
