@@ -131,6 +131,7 @@ class Sources:
     posts: tuple[Post, ...]
     static: tuple[Page, ...]
     problems: tuple[Problem, ...]  # errors and warnings, all located
+    unread: tuple[Path, ...] = ()  # post files that could not be loaded (their problems say why)
 
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total), to draw a progress bar
@@ -159,7 +160,8 @@ def read_site(site_root: Path, report: BuildReport, memo: Memo | None = None,
                                         loaded.files)
     static_urls = {page.url for page in static}
     problems = (*loaded.problems, *static_problems, *link_problems, *missing_static_images(posts, static_urls))
-    return Sources(config, posts, tuple(static), problems)
+    unread = tuple(sorted(set(loaded.files) - {post.source for post in posts}))
+    return Sources(config, posts, tuple(static), problems, unread)
 
 
 def moment(now: datetime | None, config: Config) -> datetime:
@@ -229,7 +231,7 @@ def site_problems(site_root: Path, sources: Sources, posts: tuple[Post, ...], pa
     left out, or to an address that no page, feed, static file or alias of the build has."""
     return [*check_pages(pages), *links_to_unpublished(sources.posts, posts),
             *site_link_problems(posts, sources.posts, site_root / POSTS_DIR, site_addresses(pages, posts),
-                                sources.config.base_url)]
+                                sources.config.base_url, bool(sources.unread))]
 
 
 def site_addresses(pages: list[Page], posts: tuple[Post, ...]) -> set[str]:

@@ -15,6 +15,7 @@ from builder.model import Post, PostLink, Reference
 from builder.urls import SEARCH_BUNDLE
 
 _ID = re.compile(r'\sid="([^"]*)"')  # the ids of a body's elements: heading anchors, footnotes, raw HTML
+_POST_ADDRESS = re.compile(r"/\d{4}/\d{2}/[^/]+/?(?:index\.html)?")  # what a post's URL looks like
 
 
 def is_local(target: str) -> bool:
@@ -143,10 +144,11 @@ def site_links(post: Post, base_url: str) -> list[tuple[str, str, Reference]]:
 
 
 def site_link_problems(posts: tuple[Post, ...], every_post: tuple[Post, ...], posts_root: Path,
-                       page_urls: set[str], base_url: str) -> list[Problem]:
+                       page_urls: set[str], base_url: str, unread: bool = False) -> list[Problem]:
     """Give a problem for each link from these posts to a page of the site that the build does
     not make (`page_urls`: every page, feed, static file and alias), or to an anchor a post's
-    page does not have; a relative link that names a post file without its `.md` says so."""
+    page does not have; a relative link that names a post file without its `.md` says so.
+    When a post file could not be read (`unread`), an address like a post's may be its: not judged."""
     by_url = {post.url: post for post in posts}
     files = set(_keys([post.source for post in every_post], posts_root))
     problems = []
@@ -154,6 +156,8 @@ def site_link_problems(posts: tuple[Post, ...], every_post: tuple[Post, ...], po
         for path, fragment, reference in site_links(post, base_url):
             line = post.body_line + reference.line - 1
             page = _page_at(path, page_urls)
+            if page is None and unread and _POST_ADDRESS.fullmatch(path):
+                continue  # that post's own problems are reported
             if page is None:
                 local = not urlsplit(reference.target).netloc
                 written = unquote(urlsplit(reference.target).path) if local else reference.target

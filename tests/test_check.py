@@ -213,6 +213,17 @@ def test_link_to_a_post_with_its_own_error_is_not_reported_as_pointing_nowhere(t
     assert [(p.path.name, p.line) for p in parse_problems(run.stdout)] == [("premier-article.md", 4)], run.stdout
 
 
+def test_a_link_to_the_address_of_a_post_with_its_own_error_is_not_reported(tmp_path: Path) -> None:
+    site = copy_editor_site(tmp_path / "site")
+    premier = site / POSTS / "premier-article.md"
+    premier.write_text(premier.read_text("utf-8").replace("topic: sante-numerique", "topic: astronomie"), "utf-8")
+    write_files(site, {"content/posts/cas.md": post(body=f"Voir [le premier]({PREMIER}) et [ailleurs](/nulle-part/).\n")})
+    run = check(site)
+    # Its address is unknown while it cannot be read; any other address is still judged.
+    assert [(p.path.name, p.line, p.col) for p in parse_problems(run.stdout) if p.severity == "error"] == [
+        ("cas.md", 8, 60), ("premier-article.md", 4, 1)], run.stdout
+
+
 def test_check_outside_a_site_is_a_usage_error(tmp_path: Path) -> None:
     run = blog("check", "--source", tmp_path)
     assert run.code == 2
