@@ -168,7 +168,7 @@ def test_deleting_the_image_of_a_post_reports_it_missing(site: Path) -> None:
         image.unlink()
         assert served.wait_for_line(r"^built: |build failed|internal error", after=mark), served.output
         assert served.stop() == 0
-    assert any(re.match(r"^site/content/posts/cas\.md:7:1: error: image 'schema\.svg' not found", line)
+    assert any(re.match(r"^site/content/posts/cas\.md:7:14: error: image 'schema\.svg' not found", line)
                for line in served.lines[mark:]), served.output
 
 
