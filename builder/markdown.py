@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -189,45 +190,57 @@ def _references(tokens, lines: list[str], definitions: dict) -> tuple[Reference,
     each written target once."""
     found = []
     for block in tokens:
-        cursor = None  # where the previous inline reference of this block ends
-        for child in block.children or ():
-            if child.type not in ("link_open", "image"):
-                continue
+        links = [child for child in block.children or () if child.type in ("link_open", "image")]
+        if not links:
+            continue
+        source, cursor = _BlockText.of(lines, block.map), 0  # where the previous inline target of the block ends
+        for child in links:
             target = str(child.attrs.get("src" if child.type == "image" else "href", ""))
             definition = definitions.get(child.meta.get("label")) if child.meta else None
-            if definition is not None:  # searched in the definition's own lines, a block's search goes on
-                where, _end = _locate(target, definition["map"], lines, None)
+            if definition is not None:  # searched in the definition's own lines; the block's search goes on
+                (line, column), _end = _BlockText.of(lines, definition["map"]).find(target, 0)
             else:
-                where, cursor = _locate(target, block.map, lines, cursor)
-            found.append(Reference(target, where[0] + 1, child.type == "image",
-                                   child.content if child.type == "image" else "", where[1] + 1))
+                (line, column), cursor = source.find(target, cursor)
+            found.append(Reference(target, line + 1, child.type == "image",
+                                   child.content if child.type == "image" else "", column + 1))
     # A definition used twice is one target written once: one problem, if it has one.
     return tuple(dict.fromkeys(found))
 
 
-def _locate(target: str, block_map, lines: list[str],
-            after: tuple[int, int] | None) -> tuple[tuple[int, int], tuple[int, int]]:
-    """Find where `target` starts and ends (line index, column) in its block, after the
-    previous reference found there: as written, or as markdown-it percent-encoded it, or its
-    path alone; not found, it is placed where the search started. Line by line, every way
-    of writing it at once, forward only: locating every reference of a block reads it about
-    once (searching each way through the whole block made 8,000 links take seconds)."""
-    if not block_map:
-        return (0, 0), (0, 0)
-    start, end = block_map
-    line, column = after if after else (start, 0)
-    path = target.split("#", 1)[0]
-    needles = [needle for needle in dict.fromkeys((unquote(target), target, unquote(path), path)) if needle]
-    for number in range(line, min(end, len(lines))):
-        found = _find_target(lines[number], needles, column if number == line else 0)
-        if found is not None:
-            return (number, found[0]), (number, found[1])
-    return (line, column), (line, column)
+@dataclass(frozen=True, slots=True)
+class _BlockText:
+    """The lines of one block joined, to search at C speed, and the offset each line starts at."""
+
+    text: str
+    first: int  # the index of its first line in the body
+    starts: tuple[int, ...]
+
+    @classmethod
+    def of(cls, lines: list[str], block_map) -> _BlockText:
+        """Give the text of the lines `block_map` spans (none without a map)."""
+        start, end = block_map if block_map else (0, 0)
+        text = "\n".join(lines[start:min(end, len(lines))])
+        return cls(text, start, (0, *(found.end() for found in _LINE_END.finditer(text))))
+
+    def find(self, target: str, after: int) -> tuple[tuple[int, int], int]:
+        """Give where `target` starts (line index, column) from offset `after` on, and the offset
+        where it ends: as written, as markdown-it percent-encoded it, or its path alone; not
+        found, the place of `after`. Each reference searched from the end of the previous one,
+        every way of writing it at once, a block's references read it about once (searching
+        its lines one by one made 8,000 links take seconds)."""
+        path = target.split("#", 1)[0]
+        needles = [needle for needle in dict.fromkeys((unquote(target), target, unquote(path), path)) if needle]
+        start, end = _find_target(self.text, needles, after) or (after, after)
+        line = bisect_right(self.starts, start) - 1
+        return (self.first + line, start - self.starts[line]), end
+
+
+_LINE_END = re.compile("\n")
 
 
 def _find_target(text: str, needles: list[str], start: int) -> tuple[int, int] | None:
     """Give where the first of `needles` written as a target is in `text` from `start` (after
-    `(`, `<` or `:`, or alone on its line), else where one first is at all, as (start, end)."""
+    `(`, `<` or `:`, and blanks), else where one first is at all, as (start, end)."""
     written, anywhere = [], []
     for needle in needles:
         found = text.find(needle, start)
@@ -245,7 +258,7 @@ def _find_target(text: str, needles: list[str], start: int) -> tuple[int, int] |
 
 def _after_opening(text: str, at: int) -> bool:
     """Tell whether what is at `at` follows, but for blanks, what opens a link's target."""
-    while at > 0 and text[at - 1] in " \t":
+    while at > 0 and text[at - 1] in " \t\n":
         at -= 1
     return at == 0 or text[at - 1] in "(<:"
 
