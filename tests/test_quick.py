@@ -146,6 +146,38 @@ def test_a_new_post_or_a_template_change_takes_the_whole_way(site: Path, tmp_pat
     assert not rebuild(site, output).quick_way
 
 
+@pytest.mark.parametrize("target, why", [
+    ("/2026/12/nexiste-pas/", "no such page"),
+    ("#nulle-part", "no heading #nulle-part in this post"),
+    ("/2021/02/un-peu-de-code/#nulle-part", "no heading #nulle-part there"),
+], ids=["no-page", "no-anchor-here", "no-anchor-at-an-address"])
+def test_a_broken_link_to_an_address_is_reported_as_the_whole_way_reports_it(site: Path, tmp_path: Path,
+                                                                             target: str, why: str) -> None:
+    output = tmp_path / "public"
+    build_site(site, output, OPTIONS)
+    before = snapshot(output)
+    edit(site, PREMIER, "Un second paragraphe", f"Voir [ailleurs]({target}). Un second paragraphe")
+    run = blog("build", "--source", site, "--output", output, "--now", NOW, "--no-search")
+    assert run.code == 1
+    [problem] = run.problems()
+    assert problem.path == (site / PREMIER).resolve() and why in problem.message, run.stderr
+    assert (problem.line, problem.col) == (10, 17)
+    assert snapshot(output) == before
+
+
+def test_a_link_to_an_address_the_last_build_made_takes_the_quick_way(site: Path, tmp_path: Path) -> None:
+    output = tmp_path / "public"
+    build_site(site, output, OPTIONS)
+    edit(site, PREMIER, "Un second paragraphe", "Voir [le mot-clé](/tags/cnil/) et [le code]"
+                                               "(../../../2021/02/un-peu-de-code/). Un second paragraphe")
+    report = rebuild(site, output)
+    assert report.quick_way, report.quick_way_not_because
+    # An anchor of another post's page, named by its address: only the whole way reads its headings.
+    edit(site, PREMIER, "/tags/cnil/", "/2021/02/un-peu-de-code/#resultats-et-donnees")
+    report = rebuild(site, output)
+    assert not report.quick_way and "an anchor of another post" in report.quick_way_not_because
+
+
 def test_a_broken_link_is_reported_as_the_whole_way_reports_it(site: Path, tmp_path: Path) -> None:
     output = tmp_path / "public"
     build_site(site, output, OPTIONS)
