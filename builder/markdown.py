@@ -190,21 +190,38 @@ def _references(tokens, lines: list[str], definitions: dict) -> tuple[Reference,
     each written target once."""
     found = []
     for block in tokens:
-        links = [child for child in block.children or () if child.type in ("link_open", "image")]
-        if not links:
+        children = block.children or ()
+        if not any(child.type in ("link_open", "image") for child in children):
             continue
         source, cursor = _BlockText.of(lines, block.map), 0  # where the previous inline target of the block ends
-        for child in links:
+        enclosing_end = None  # of a link around an image: `[![alt](image.png)](target)` writes the image's first
+        for number, child in enumerate(children):
+            if child.type == "link_close" and enclosing_end is not None:
+                cursor, enclosing_end = max(cursor, enclosing_end), None
+            if child.type not in ("link_open", "image"):
+                continue
             target = str(child.attrs.get("src" if child.type == "image" else "href", ""))
             definition = definitions.get(child.meta.get("label")) if child.meta else None
             if definition is not None:  # searched in the definition's own lines; the block's search goes on
                 (line, column), _end = _BlockText.of(lines, definition["map"]).find(target, 0)
+            elif child.type == "link_open" and _holds_image(children, number):
+                (line, column), enclosing_end = source.find(target, cursor)
             else:
                 (line, column), cursor = source.find(target, cursor)
             found.append(Reference(target, line + 1, child.type == "image",
                                    child.content if child.type == "image" else "", column + 1))
     # A definition used twice is one target written once: one problem, if it has one.
     return tuple(dict.fromkeys(found))
+
+
+def _holds_image(children, opening: int) -> bool:
+    """Tell whether the link opened at `opening` holds an image before it closes."""
+    for child in children[opening + 1:]:
+        if child.type == "link_close":
+            return False
+        if child.type == "image":
+            return True
+    return False
 
 
 @dataclass(frozen=True, slots=True)
