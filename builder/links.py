@@ -150,7 +150,7 @@ def site_link_problems(posts: tuple[Post, ...], every_post: tuple[Post, ...], po
     page does not have; a relative link that names a post file without its `.md` says so.
     When a post file could not be read (`unread`), an address like a post's may be its: not judged."""
     by_url = {post.url: post for post in posts}
-    files = set(_keys([post.source for post in every_post], posts_root))
+    left_out = {post.url for post in every_post} - by_url.keys()
     problems = []
     for post in posts:
         for path, fragment, reference in site_links(post, base_url):
@@ -161,17 +161,28 @@ def site_link_problems(posts: tuple[Post, ...], every_post: tuple[Post, ...], po
             if page is None:
                 local = not urlsplit(reference.target).netloc
                 written = unquote(urlsplit(reference.target).path) if local else reference.target
-                [key] = _keys([post.source], posts_root) if is_local(reference.target) else [""]
-                named = _file_key(posixpath.dirname(key), written + ".md", posts_root) if key else ""
-                hint = (f"did you mean `{written}.md`?" if named in files
-                        else "no page, feed, static file or alias of the site has that address")
+                if _page_at(path, left_out) is not None:
+                    problems.append(Problem(post.source, line, reference.col,
+                                            f"link to {written!r}: that post is not published (draft or future)",
+                                            hint="publish it first, or link to it later"))
+                    continue
                 problems.append(Problem(post.source, line, reference.col, f"link to {written!r}: no such page",
-                                        hint=hint))
+                                        hint=_missing_page_hint(post, reference, written, every_post, posts_root)))
             elif fragment and page in by_url and fragment not in {h.anchor for h in by_url[page].headings}:
                 known = ", ".join(f"#{h.anchor}" for h in by_url[page].headings) or "none"
                 problems.append(Problem(post.source, line, reference.col, f"link to {path!r}: no heading #{fragment} there",
                                         hint=f"its anchors: {known}"))
     return problems
+
+
+def _missing_page_hint(post: Post, reference: Reference, written: str, every_post: tuple[Post, ...],
+                       posts_root: Path) -> str:
+    """Give the hint for a link to no page: the post file it names without `.md`, if any."""
+    if is_local(reference.target):
+        [key] = _keys([post.source], posts_root)
+        if _file_key(posixpath.dirname(key), written + ".md", posts_root) in _keys([p.source for p in every_post], posts_root):
+            return f"did you mean `{written}.md`?"
+    return "no page, feed, static file or alias of the site has that address"
 
 
 def _page_at(path: str, page_urls: set[str]) -> str | None:
