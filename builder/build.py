@@ -22,7 +22,7 @@ from builder.errors import BuildFailed, Problem, sort_problems
 from builder.feeds import channel_jobs, feed_jobs
 from builder.headers import headers_file, image_problems
 from builder.index import SiteIndex, build_index, published, related_positions
-from builder.links import links_to_unpublished, missing_static_images, resolve_links
+from builder.links import links_to_unpublished, missing_static_images, resolve_links, site_link_problems
 from builder.load import POSTS_DIR, load_posts, raw_html_warnings
 from builder.markdown import code_stylesheet
 from builder.model import Channel, Config, Page, Post, Stored
@@ -33,7 +33,8 @@ from builder.render import (Templates, fingerprint, load_templates, make_environ
 from builder.search import index_site
 from builder.sitemap import robots, sitemap
 from builder.theme import theme_dirs, theme_folders
-from builder.write import MARKER, Target, holds, merged_view, publish, put, recover, staged, static_pages, write_pages
+from builder.write import (MARKER, Target, check_pages, holds, merged_view, publish, put, recover, staged, static_pages,
+                           write_pages)
 
 CODE_CSS = "/css/code.css"
 T = TypeVar("T")
@@ -68,6 +69,8 @@ class BuildReport:
 
     pages: int = 0
     posts: int = 0
+    drafts_left_out: int = 0  # drafts the options left out of the build
+    future_left_out: int = 0  # posts dated after the build's moment it left out (drafts aside)
     posts_read: int = 0  # post files read (the others came unchanged from the cache or memo)
     posts_rendered: int = 0  # of those, the ones whose bytes had changed, parsed and rendered
     rendered: int = 0  # pages rendered anew (the others were held by the output, or by the memo)
@@ -129,6 +132,7 @@ class Sources:
     posts: tuple[Post, ...]
     static: tuple[Page, ...]
     problems: tuple[Problem, ...]  # errors and warnings, all located
+    unread: tuple[Path, ...] = ()  # post files that could not be loaded (their problems say why)
 
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total), to draw a progress bar
@@ -161,7 +165,8 @@ def read_site(site_root: Path, report: BuildReport, memo: Memo | None = None,
     static_urls = {page.url for page in static}
     problems = (*loaded.problems, *static_problems, *link_problems, *missing_static_images(posts, static_urls),
                 *image_problems(posts))
-    return Sources(config, posts, tuple(static), problems)
+    unread = tuple(sorted(set(loaded.files) - {post.source for post in posts}))
+    return Sources(config, posts, tuple(static), problems, unread)
 
 
 def moment(now: datetime | None, config: Config) -> datetime:
@@ -190,9 +195,7 @@ def render_pages(site_root: Path, sources: Sources, options: BuildOptions, repor
         templates = report.stage("render", load_templates, theme_dirs(site_root, "templates"), config)
     now = moment(options.now, config)
     posts = published(sources.posts, now, options.drafts, options.future)
-    dead = links_to_unpublished(sources.posts, posts)
-    if dead:
-        raise BuildFailed(dead, "links")
+    report.drafts_left_out, report.future_left_out = left_out(sources.posts, now, options)
     related = None  # related posts depend on the tags alone: a build with the cache takes them from there
     if options.cache:  # a preview (drafts, future posts) keeps its own, so that it and `blog build` take turns
         name = "related" + "-drafts" * options.drafts + "-future" * options.future
@@ -212,12 +215,35 @@ def render_pages(site_root: Path, sources: Sources, options: BuildOptions, repor
               for post in index.posts for asset in post.assets]
     pages += assets.pages
     redirects, taken = redirect_rules(index.posts, {page.url for page in pages})
-    if taken:
-        raise BuildFailed(taken, "redirects")
     pages.append(redirects)
     pages.append(headers_file(index.posts))  # the policy names the hosts of the images shown
+    problems = taken + report.stage("pages", site_problems, site_root, sources, index.posts, pages)
+    if problems:
+        raise BuildFailed(problems, "pages")
     report.posts = len(index.posts)
     return Rendering(pages, index, shared)
+
+
+def left_out(posts: tuple[Post, ...], now: datetime, options: BuildOptions) -> tuple[int, int]:
+    """Give how many posts a build leaves out as drafts, and how many others as dated after `now`."""
+    drafts = sum(post.draft for post in posts) if not options.drafts else 0
+    future = 0 if options.future else sum(post.date > now and not (post.draft and not options.drafts) for post in posts)
+    return drafts, future
+
+
+def site_problems(site_root: Path, sources: Sources, posts: tuple[Post, ...], pages: list[Page]) -> list[Problem]:
+    """Give the problems that only the pages a build makes show (`blog check` finds them by
+    making the same pages): two pages on one path, a link from a published post to a post
+    left out, or to an address that no page, feed, static file or alias of the build has."""
+    return [*check_pages(pages), *links_to_unpublished(sources.posts, posts),
+            *site_link_problems(posts, sources.posts, site_root / POSTS_DIR, site_addresses(pages, posts),
+                                sources.config.base_url, bool(sources.unread))]
+
+
+def site_addresses(pages: list[Page], posts: tuple[Post, ...]) -> set[str]:
+    """Give every address a link may name in a build: its pages', feeds', static files' and
+    the published posts' aliases."""
+    return {page.url for page in pages} | {alias for post in posts for alias in post.aliases}
 
 
 def _feeds(index: SiteIndex, config: Config, target: Target | None, jobs: int) -> list[Page]:
@@ -363,6 +389,7 @@ def _quick(site_root: Path, output: Path, options: BuildOptions, inputs: state.I
         previous, edits = held
         report.posts, report.posts_read, report.posts_rendered = len(record.order), len(plan.loaded), plan.rendered
         report.warnings = _raw_html_warnings(plan.warned)
+        report.drafts_left_out, report.future_left_out = record.left_out  # no edit of the quick way changes them
         with staged(output, previous) as target:
             made = _quick_pages(site_root, target, plan, record, config, memo, report)
             # Written while the output's files are checked: the record names inputs that the
@@ -478,7 +505,8 @@ def _build(site_root: Path, output: Path, options: BuildOptions, memo: Memo | No
         # text again, from the posts), or for posts `make_record` cannot name.
         record = None if sources.problems else quick.make_record(
             site_root, inputs, scope, sources.posts, rendering.index, rendering.shared, templates.digests,
-            templates.listed, [page.url for page in sources.static])
+            templates.listed, [page.url for page in sources.static],
+            site_addresses(rendering.pages, rendering.index.posts), (report.drafts_left_out, report.future_left_out))
         if memo is not None:
             memo.record, memo.window = record, _window(sources, options)
         else:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from builder.build import BuildOptions, BuildReport, moment, read_site, render_pages
-from builder.errors import BuildFailed, Problem, Severity, sort_problems
+from builder.build import BuildOptions, BuildReport, Sources, moment, read_site, render_pages
+from builder.errors import BuildFailed, Problem, Severity, counted, sort_problems
 from builder.index import published
-from builder.links import links_to_unpublished
 from builder.load import raw_html_warnings
 from builder.model import Post
 
@@ -29,13 +28,23 @@ def check_site(site_root: Path, now: datetime | None = None) -> tuple[Problem, .
     problems = list(sources.problems)
     for post in sources.posts:
         problems += post_warnings(post)
-    public = published(sources.posts, moment(now, sources.config))
-    problems += links_to_unpublished(sources.posts, public, Severity.WARNING)
-    try:  # the templates too, with every post that could be read
-        render_pages(site_root, sources, BuildOptions(drafts=True, future=True), report)
-    except BuildFailed as failure:
-        problems += failure.problems
-    return sort_problems(problems)
+    for options in _builds(sources, now):
+        try:  # the pages a build makes, from every post that could be read: what fails it fails here
+            render_pages(site_root, sources, options, report)
+        except BuildFailed as failure:
+            problems += failure.problems
+    return sort_problems(list(dict.fromkeys(problems)))  # a problem both builds find is one
+
+
+def _builds(sources: Sources, now: datetime | None) -> list[BuildOptions]:
+    """Give the builds whose pages are checked: `blog build`'s, then, if drafts or future posts
+    would add pages, the build that includes them (their templates and links are checked too)."""
+    plain = BuildOptions(now=now)
+    everything = BuildOptions(drafts=True, future=True, now=now)
+    when = moment(now, sources.config)
+    if len(published(sources.posts, when)) == len(published(sources.posts, when, True, True)):
+        return [plain]
+    return [plain, everything]
 
 
 def post_warnings(post: Post) -> list[Problem]:
@@ -50,12 +59,13 @@ def post_warnings(post: Post) -> list[Problem]:
                                  f"summary is {len(post.summary)} characters long; search results show about {SUMMARY_MAX}"))
     if not TAGS_MIN <= len(post.tags) <= TAGS_MAX:
         warnings.append(_warning(post, post.line_of("tags"),
-                                 f"{len(post.tags)} tag(s); give {TAGS_MIN} to {TAGS_MAX}, for related posts and tag pages"))
+                                 f"{counted(len(post.tags), 'tag')}; give {TAGS_MIN} to {TAGS_MAX}, for related posts and tag pages"))
     for reference in post.references:
         if reference.image and not reference.alt.strip():
             warnings.append(_warning(post, post.body_line + reference.line - 1,
                                      f"image {reference.target!r} has no description: screen readers say nothing of it; "
-                                     f"write one between the brackets, ![description]({reference.target})"))
+                                     f"write one between the brackets, ![description]({reference.target})",
+                                     reference.col))
     level = 1  # the title is the page's h1
     for heading in post.headings:
         line = post.body_line + heading.line - 1
@@ -69,6 +79,6 @@ def post_warnings(post: Post) -> list[Problem]:
     return warnings
 
 
-def _warning(post: Post, line: int, message: str) -> Problem:
+def _warning(post: Post, line: int, message: str, col: int = 1) -> Problem:
     """Give a warning located in `post`."""
-    return Problem(post.source, line, 1, message, Severity.WARNING)
+    return Problem(post.source, line, col, message, Severity.WARNING)

@@ -16,7 +16,7 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from builder import __version__, collector, state
-from builder.errors import BuildFailed, display_path
+from builder.errors import BuildFailed, counted, display_path
 from builder.ledger import output_as_recorded
 from builder.parallel import aside, default_jobs
 from builder.progress import TerminalProgress
@@ -151,7 +151,7 @@ def _build_and_report(source: Path, output: Path, args: argparse.Namespace, now:
             print(problem.format(), file=stderr)
         errors = sum(problem.is_error for problem in failure.problems)
         kept = f"{display_path(output)} left unchanged" if output.exists() else "nothing written"
-        print(f"blog: build failed ({failure.stage}): {errors} error(s); {kept}", file=stderr)
+        print(f"blog: build failed ({failure.stage}): {counted(errors, 'error')}; {kept}", file=stderr)
         return ExitCode.CONTENT_ERROR
     if progress:
         progress.clear()
@@ -159,12 +159,19 @@ def _build_and_report(source: Path, output: Path, args: argparse.Namespace, now:
         print(warning.format(), file=stderr)
     seconds = sum(report.timings.values())
     search = f", search index in {report.timings['search']:.2f} s" if "search" in report.timings else ""
-    print(f"Built {report.posts} posts into {display_path(output)} in {seconds:.2f} s: {report.written} files written, "
-          f"{report.unchanged} unchanged, {report.deleted} deleted{search}", file=stdout)
+    print(f"Built {counted(report.posts, 'post')} into {display_path(output)} in {seconds:.2f} s: "
+          f"{counted(report.written, 'file')} written, {report.unchanged} unchanged, {report.deleted} deleted{search}"
+          f"{_left_out(report.drafts_left_out, report.future_left_out)}", file=stdout)
     if args.explain:
         for line in _explain(report, args.cache):
             print(f"  {line}", file=stdout)
     return ExitCode.OK
+
+
+def _left_out(drafts: int, future: int) -> str:
+    """Say which posts a build left out, if any: "; left out: 2 drafts, 1 future post"."""
+    parts = [counted(drafts, "draft")] * bool(drafts) + [counted(future, "future post")] * bool(future)
+    return f"; left out: {', '.join(parts)}" if parts else ""
 
 
 def _explain(report, cached: bool) -> list[str]:
@@ -175,21 +182,21 @@ def _explain(report, cached: bool) -> list[str]:
                    "from the last build's record"),
         "cache": ("the edited posts saved in the build cache" if report.quick_way else
                   "posts as last built, read from the build cache" if cached else ""),
-        "load": (f"{report.posts_read} post file(s) read (a new size or time), {report.posts_rendered} of them "
+        "load": (f"{counted(report.posts_read, 'post file')} read (a new size or time), {report.posts_rendered} of them "
                  f"changed and rendered from Markdown; the posts their pages and feeds show came from the cache")
                 if report.quick_way else
-                (f"{report.posts_read} post file(s) read (new, or a new size or time), {report.posts_rendered} "
+                (f"{counted(report.posts_read, 'post file')} read (new, or a new size or time), {report.posts_rendered} "
                  f"of them changed and rendered from Markdown; the others came from the cache") if cached else
-                f"{report.posts_rendered} post file(s) read and rendered from Markdown (--no-cache)",
-        "render": f"{report.rendered} pages rendered" + (
+                f"{counted(report.posts_rendered, 'post file')} read and rendered from Markdown (--no-cache)",
+        "render": f"{counted(report.rendered, 'page')} rendered" + (
             f": {_listed(report.rendered_because)}; the others were made from the same inputs as the output's files"
             if report.merged else f", every page: {report.whole_because}, so the output is replaced whole"),
-        "write": f"{report.written} files staged beside the output" + (
+        "write": f"{counted(report.written, 'file')} staged beside the output" + (
             ", only those whose bytes changed" if report.merged else ""),
         "search": ("Pagefind indexed the post pages: one was written or deleted" if report.merged else
                    "Pagefind indexed the post pages"),
-        "publish": (f"{report.written} files moved into the output, {report.deleted} deleted, through a journal"
-                    if report.merged else f"{report.written} files swapped in whole"),
+        "publish": (f"{counted(report.written, 'file')} moved into the output, {report.deleted} deleted, through a journal"
+                    if report.merged else f"{counted(report.written, 'file')} swapped in whole"),
     }
     lines = [f"{name:<8} {seconds:7.2f} s  {reasons.get(name, '')}".rstrip()
              for name, seconds in report.timings.items()]
@@ -215,7 +222,7 @@ def _run_check(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO,
     for problem in problems:
         print(problem.format(), file=stdout)
     errors = sum(problem.is_error for problem in problems)
-    print(f"{errors} error(s), {len(problems) - errors} warning(s)", file=stderr)
+    print(f"{counted(errors, 'error')}, {counted(len(problems) - errors, 'warning')}", file=stderr)
     return ExitCode.CONTENT_ERROR if errors else ExitCode.OK
 
 

@@ -65,6 +65,12 @@ class Problem:
         return self.severity is Severity.ERROR
 
 
+def counted(count: int, noun: str, plural: str = "") -> str:
+    """Give a count and its noun, as a sentence says it: "1 post", "2 posts" (`plural` when
+    adding an s is not it)."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
+
+
 def display_path(path: Path, relative_to: Path | None = None) -> str:
     """Give a path relative to `relative_to` (default: the working folder) when it is inside it."""
     base = (relative_to or Path.cwd()).resolve()
@@ -86,4 +92,4 @@ class BuildFailed(Exception):
     def __init__(self, problems: list[Problem] | tuple[Problem, ...], stage: str = "") -> None:
         self.problems = sort_problems(problems)
         self.stage = stage
-        super().__init__(f"{len(self.problems)} problem(s) in stage {stage or '?'}")
+        super().__init__(f"{counted(len(self.problems), 'problem')} in stage {stage or '?'}")

@@ -87,8 +87,13 @@ def load_posts(site_root: Path, config: Config, known: dict[Path, Post] | None =
         assets, missing = post_assets(result, site_root)
         posts.append(result if assets == result.assets else dataclasses.replace(result, assets=assets))
         problems += missing
-    problems += _duplicate_slugs(posts) + _tag_spellings(posts)
-    failed = tuple(Path(name) for name in names if isinstance(results[name], list))
+    taken = _duplicate_urls(posts)
+    problems += taken + _tag_spellings(posts)
+    # A post on another's URL is left out, as a post that failed to load: its page and the
+    # other's would collide again in every later check.
+    doubles = {problem.path for problem in taken}
+    posts = [post for post in posts if post.source not in doubles]
+    failed = tuple(Path(name) for name in names if isinstance(results[name], list)) + tuple(sorted(doubles))
     files = tuple(post.source for post in posts) + failed
     return Loaded(tuple(posts), tuple(problems), files, len(todo), sum(isinstance(result, Post) for result in fresh))
 
@@ -165,6 +170,7 @@ def load_post(path: Path, site_root: Path, config: Config, known: Post | None = 
         field_lines=tuple((key, line) for key, (line, _col) in source.meta.positions.items()),
         fences=_fence_spans(body, rendered.fences),
         raw_html=rendered.raw_html,
+        tag_places=tuple(source.meta.item_position("tags", index) for index in range(len(fields.tags))),
     )
     return dataclasses.replace(post, card=view_digest(post, CARD))
 
@@ -199,13 +205,13 @@ def post_assets(post: Post, site_root: Path) -> tuple[tuple[Asset, ...], list[Pr
         relative = PurePosixPath(unquote(urlsplit(reference.target).path))
         line = post.body_line + reference.line - 1
         if ".." in relative.parts or not relative.parts:
-            problems.append(Problem(path, line, 1, f"image {quoted(str(relative))} is outside the post's folder",
+            problems.append(Problem(path, line, reference.col, f"image {quoted(str(relative))} is outside the post's folder",
                                     hint="put it beside the post, or in static/ and write /images/…"))
         elif not _is_file(path.parent / relative):
-            problems.append(Problem(path, line, 1, f"image {quoted(str(relative))} not found",
+            problems.append(Problem(path, line, reference.col, f"image {quoted(str(relative))} not found",
                                     hint=f"looked for {path.parent / cut(str(relative))}"))
         elif problem := outside(path.parent / relative, site_root):
-            problems.append(Problem(path, line, 1, f"image {quoted(str(relative))}: {problem.message}", hint=problem.hint))
+            problems.append(Problem(path, line, reference.col, f"image {quoted(str(relative))}: {problem.message}", hint=problem.hint))
         else:
             assets[relative] = Asset(path.parent / relative, post.url + relative.as_posix())
     return tuple(assets[key] for key in sorted(assets)), problems
@@ -228,18 +234,21 @@ def _first_words(html: str) -> str:
     return unescape(text) + ("…" if len(words) > SUMMARY_WORDS else "")
 
 
-def _duplicate_slugs(posts: list[Post]) -> list[Problem]:
-    """Give an error for each post whose slug another post already has, naming both files."""
+def _duplicate_urls(posts: list[Post]) -> list[Problem]:
+    """Give an error for each post whose URL another post already has (the same slug in the
+    same month), naming both files; one slug in two months makes two URLs, no collision."""
     first: dict[str, Post] = {}
     problems = []
     for post in posts:
-        if post.slug in first:
-            other = first[post.slug]
+        if post.url in first:
+            other = first[post.url]
             line = post.line_of("slug" if "slug" in dict(post.field_lines) else "title")
-            problems.append(Problem(post.source, line, 1, f"duplicate slug {quoted(post.slug)}: {display_path(other.source)} has it too",
+            problems.append(Problem(post.source, line, 1,
+                                    f"duplicate slug {quoted(post.slug)}: {display_path(other.source)} has it too, "
+                                    f"in the same month, for the same URL {post.url}",
                                     hint="change the title or set a `slug:`"))
         else:
-            first[post.slug] = post
+            first[post.url] = post
     return problems
 
 
@@ -249,10 +258,10 @@ def _tag_spellings(posts: list[Post]) -> list[Problem]:
     first: dict[str, tuple[str, Path]] = {}
     problems = []
     for post in posts:
-        for tag in post.tags:
+        for index, tag in enumerate(post.tags):
             name, where = first.setdefault(tag.slug, (tag.name, post.source))
             if name != tag.name:
-                problems.append(Problem(post.source, post.line_of("tags"), 1,
+                problems.append(Problem(post.source, *post.place_of_tag(index),
                                         f"tag {quoted(tag.name)} is spelled {quoted(name)} in {display_path(where)}",
                                         hint="use one spelling for a tag"))
     return problems

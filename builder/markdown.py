@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -77,14 +78,15 @@ def render_markdown(text: str, allow_raw_html: bool = False, known_fences: Mappi
     """Render CommonMark with tables, footnotes, heading anchors and highlighted code; a fenced
     block found in `known_fences` (the `fences` of an earlier rendering) is not highlighted again."""
     parser = _parser(allow_raw_html)
-    tokens = parser.parse(text)
     env = {_KNOWN_FENCES: known_fences or {}, _FENCES: {}}
+    tokens = parser.parse(text, env)
     html = parser.renderer.render(tokens, parser.options, env)
     if allow_raw_html:  # the whole body: an author's tags may open in one block and close in another
         html = sanitised(html)
     lines = text.split("\n")
     shown = () if allow_raw_html else _raw_html(tokens, lines)
-    return Rendered(html, _headings(tokens), _references(tokens, lines), _count_words(tokens), env[_FENCES], shown)
+    references = _references(tokens, lines, env.get("references", {}))
+    return Rendered(html, _headings(tokens), references, _count_words(tokens), env[_FENCES], shown)
 
 
 def sanitised(html: str) -> str:
@@ -117,7 +119,8 @@ def _parser(allow_raw_html: bool) -> MarkdownIt:
     """Give the configured parser; raw HTML stays escaped text unless the site allows it."""
     # Raw HTML is always parsed as HTML, so that where the site does not allow it, it is shown
     # exactly as typed: read as prose, typography would turn `href="x"` into `href= « x »`.
-    parser = MarkdownIt("commonmark", {"html": True, "highlight": _highlight})
+    # `store_labels`: a reference-style link names its definition, where its target is written.
+    parser = MarkdownIt("commonmark", {"html": True, "highlight": _highlight, "store_labels": True})
     parser.enable(["table", "strikethrough"])
     parser.use(footnote_plugin)
     parser.core.ruler.push("heading_ids", _heading_ids)
@@ -279,36 +282,100 @@ def _headings(tokens) -> tuple[Heading, ...]:
     return tuple(headings)
 
 
-def _references(tokens, lines: list[str]) -> tuple[Reference, ...]:
-    """Give every link and image target with the line it is written on."""
+def _references(tokens, lines: list[str], definitions: dict) -> tuple[Reference, ...]:
+    """Give every link and image target with the line and column it is written at: in its
+    block for an inline link, at its definition (`[ref]: target`) for a reference-style one,
+    each written target once."""
     found = []
     for block in tokens:
-        cursor = None  # where the previous reference of this block was found
-        for child in block.children or ():
+        children = block.children or ()
+        if not any(child.type in ("link_open", "image") for child in children):
+            continue
+        source, cursor = _BlockText.of(lines, block.map), 0  # where the previous inline target of the block ends
+        enclosing_end = None  # of a link around an image: `[![alt](image.png)](target)` writes the image's first
+        for number, child in enumerate(children):
+            if child.type == "link_close" and enclosing_end is not None:
+                cursor, enclosing_end = max(cursor, enclosing_end), None
             if child.type not in ("link_open", "image"):
                 continue
             target = str(child.attrs.get("src" if child.type == "image" else "href", ""))
-            cursor = _locate(target, block.map, lines, cursor)
-            found.append(Reference(target, cursor[0] + 1, child.type == "image", child.content if child.type == "image" else ""))
-    return tuple(found)
+            definition = definitions.get(child.meta.get("label")) if child.meta else None
+            if definition is not None:  # searched in the definition's own lines; the block's search goes on
+                (line, column), _end = _BlockText.of(lines, definition["map"]).find(target, 0)
+            elif child.type == "link_open" and _holds_image(children, number):
+                (line, column), enclosing_end = source.find(target, cursor)
+            else:
+                (line, column), cursor = source.find(target, cursor)
+            found.append(Reference(target, line + 1, child.type == "image",
+                                   child.content if child.type == "image" else "", column + 1))
+    # A definition used twice is one target written once: one problem, if it has one.
+    return tuple(dict.fromkeys(found))
 
 
-def _locate(target: str, block_map, lines: list[str], after: tuple[int, int] | None) -> tuple[int, int]:
-    """Find (line index, column) of `target` in its block, after the previous reference
-    found there; markdown-it may have percent-encoded it, so its path alone is tried next."""
-    if not block_map:
-        return (0, 0)
-    start, end = block_map
-    line, column = after if after else (start, 0)
-    path = target.split("#", 1)[0]
-    for needle in dict.fromkeys((target, unquote(target), path, unquote(path))):
-        if not needle:
-            continue
-        for number in range(line, min(end, len(lines))):
-            found = lines[number].find(needle, column if number == line else 0)
-            if found >= 0:
-                return (number, found + len(needle))
-    return (line, column)
+def _holds_image(children, opening: int) -> bool:
+    """Tell whether the link opened at `opening` holds an image before it closes."""
+    for child in children[opening + 1:]:
+        if child.type == "link_close":
+            return False
+        if child.type == "image":
+            return True
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class _BlockText:
+    """The lines of one block joined, to search at C speed, and the offset each line starts at."""
+
+    text: str
+    first: int  # the index of its first line in the body
+    starts: tuple[int, ...]
+
+    @classmethod
+    def of(cls, lines: list[str], block_map) -> _BlockText:
+        """Give the text of the lines `block_map` spans (none without a map)."""
+        start, end = block_map if block_map else (0, 0)
+        text = "\n".join(lines[start:min(end, len(lines))])
+        return cls(text, start, (0, *(found.end() for found in _LINE_END.finditer(text))))
+
+    def find(self, target: str, after: int) -> tuple[tuple[int, int], int]:
+        """Give where `target` starts (line index, column) from offset `after` on, and the offset
+        where it ends: as written, as markdown-it percent-encoded it, or its path alone; not
+        found, the place of `after`. Each reference searched from the end of the previous one,
+        every way of writing it at once, a block's references read it about once (searching
+        its lines one by one made 8,000 links take seconds)."""
+        path = target.split("#", 1)[0]
+        needles = [needle for needle in dict.fromkeys((unquote(target), target, unquote(path), path)) if needle]
+        start, end = _find_target(self.text, needles, after) or (after, after)
+        line = bisect_right(self.starts, start) - 1
+        return (self.first + line, start - self.starts[line]), end
+
+
+_LINE_END = re.compile("\n")
+
+
+def _find_target(text: str, needles: list[str], start: int) -> tuple[int, int] | None:
+    """Give where the first of `needles` written as a target is in `text` from `start` (after
+    `(`, `<` or `:`, and blanks), else where one first is at all, as (start, end)."""
+    written, anywhere = [], []
+    for needle in needles:
+        found = text.find(needle, start)
+        if found >= 0:
+            anywhere.append((found, -len(needle)))
+        while found >= 0 and not _after_opening(text, found):  # `[a.md](a.md)`: the text is not the target
+            found = text.find(needle, found + 1)
+        if found >= 0:
+            written.append((found, -len(needle)))
+    if not anywhere:
+        return None
+    found, length = min(written or anywhere)  # the first place, and there the longest way of writing it
+    return found, found - length
+
+
+def _after_opening(text: str, at: int) -> bool:
+    """Tell whether what is at `at` follows, but for blanks, what opens a link's target."""
+    while at > 0 and text[at - 1] in " \t\n":
+        at -= 1
+    return at == 0 or text[at - 1] in "(<:"
 
 
 def _raw_html(tokens, lines: list[str]) -> tuple[tuple[int, int, str], ...]:

@@ -53,12 +53,14 @@ class Heading:
 
 @dataclass(frozen=True, slots=True)
 class Reference:
-    """A link or image target written in a post's body, and the body line (1-based) it is on."""
+    """A link or image target written in a post's body, and the body line and column (1-based)
+    where it starts: in the link itself, or in its definition for a reference-style link."""
 
     target: str
     line: int
     image: bool
     alt: str = ""  # an image's description, as written between its brackets
+    col: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +70,7 @@ class PostLink:
     target: Path  # the other post's file
     url: str  # the other post's URL
     line: int  # where the link is written in the linking post's file
+    col: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +119,7 @@ class Post:
     field_lines: tuple[tuple[str, int], ...]  # front-matter key -> line, to locate problems
     card: str = ""  # a digest of what a listing may show of the post (`CARD`), set once it is loaded
     fences: tuple[tuple[str, int, int], ...] = ()  # each fenced block's key and place in `body` (`fence_html`)
+    tag_places: tuple[tuple[int, int], ...] = ()  # each tag's (line, column) in the file, as `tags` orders them
     raw_html: tuple[tuple[int, int, str], ...] = ()  # raw HTML shown as text: body line, column, text (`markdown.Rendered`)
 
     @property
@@ -144,6 +148,10 @@ class Post:
     def line_of(self, key: str) -> int:
         """Give the line of a front-matter key, or 1 when the key is absent."""
         return dict(self.field_lines).get(key, 1)
+
+    def place_of_tag(self, index: int) -> tuple[int, int]:
+        """Give the (line, column) of the tag at `index`, or of the `tags` key when unknown."""
+        return self.tag_places[index] if index < len(self.tag_places) else (self.line_of("tags"), 1)
 
 
 # What a theme's listings, and pages other than a post's own, may show of a post; `modified`

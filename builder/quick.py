@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 from builder import cache, urls
 from builder.headers import remote_images
 from builder.index import Neighbours, SiteIndex
-from builder.links import missing_static_images, post_link_targets, resolve_links
+from builder.links import missing_static_images, post_link_targets, resolve_links, site_link_problems, site_links
 from builder.load import UNCHANGED, file_stamp, load_post, post_assets
 from builder.model import Channel, Config, Post, shown_by_card
 from builder.state import POSTS_DIR, Inputs
@@ -63,6 +63,8 @@ class Record:
     listed: tuple[str, ...]  # what the templates show of a post other than a page's own
     static: tuple[str, ...]  # the URLs of the static files
     warned: tuple[str, ...] = ()  # the posts with raw HTML shown as text, whose warnings a quick build gives again
+    addresses: tuple[str, ...] = ()  # every page's, feed's, static file's and alias's: what links may name
+    left_out: tuple[int, int] = (0, 0)  # the drafts and the future posts the build left out
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +84,8 @@ class Plan:
 
 def make_record(site_root: Path, inputs: Inputs, scope: str, posts: tuple[Post, ...], index: SiteIndex,
                 shared: dict[str, Any], digests: dict[str, str], listed: tuple[str, ...],
-                static: list[str]) -> Record | None:
+                static: list[str], addresses: set[str] | frozenset[str] = frozenset(),
+                left_out: tuple[int, int] = (0, 0)) -> Record | None:
     """Give the record of a complete build of the site at `site_root`, of `posts` (drafts and
     future posts too) and of `index`, made of those it published; None if a post's file is not
     named from the site root, as the build's inputs are (then there is no quick way)."""
@@ -104,7 +107,8 @@ def make_record(site_root: Path, inputs: Inputs, scope: str, posts: tuple[Post, 
                      for channel in index.channels.values())
     warned = tuple(sorted(paths[post.source] for post in posts if post.raw_html))
     return Record(inputs.digest, inputs.digest, scope, inputs.others, dict(inputs.posts), shapes, order, around,
-                  resolved, channels, shared, dict(digests), listed, tuple(sorted(static)), warned)
+                  resolved, channels, shared, dict(digests), listed, tuple(sorted(static)), warned,
+                  tuple(sorted(addresses)), left_out)
 
 
 def read_record(site_root: Path) -> Record | None:
@@ -117,7 +121,7 @@ def read_record(site_root: Path) -> Record | None:
     record = Record(*value)
     kinds = {"inputs": str, "base": str, "scope": str, "others": str, "files": dict, "shapes": dict,
              "order": tuple, "around": tuple, "resolved": dict, "channels": tuple, "shared": dict, "digests": dict,
-             "listed": tuple, "static": tuple, "warned": tuple}
+             "listed": tuple, "static": tuple, "warned": tuple, "addresses": tuple, "left_out": tuple}
     if not all(isinstance(getattr(record, name), kind) for name, kind in kinds.items()):
         return None
     edits = _edits(site_root, record.base)
@@ -214,6 +218,14 @@ def plan(site_root: Path, config: Config, record: Record, inputs: Inputs, fetch:
     edited = _resolved(loaded, [others[path] for path in sorted(targets)], site_root, record, where)
     if edited is None:
         return "an edited post has a broken link or image"
+    # Its links to pages of the site, by address, as `build.site_problems` checks them: the
+    # quick way makes no page and removes none, so the last build's addresses are the site's.
+    shown_posts = tuple(post for path, post in zip(changed, edited) if path in where)
+    if site_link_problems(shown_posts, shown_posts, site_root / POSTS_DIR, set(record.addresses), config.base_url):
+        return "an edited post has a broken link"
+    own = {post.url for post in shown_posts}
+    if any(fragment and path not in own for post in shown_posts for path, fragment, _ in site_links(post, config.base_url)):
+        return "an edited post links to an anchor of another post's page by its address"
     posts = {**{path: _as_resolved(post, record.resolved.get(path)) for path, post in others.items()},
              **dict(zip(changed, edited))}
 

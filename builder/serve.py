@@ -20,7 +20,7 @@ from tornado import httpserver, ioloop, netutil, web
 
 from builder.build import BuildOptions, Memo, build
 from builder.config import CONFIG_NAME
-from builder.errors import BuildFailed
+from builder.errors import BuildFailed, counted
 from builder.parallel import default_jobs
 
 POLL_SECONDS = 0.25
@@ -53,7 +53,7 @@ class Preview:
             self.errors = tuple(problem.format() for problem in failure.problems)
             for line in self.errors:
                 self.log(line)
-            self.log(f"build failed: {len(self.errors)} problem(s); still serving the last good site")
+            self.log(f"build failed: {counted(len(self.errors), 'problem')}; still serving the last good site")
             return False
         except Exception as error:  # a bug must not stop the preview: say it, keep serving
             self.errors = (f"{self.site_root}: internal error: {type(error).__name__}: {error}",)
@@ -117,7 +117,7 @@ class Rebuilder:
             self.last_change = time.monotonic()
         settled = time.monotonic() - self.last_change >= QUIET_SECONDS
         if self.pending and settled and self.running is None:
-            self.preview.log(f"{len(self.pending)} file(s) changed, rebuilding")
+            self.preview.log(f"{counted(len(self.pending), 'file')} changed, rebuilding")
             self.pending = set()
             self.running = self.worker.submit(self.preview.rebuild)
             self.running.add_done_callback(lambda _: self.loop.add_callback(self.done))

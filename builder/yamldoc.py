@@ -58,6 +58,12 @@ class Mapping:
     start: tuple[int, int]  # where the document starts, for problems about it as a whole
     # Where each key of a mapping inside a value is written, by its path of keys: ("topics", "sante").
     nested: dict[tuple[str, ...], tuple[int, int]] = field(default_factory=dict)
+    items: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)  # of each item of a list value
+
+    def item_position(self, key: str, index: int) -> tuple[int, int]:
+        """Give where item `index` of the list under `key` is written, or where the key is."""
+        places = self.items.get(key, ())
+        return places[index] if index < len(places) else self.position(key)
 
     def position(self, key: str) -> tuple[int, int]:
         """Give where `key` is written, or where the document starts if it is absent."""
@@ -92,7 +98,8 @@ def parse_mapping(text: str, path: Path, first_line: int = 1) -> Mapping | Probl
             return Problem(path, mark.line + 1 + offset, mark.column + 1,
                            f"expected a mapping of `key: value` lines, found {kind}")
         positions: dict[str, tuple[int, int]] = {}
-        for key_node, _ in node.value:
+        items: dict[str, tuple[tuple[int, int], ...]] = {}
+        for key_node, value_node in node.value:
             where = (key_node.start_mark.line + 1 + offset, key_node.start_mark.column + 1)
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
                 shown = quoted(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "a structure"
@@ -101,12 +108,15 @@ def parse_mapping(text: str, path: Path, first_line: int = 1) -> Mapping | Probl
                 line = positions[key_node.value][0]
                 return Problem(path, *where, f"duplicate key `{cut(key_node.value)}` (first set on line {line})")
             positions[key_node.value] = where
+            if isinstance(value_node, yaml.SequenceNode):  # a list's items, each to be named where it stands
+                items[key_node.value] = tuple((item.start_mark.line + 1 + offset, item.start_mark.column + 1)
+                                              for item in value_node.value)
         deep = _too_deep(node)
         if deep is not None:
             return Problem(path, deep.start_mark.line + 1 + offset, deep.start_mark.column + 1,
                            f"values nest more than {_MAX_DEPTH} levels deep")
         values = loader.construct_document(node)
-        return Mapping(values, positions, (first_line, 1), _nested_positions(node, offset))
+        return Mapping(values, positions, (first_line, 1), _nested_positions(node, offset), items)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         # libyaml marks an error at the end of the text one line past it: keep it on the last line.

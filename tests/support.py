@@ -169,3 +169,11 @@ def edit(path: Path, old: str, new: str) -> None:
     before = path.stat().st_mtime_ns
     path.write_text(text.replace(old, new), "utf-8")
     os.utime(path, ns=(before + 10**9, before + 10**9))
+
+
+def delete_premier(site: Path) -> None:
+    """Delete the fixture's premier-article.md, and the link un-peu-de-code.md has to its
+    address: a build would rightly fail on that link."""
+    posts = site / "content" / "posts"
+    (posts / "premier-article.md").unlink()
+    edit(posts / "un-peu-de-code.md", "Voir aussi [le premier article](/2020/11/premier-article/).", "")

@@ -36,6 +36,7 @@ class Case:
     fragment: str
     code: int
     name: str = "cas.md"  # the file, in content/posts/
+    col: int | None = None  # checked where it is the place of a link's or image's target
 
 
 CASES = [
@@ -54,28 +55,57 @@ CASES = [
     Case("unknown-topic", post(FRONT.replace("topic: securite", "topic: astronomie")), "error", 4,
          "unknown topic 'astronomie'", 1),
     Case("tag-spelled-differently", post(FRONT.replace("[CNIL, RGPD]", "[cnil, RGPD]")), "error", 5,
-         "tag 'cnil' is spelled 'CNIL'", 1),
+         "tag 'cnil' is spelled 'CNIL'", 1, col=8),
+    Case("tag-spelled-differently-in-a-block-list", post(FRONT.replace("[CNIL, RGPD]", "\n  - RGPD\n  - cnil")),
+         "error", 7, "tag 'cnil' is spelled 'CNIL'", 1, col=5),
     # Slugs: from the title, or set by another post's `slug:` (second-article.md sets one).
-    Case("duplicate-slug-from-title", post(FRONT.replace("Un cas", "Premier article")), "error", 2,
+    Case("duplicate-slug-from-title", post(FRONT.replace("Un cas", "Premier article").replace("2021-04-01", "2021-02-20")),
+         "error", 2,
          "duplicate slug 'premier-article'", 1, name="zz-doublon.md"),
-    Case("duplicate-slug-field", post(FRONT + "\nslug: second-article"), "error", 6,
+    Case("duplicate-slug-field", post(FRONT.replace("2021-04-01", "2021-03-20") + "\nslug: second-article"), "error", 6,
          "duplicate slug 'second-article'", 1, name="zz-doublon.md"),
     # The body.
     Case("empty-body", post(body="\n   \n"), "error", 7, "the post has no body", 1),
     Case("link-to-no-post", post(body="Voir [texte](autre-article.md).\n"), "error", 8,
-         "link to 'autre-article.md': no such post", 1),
+         "link to 'autre-article.md': no such post", 1, col=14),
     Case("link-to-no-post-on-a-paragraph-second-line", post(body="Un paragraphe\nqui cite [texte](autre-article.md).\n"),
-         "error", 9, "link to 'autre-article.md': no such post", 1),
+         "error", 9, "link to 'autre-article.md': no such post", 1, col=18),
     Case("link-to-no-post-with-an-anchor", post(body="Voir [texte](autre-article.md#section).\n"), "error", 8,
-         "link to 'autre-article.md': no such post", 1),
+         "link to 'autre-article.md': no such post", 1, col=14),
+    Case("link-whose-text-is-its-target", post(body="Voir [autre-article.md](autre-article.md).\n"), "error", 8,
+         "link to 'autre-article.md': no such post", 1, col=25),
+    Case("second-link-of-a-line", post(body="Voir [a](premier-article.md) et [b](autre-article.md).\n"), "error", 8,
+         "link to 'autre-article.md': no such post", 1, col=37),
+    Case("reference-link-at-its-definition", post(body="Voir [texte][ref].\n\n[ref]: autre-article.md\n"),
+         "error", 10, "link to 'autre-article.md': no such post", 1, col=8),
+    Case("link-in-a-list-item", post(body="- un point ;\n  - voir [t](autre-article.md)\n"), "error", 9,
+         "link to 'autre-article.md': no such post", 1, col=14),
     Case("link-to-a-missing-anchor", post(body="Voir [t](premier-article.md#nope).\n"), "error", 8,
-         "link to 'premier-article.md': no heading #nope there", 1),
+         "link to 'premier-article.md': no heading #nope there", 1, col=10),
     Case("missing-anchor-on-a-later-line-than-a-good-link",
          post(body="Voir [a](premier-article.md) et\n[b](premier-article.md#nope).\n"),
-         "error", 9, "no heading #nope there", 1),
-    Case("image-missing-beside-the-post", post(body="![x](missing.png)\n"), "error", 8, "image 'missing.png' not found", 1),
+         "error", 9, "no heading #nope there", 1, col=5),
+    # Links that name a page of the site by its address, or an anchor of the post's own page.
+    Case("link-to-a-post-file-without-md", post(body="Voir [t](premier-article).\n"), "error", 8,
+         "link to 'premier-article': no such page (did you mean `premier-article.md`?)", 1, col=10),
+    Case("link-to-no-page-of-the-site", post(body="Voir [t](/2026/12/nexiste-pas/).\n"), "error", 8,
+         "link to '/2026/12/nexiste-pas/': no such page", 1, col=10),
+    Case("link-to-a-draft-by-its-address", post(body="Voir [t](/2021/03/un-brouillon-en-cours/).\n"), "error", 8,
+         "link to '/2021/03/un-brouillon-en-cours/': that post is not published (draft or future)", 1, col=10),
+    Case("link-to-no-tag-page", post(body="Voir [t](/tags/nulle-part/).\n"), "error", 8,
+         "link to '/tags/nulle-part/': no such page", 1, col=10),
+    Case("link-to-no-page-by-the-site-address", post(body="Voir [t](https://example.org/nulle-part/).\n"), "error", 8,
+         "link to 'https://example.org/nulle-part/': no such page", 1, col=10),
+    Case("relative-link-to-no-page", post(body="Voir [t](../../03/ailleurs/).\n"), "error", 8,
+         "link to '../../03/ailleurs/': no such page", 1, col=10),
+    Case("link-to-a-page-anchor-it-lacks", post(body="Voir [t](/2021/02/premier-article/#nope).\n"), "error", 8,
+         "link to '/2021/02/premier-article/': no heading #nope there", 1, col=10),
+    Case("link-to-an-anchor-the-post-lacks", post(body="## Partie\n\nVoir [t](#partie-deux).\n"), "error", 10,
+         "link to '#partie-deux': no heading #partie-deux in this post", 1, col=10),
+    Case("image-missing-beside-the-post", post(body="![x](missing.png)\n"), "error", 8, "image 'missing.png' not found", 1,
+         col=6),
     Case("image-missing-from-static", post(body="Du texte.\n\n![x](/images/missing.png)\n"), "error", 10,
-         "image '/images/missing.png' not found in static/", 1),
+         "image '/images/missing.png' not found in static/", 1, col=6),
     # Warnings: exit code 0.
     Case("title-over-70-characters", post(FRONT.replace("Un cas", "T" * 71)), "warning", 2,
          "title is 71 characters long", 0),
@@ -87,7 +117,7 @@ CASES = [
          "heading level skips from h1 to h3", 0),
     Case("h1-in-the-body", post(body="Texte.\n\n# Grand titre\n\nFin.\n"), "warning", 10, "a `#` heading in the body", 0),
     Case("image-without-a-description", post(body="Texte.\n\n![](/images/logo.svg)\n"), "warning", 10,
-         "image '/images/logo.svg' has no description", 0),
+         "image '/images/logo.svg' has no description", 0, col=5),
 ]
 
 
@@ -115,15 +145,23 @@ def test_check_reports_the_problem_with_its_line_and_exit_code(tmp_path: Path, c
     assert [(p.path, p.severity, p.line) for p in reported] == [(site / POSTS / case.name, case.severity, case.line)], \
         run.stdout
     assert case.fragment in reported[0].message
+    assert case.col is None or reported[0].col == case.col, run.stdout
     assert run.code == case.code
 
 
 # Writing that must not be reported: the limits themselves, and what exists.
 ACCEPTED = {
     "title-of-70-characters": post(FRONT.replace("Un cas", "T" * 70)),
+    "title-of-a-post-of-another-month": post(FRONT.replace("Un cas", "Premier article")),
     "summary-of-160-characters": post(FRONT + "\nsummary: " + "s" * 160),
     "links-to-a-post-and-its-heading": post(body="[a](premier-article.md), [b](premier-article.md#premiere-section).\n"),
     "image-from-static": post(body="![logo](/images/logo.svg)\n"),
+    "link-through-the-posts-folder": post(body="[a](../posts/premier-article.md), [b](./premier-article.md).\n"),
+    "links-to-pages-of-the-site": post(body="[a](/2021/02/premier-article/#premiere-section), [b](/tags/cnil/), "
+                                            "[c](/feed.xml), [d](/images/logo.svg), [e](/2021/02/premier-article), "
+                                            "[f](https://example.org/recherche/), [g](/), [h](/2021/03/second-article/"
+                                            "index.html), [i](../../02/premier-article/).\n"),
+    "links-to-anchors-of-the-post": post(body="## Partie\n\n[a](#partie), [b](#fn1).[^1]\n\n[^1]: Une note.\n"),
     "link-inside-a-code-block": post(body="```\n[x](nulle-part.md)\n```\n\nTexte.\n"),
     "headings-in-order": post(body="Texte.\n\n## Partie\n\n### Détail\n\n## Autre partie\n\nFin.\n"),
 }
@@ -177,6 +215,17 @@ def test_link_to_a_post_with_its_own_error_is_not_reported_as_pointing_nowhere(t
     assert [(p.path.name, p.line) for p in parse_problems(run.stdout)] == [("premier-article.md", 4)], run.stdout
 
 
+def test_a_link_to_the_address_of_a_post_with_its_own_error_is_not_reported(tmp_path: Path) -> None:
+    site = copy_editor_site(tmp_path / "site")
+    premier = site / POSTS / "premier-article.md"
+    premier.write_text(premier.read_text("utf-8").replace("topic: sante-numerique", "topic: astronomie"), "utf-8")
+    write_files(site, {"content/posts/cas.md": post(body=f"Voir [le premier]({PREMIER}) et [ailleurs](/nulle-part/).\n")})
+    run = check(site)
+    # Its address is unknown while it cannot be read; any other address is still judged.
+    assert [(p.path.name, p.line, p.col) for p in parse_problems(run.stdout) if p.severity == "error"] == [
+        ("cas.md", 8, 60), ("premier-article.md", 4, 1)], run.stdout
+
+
 def test_check_outside_a_site_is_a_usage_error(tmp_path: Path) -> None:
     run = blog("check", "--source", tmp_path)
     assert run.code == 2
@@ -199,6 +248,25 @@ def test_links_to_post_files_become_the_posts_urls(tmp_path: Path) -> None:
     assert links["sa première section"] == PREMIER + "#premiere-section"
     target = soup_of(file_for(output, PREMIER).read_text("utf-8"))
     assert target.find(id="premiere-section") is not None  # the anchor leads somewhere
+
+
+def test_two_posts_of_one_title_in_two_months_get_two_pages(tmp_path: Path) -> None:
+    site = copy_editor_site(tmp_path / "site")
+    write_files(site, {"content/posts/cas.md": post(FRONT.replace("Un cas", "Premier article"))})
+    output = tmp_path / "public"
+    assert build(site, output).code == 0
+    titles = [soup_of(file_for(output, url).read_text("utf-8")).h1.get_text(strip=True)
+              for url in (PREMIER, "/2021/04/premier-article/")]
+    assert titles == ["Premier article", "Premier article"]
+
+
+def test_a_link_that_leaves_the_posts_folder_and_comes_back_becomes_the_post_url(tmp_path: Path) -> None:
+    site = copy_editor_site(tmp_path / "site")
+    write_files(site, {"content/posts/cas.md": post(body="Voir [la section](../posts/premier-article.md#premiere-section).\n")})
+    output = tmp_path / "public"
+    assert build(site, output).code == 0
+    page = soup_of(file_for(output, "/2021/04/un-cas/").read_text("utf-8"))
+    assert page.main.find("a", string="la section")["href"] == PREMIER + "#premiere-section"
 
 
 def test_links_from_a_subfolder_are_relative_to_the_post(tmp_path: Path) -> None:
@@ -236,18 +304,20 @@ def test_an_image_beside_a_post_is_copied_beside_its_page(tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize("target", ["brouillon.md", "programme.md"], ids=["a-draft", "a-future-post"])
-def test_a_link_to_an_unpublished_post_fails_the_build_and_is_a_warning_in_check(tmp_path: Path, target: str) -> None:
+def test_a_link_to_an_unpublished_post_fails_the_build_and_check_alike(tmp_path: Path, target: str) -> None:
     site = copy_editor_site(tmp_path / "site")
     write_files(site, {"content/posts/cas.md": post(body=f"Du texte.\n\nVoir [la suite]({target}).\n")})
     output = tmp_path / "public"
     run = build(site, output)
     assert run.code == 1
     problems = parse_problems(run.stderr)
-    assert [(p.path, p.line, p.severity) for p in problems] == [(site / POSTS / "cas.md", 10, "error")], run.stderr
+    assert [(p.path, p.line, p.col, p.severity) for p in problems] == [(site / POSTS / "cas.md", 10, 17, "error")], \
+        run.stderr
     assert "not published" in problems[0].message
     assert not output.exists()
     # With the post it links to included, the link resolves.
     assert build(site, output, "--drafts", "--future").code == 0
+    # `blog check` judges as `blog build` does (not with --drafts): the same error, at the same place.
     checked = blog("check", "--source", site, env={"SOURCE_DATE_EPOCH": "1700000000"})
-    assert checked.code == 0
-    assert [(p.line, p.severity) for p in parse_problems(checked.stdout)] == [(10, "warning")], checked.stdout
+    assert checked.code == 1
+    assert parse_problems(checked.stdout) == problems, checked.stdout

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from support import FIXTURE_SITE, NOW, PUBLISHED, REPO, blog, build, copy_site, file_for, read_page, snapshot
+from support import (FIXTURE_SITE, NOW, PUBLISHED, REPO, blog, build, copy_site, delete_premier, file_for, read_page,
+                     snapshot)
 
 
 def test_python_dash_m_builder_builds_the_site(tmp_path: Path) -> None:
@@ -58,7 +59,7 @@ def test_output_defaults_to_public_in_the_site_root(site: Path) -> None:
 def test_a_second_build_replaces_the_previous_output(site: Path, tmp_path: Path) -> None:
     output = tmp_path / "out"
     assert build(site, output).code == 0
-    (site / "content" / "posts" / "premier-article.md").unlink()
+    delete_premier(site)
     assert build(site, output).code == 0
     assert not file_for(output, "/2020/11/premier-article/").exists()
     assert not file_for(output, "/2020/11/").exists()

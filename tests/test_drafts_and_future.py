@@ -90,3 +90,37 @@ def test_source_date_epoch_sets_now_when_there_is_no_now_flag(site: Path, tmp_pa
     run = blog("build", "--source", site, "--output", output, env={"SOURCE_DATE_EPOCH": str(epoch)})
     assert run.code == 0
     assert listed_posts(output, "/") == PUBLISHED[2:]
+
+
+@pytest.mark.parametrize("flags, said", [
+    ((), "; left out: 1 draft, 1 future post"),
+    (("--drafts",), "; left out: 1 future post"),
+    (("--future",), "; left out: 1 draft"),
+    (("--drafts", "--future"), ""),
+], ids=["plain", "drafts", "future", "both"])
+def test_a_build_says_how_many_drafts_and_future_posts_it_left_out(site: Path, tmp_path: Path,
+                                                                  flags: tuple[str, ...], said: str) -> None:
+    run = build(site, tmp_path / "public", *flags)
+    assert run.code == 0, run.stderr
+    summary = run.stdout.splitlines()[0]
+    assert summary.startswith(f"Built {6 + len(flags)} posts into ")
+    assert summary.endswith(f" deleted{said}"), summary
+
+
+def test_a_quick_build_says_what_the_whole_build_left_out(site: Path, tmp_path: Path) -> None:
+    output = tmp_path / "public"
+    assert build(site, output).code == 0  # with the cache, as a build is by default
+    code = site / "content" / "posts" / "un-peu-de-code.md"
+    code.write_text(code.read_text("utf-8").replace("Un court article", "Un article court"), "utf-8")
+    run = build(site, output, "--explain")
+    assert "the whole way" not in run.stdout, run.stdout  # the quick way, from the last build's record
+    assert run.stdout.splitlines()[0].endswith("; left out: 1 draft, 1 future post"), run.stdout
+
+
+def test_a_build_of_one_post_says_post(site: Path, tmp_path: Path) -> None:
+    for path in (site / "content" / "posts").glob("*.md"):
+        if path.name != "premier-article.md":
+            path.unlink()
+    run = build(site, tmp_path / "public")
+    assert run.code == 0, run.stderr
+    assert run.stdout.startswith("Built 1 post into "), run.stdout

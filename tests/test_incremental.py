@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from builder.state import LIBRARIES, library_versions
-from support import NOW, blog, snapshot
+from support import NOW, blog, delete_premier, snapshot
 
 UP_TO_DATE = "Nothing changed"
 LATER = "2099-06-01T12:00:00+02:00"  # after the fixture's future post
@@ -63,7 +63,7 @@ def test_any_change_to_the_sources_rebuilds_and_equals_a_clean_build(site: Path,
         (posts / "nouveau.md").write_text("---\ntitle: Nouveau\ndate: 2021-03-03T09:00:00+01:00\n"
                                           "topic: securite\ntags: [CNIL, RGPD]\n---\n\nTexte.\n", "utf-8")
     else:
-        (posts / "premier-article.md").unlink()
+        delete_premier(site)
     again = build(site, output)
     assert again.code == 0 and UP_TO_DATE not in again.stdout
     assert snapshot(output) == clean(site, tmp_path / "clean")
@@ -118,7 +118,7 @@ def test_explain_says_what_was_read_rendered_and_written(site: Path, tmp_path: P
     post.write_text(post.read_text("utf-8") + "\nUne phrase de plus.\n", "utf-8")
     run = build(site, output, "--explain")
     stages = {line.split()[0]: line for line in run.stdout.splitlines()[1:]}
-    assert "1 post file(s) read" in stages["load"] and "1 of them changed" in stages["load"], run.stdout
+    assert "1 post file read" in stages["load"] and "1 of them changed" in stages["load"], run.stdout
     # A body edit that leaves the post's card as it was: only its page and feeds are made.
     assert {"record", "config", "load", "render", "feeds", "publish"} <= stages.keys(), run.stdout
     assert "Nothing changed" in build(site, output, "--explain").stdout

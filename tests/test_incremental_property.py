@@ -125,6 +125,11 @@ class Site:
 
     def __init__(self, root: Path) -> None:
         self.root = copy_site(FIXTURE_SITE, root)
+        # The model knows the links it adds (`ToggleLink`), not this one to premier-article's
+        # address: the build rightly fails on it once that post is deleted or dated anew.
+        code = self.root / post_path("un-peu-de-code")
+        code.write_text(code.read_text("utf-8").replace(
+            "Voir aussi [le premier article](/2020/11/premier-article/).", ""), "utf-8")
         self.posts = {name: PostFile.parse((self.root / post_path(name)).read_text("utf-8")) for name in FIXTURE_POSTS}
         assert sorted(path.stem for path in (self.root / POSTS_DIR).glob("*.md")) == sorted(FIXTURE_POSTS), \
             "the fixture's posts changed: update FIXTURE_POSTS"

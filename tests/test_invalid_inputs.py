@@ -75,9 +75,11 @@ CASES = [
     # Checks across posts: the later file (in name order) is the one named.
     Case("duplicate-slug-names-both-files", "content/posts/zz-copie.md", 2, 1,
          ("duplicate slug 'premier-article'", "content/posts/premier-article.md"),
-         {"content/posts/zz-copie.md": post("title: Premier article", DATE, TOPIC)}),
-    Case("tag-spelled-two-ways", "content/posts/zz-casse.md", 5, 1, ("tag 'cnil' is spelled 'CNIL'",),
+         {"content/posts/zz-copie.md": post("title: Premier article", "date: 2020-11-20T09:00:00+01:00", TOPIC)}),
+    Case("tag-spelled-two-ways", "content/posts/zz-casse.md", 5, 8, ("tag 'cnil' is spelled 'CNIL'",),
          {"content/posts/zz-casse.md": post(TITLE, DATE, TOPIC, "tags: [cnil, RGPD]")}),
+    Case("tag-spelled-two-ways-at-its-own-line", "content/posts/zz-casse.md", 7, 5, ("tag 'cnil' is spelled 'CNIL'",),
+         {"content/posts/zz-casse.md": post(TITLE, DATE, TOPIC, "tags:", "  - RGPD", "  - cnil")}),
     # Encodings and line endings.
     Case("not-utf-8", BAD, 7, 7, ("not valid UTF-8", "0xe9"),
          {BAD: post(TITLE, DATE, TOPIC, body="").encode("utf-8") + b"Un caf\xe9 noir.\n"}),
@@ -165,7 +167,7 @@ def test_every_problem_is_listed_not_only_the_first(site: Path, previous_output:
     found = {(p.path.name, p.line, p.col) for p in run.problems()}
     assert found == {("a.md", 2, 1), ("a.md", 4, 1), ("b.md", 3, 1), ("c.md", 2, 8)}, run.stderr
     assert run.stderr.splitlines()[-1].startswith("blog: build failed")
-    assert "4 error(s)" in run.stderr.splitlines()[-1]
+    assert "4 errors" in run.stderr.splitlines()[-1]
 
 
 def test_problems_are_listed_in_file_and_line_order(site: Path, previous_output: Path) -> None:

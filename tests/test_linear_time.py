@@ -54,3 +54,16 @@ def test_groups_of_thousands_are_set_in_linear_time() -> None:
     assert render_markdown(groups(2)).html == f"<p>1{NNBSP}111{NNBSP}111 personnes</p>\n"
     small, large = growth(groups, 160_000)
     assert large / small < LINEAR, (small, large)
+
+
+def test_reference_links_locate_in_linear_time() -> None:
+    def reference_links(count: int) -> str:
+        uses = "\n".join(f"Voir [la source {number}][ref-{number}]." for number in range(count))
+        definitions = "\n".join(f"[ref-{number}]: https://example.org/source-{number}" for number in range(count))
+        return f"{uses}\n\n{definitions}\n"
+
+    located = render_markdown(reference_links(3)).references
+    # At its definition, below the paragraph and a blank line.
+    assert [reference.line for reference in located] == [5, 6, 7]
+    small, large = growth(reference_links, 1_500)
+    assert large / small < LINEAR, (small, large)

@@ -110,7 +110,8 @@ NEW_SHAPE = "shows other pages something new"
 
 
 @pytest.mark.parametrize("path, old, new, why", [
-    (PREMIER, "title: Premier article", "title: Le premier article", NEW_SHAPE),  # every listing shows it
+    # Every listing shows its title; its slug stays, for un-peu-de-code.md links to its address.
+    (PREMIER, "title: Premier article", "title: Le premier article\nslug: premier-article", NEW_SHAPE),
     (PREMIER, "Ce premier article", "Cet article", NEW_SHAPE),  # its summary: its first words
     (PREMIER, "Un second paragraphe", "## Une section\n\nUn second paragraphe", NEW_SHAPE),  # a new anchor
     (PREMIER, "tags: [CNIL, RGPD]", "tags: [CNIL]", NEW_SHAPE),
@@ -147,6 +148,38 @@ def test_a_new_post_or_a_template_change_takes_the_whole_way(site: Path, tmp_pat
     assert not rebuild(site, output).quick_way
 
 
+@pytest.mark.parametrize("target, why", [
+    ("/2026/12/nexiste-pas/", "no such page"),
+    ("#nulle-part", "no heading #nulle-part in this post"),
+    ("/2021/02/un-peu-de-code/#nulle-part", "no heading #nulle-part there"),
+], ids=["no-page", "no-anchor-here", "no-anchor-at-an-address"])
+def test_a_broken_link_to_an_address_is_reported_as_the_whole_way_reports_it(site: Path, tmp_path: Path,
+                                                                             target: str, why: str) -> None:
+    output = tmp_path / "public"
+    build_site(site, output, OPTIONS)
+    before = snapshot(output)
+    edit(site, PREMIER, "Un second paragraphe", f"Voir [ailleurs]({target}). Un second paragraphe")
+    run = blog("build", "--source", site, "--output", output, "--now", NOW, "--no-search")
+    assert run.code == 1
+    [problem] = run.problems()
+    assert problem.path == (site / PREMIER).resolve() and why in problem.message, run.stderr
+    assert (problem.line, problem.col) == (10, 17)
+    assert snapshot(output) == before
+
+
+def test_a_link_to_an_address_the_last_build_made_takes_the_quick_way(site: Path, tmp_path: Path) -> None:
+    output = tmp_path / "public"
+    build_site(site, output, OPTIONS)
+    edit(site, PREMIER, "Un second paragraphe", "Voir [le mot-clé](/tags/cnil/) et [le code]"
+                                               "(../../../2021/02/un-peu-de-code/). Un second paragraphe")
+    report = rebuild(site, output)
+    assert report.quick_way, report.quick_way_not_because
+    # An anchor of another post's page, named by its address: only the whole way reads its headings.
+    edit(site, PREMIER, "/tags/cnil/", "/2021/02/un-peu-de-code/#resultats-et-donnees")
+    report = rebuild(site, output)
+    assert not report.quick_way and "an anchor of another post" in report.quick_way_not_because
+
+
 def test_a_broken_link_is_reported_as_the_whole_way_reports_it(site: Path, tmp_path: Path) -> None:
     output = tmp_path / "public"
     build_site(site, output, OPTIONS)
@@ -165,7 +198,7 @@ def test_a_post_cached_by_a_preview_since_the_last_build_is_compared_with_that_b
                                                                                      tmp_path: Path) -> None:
     output = tmp_path / "public"
     build_site(site, output, OPTIONS)
-    edit(site, PREMIER, "title: Premier article", "title: Le premier article")
+    edit(site, PREMIER, "title: Premier article", "title: Le premier article\nslug: premier-article")
     preview = BuildOptions(drafts=True, future=True, now=datetime.fromisoformat(NOW), cache=True, search=False)
     build_site(site, tmp_path / "preview", preview, Memo())  # the cache now holds the new title
     report = rebuild(site, output)
@@ -395,6 +428,6 @@ def test_a_site_built_from_its_own_folder_keeps_its_posts_and_takes_the_quick_wa
     assert len(list((site / ".cache" / "posts").iterdir())) > 0  # the posts cache holds the posts
     edit(site, PREMIER, "Un second paragraphe", "Un autre paragraphe")
     run = blog("build", "--output", tmp_path / "public", "--now", NOW, "--no-search", "--explain")
-    assert run.code == 0 and "1 post file(s) read" in run.stdout, run.stdout
+    assert run.code == 0 and "1 post file read" in run.stdout, run.stdout
     assert "from the last build's record" in run.stdout, run.stdout
     assert snapshot(tmp_path / "public") == clean(site, tmp_path / "clean")

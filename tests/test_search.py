@@ -15,7 +15,7 @@ import pytest
 
 from builder.build import BuildOptions, Memo, build as build_site
 from support import (CYBERATTAQUES, DRAFT, FIXTURE_SITE, POST_URL, PUBLISHED, SEARCH_BUNDLE, TESTS, build,
-                     copy_site, file_for, read_page, snapshot)
+                     copy_site, delete_premier, file_for, read_page, snapshot)
 
 QUERY_SCRIPT = TESTS / "js" / "pagefind_query.mjs"
 # A post that says "hôpital" often, but only in its body: the post with it in its title must still rank first.
@@ -162,7 +162,7 @@ def test_a_failed_index_leaves_the_previous_site_whole(monkeypatch: pytest.Monke
     assert build(site, output).code == 0
     before = snapshot(output)
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(failing_pagefind(tmp_path)))
-    (site / "content" / "posts" / "premier-article.md").unlink()
+    delete_premier(site)
     run = build(site, output, search=True)
     assert run.code == 1
     assert "disk full" in run.stderr and "build failed (search)" in run.stderr
@@ -194,7 +194,7 @@ def test_an_edit_indexes_the_site_again_as_a_clean_build_would(tmp_path: Path, d
     output = tmp_path / "public"
     assert build(site, output, search=True).code == 0
     if deleted:
-        (site / "content" / "posts" / "premier-article.md").unlink()
+        delete_premier(site)
     groupements = site / "content" / "posts" / "groupements.md"
     groupements.write_text(groupements.read_text("utf-8").replace("outils", "outils et leurs parapluies"), "utf-8")
     run = build(site, output, "--explain", search=True)

@@ -140,6 +140,18 @@ def test_search_page_finds_posts_in_a_browser_with_a_strict_csp(served: str, tmp
     assert errors == []  # a refused load or script is logged as an error
 
 
+# Once the UI is drawn: the label's `for`, the field's id, and whether the label names the field.
+LABEL = ("JSON.stringify((() => { const label = document.querySelector('.search-label'), "
+         "field = document.querySelector('#recherche input'); "
+         "return field && label && !label.hidden ? [label.htmlFor, field.id, String(label.control === field)] : []; })())")
+
+
+def test_the_search_label_names_the_field_once_the_script_draws_it(served: str, tmp_path: Path) -> None:
+    [(label, errors)] = open_in_chromium([(f"{served}/recherche/", LABEL)], tmp_path / "profile")
+    assert label == ["recherche-champ", "recherche-champ", "true"]
+    assert errors == []
+
+
 def test_pages_load_without_a_refusal_under_netlifys_headers(served: str, tmp_path: Path) -> None:
     # One page of each kind: stylesheets, the favicon, JSON-LD, the archives' inline chart.
     urls = ["/", CYBERATTAQUES, "/archives/", "/tags/", "/404.html"]

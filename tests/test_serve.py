@@ -117,7 +117,7 @@ def test_ten_files_saved_at_once_rebuild_once(site: Path) -> None:
         assert wait_until(lambda: "Une ligne de plus" in served.get(PREMIER)[1]), served.output
         assert served.get("/2021/04/article-du-lot-3/")[0] == 200
         rebuilding = [line for line in served.lines[mark:] if "rebuilding" in line]
-        assert rebuilding == ["10 file(s) changed, rebuilding", "1 file(s) changed, rebuilding"], served.output
+        assert rebuilding == ["10 files changed, rebuilding", "1 file changed, rebuilding"], served.output
         assert served.stop() == 0
 
 
@@ -168,7 +168,7 @@ def test_deleting_the_image_of_a_post_reports_it_missing(site: Path) -> None:
         image.unlink()
         assert served.wait_for_line(r"^built: |build failed|internal error", after=mark), served.output
         assert served.stop() == 0
-    assert any(re.match(r"^site/content/posts/cas\.md:7:1: error: image 'schema\.svg' not found", line)
+    assert any(re.match(r"^site/content/posts/cas\.md:7:14: error: image 'schema\.svg' not found", line)
                for line in served.lines[mark:]), served.output
 
 

@@ -142,6 +142,13 @@ def test_every_image_has_a_text_alternative(output: Path) -> None:
             assert svg.get("role") == "img" and svg.title and svg.desc, f"{url}: a chart without a title"
 
 
+def test_every_label_names_an_element_of_its_page(output: Path) -> None:
+    # In the HTML as served, before any script runs (what the Nu HTML checker reads).
+    for url, page in pages_of(output):
+        for label in page.find_all("label", attrs={"for": True}):
+            assert page.find(id=label["for"]) is not None, f"{url}: {label} names no element of the page"
+
+
 def link_name(link) -> str:
     """Give what a screen reader announces for a link: its aria-label, or its text less
     what is hidden from assistive technologies."""

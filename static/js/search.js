@@ -25,6 +25,7 @@
   var label = document.querySelector(".search-label");
   if (field && label) {
     field.id = "recherche-champ";
+    label.htmlFor = field.id;
     label.hidden = false;
   }
   // `/recherche/?q=hopital` opens on the results, so that a search can be linked to.
