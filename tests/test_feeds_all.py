@@ -278,11 +278,12 @@ def test_relative_links_and_images_beside_a_post_resolve_against_the_post(site: 
 
 
 # A link title that holds ` src='` (or ` href='`) once let a rewrite of targets run across tags,
-# and the next link's URL become attributes: `onmouseover=alert(1)//` among them.
+# and the next link's URL become attributes: `onmouseover=alert(1)//` among them. (`JaVa%09script:`
+# is no scheme, so a relative address: the build checks it against the site's pages.)
 HOSTILE_BODY = (
-    "[a](/x \"t src='\") ' [autre](http://x.test/onmouseover=alert(1)//)\n\n"
+    "[a](/tags/ \"t src='\") ' [autre](http://x.test/onmouseover=alert(1)//)\n\n"
     "![i](y.png \"q href='\") ' [j](http://x.test/onerror=alert(1)//)\n\n"
-    "[b](javascript:alert(1)) [c](JaVa%09script:alert(1)) <a href=\"/z\" onclick=\"alert(1)\">d</a>\n"
+    "[b](javascript:alert(1)) <a href=\"/z\" onclick=\"alert(1)\">d</a>\n"
 )
 
 
@@ -309,7 +310,7 @@ def test_no_feed_carries_an_event_handler_or_a_script_url_whatever_the_post_hold
         links = BeautifulSoup(html, "html.parser").find_all("a")
         # The title stays whole, and each link keeps its own target, made absolute.
         assert [(a.get("href"), a.get("title")) for a in links][:2] == [
-            (f"{BASE}/x", "t src='"), ("http://x.test/onmouseover=alert(1)//", None)], where
+            (f"{BASE}/tags/", "t src='"), ("http://x.test/onmouseover=alert(1)//", None)], where
 
 
 def test_a_topic_without_posts_still_has_valid_empty_feeds(site: Path, tmp_path: Path) -> None:
