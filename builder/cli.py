@@ -130,12 +130,16 @@ def _build_and_report(source: Path, output: Path, args: argparse.Namespace, now:
     """Build the site, unless nothing changed, and report problems as `_run_build` says."""
     started = time.perf_counter()
     inputs = state.read_inputs(source, theme_folders(source)) if args.cache else None
-    if inputs is not None and _up_to_date(source, output, args, now, inputs.digest):
+    sources_unchanged = inputs is not None and _up_to_date(source, output, args, now, inputs.digest)
+    # The output too must be as the last build left it: a file changed or deleted by hand since
+    # is written again (the check started beside this process; it waits on the disk meanwhile).
+    if sources_unchanged and output_checked is not None and output_checked():
         print(f"Nothing changed: {display_path(output)} is up to date (0 files written) "
               f"in {time.perf_counter() - started:.2f} s", file=stdout)
         if args.explain:
             print("  the sizes and times of every input, the options, the output and the moment match "
-                  f"the last build ({state.STATE_FILE})", file=stdout)
+                  f"the last build ({state.STATE_FILE}), and so do those of every file of the output "
+                  "(its ledger)", file=stdout)
         return ExitCode.OK
     from builder.build import BuildOptions, build  # the whole builder, only when there is work
 
@@ -161,7 +165,13 @@ def _build_and_report(source: Path, output: Path, args: argparse.Namespace, now:
     search = f", search index in {report.timings['search']:.2f} s" if "search" in report.timings else ""
     print(f"Built {report.posts} posts into {display_path(output)} in {seconds:.2f} s: {report.written} files written, "
           f"{report.unchanged} unchanged, {report.deleted} deleted{search}", file=stdout)
+    if report.restored:
+        print(f"Restored {len(report.restored)} file(s) of {display_path(output)} changed or deleted since "
+              f"the last build: {_named(report.restored)}", file=stdout)
     if args.explain:
+        if sources_unchanged:
+            print("  the sources are as the last build left them, but not every file of the output: "
+                  "those that differ are written again", file=stdout)
         for line in _explain(report, args.cache):
             print(f"  {line}", file=stdout)
     return ExitCode.OK
@@ -205,6 +215,12 @@ def _listed(urls_by_reason: dict[str, list[str]], shown: int = 3) -> str:
         more = f" and {len(urls) - shown} more" if len(urls) > shown else ""
         parts.append(f"{len(urls)} {reason} ({', '.join(urls[:shown])}{more})")
     return "; ".join(parts) or "none"
+
+
+def _named(paths: tuple[str, ...], shown: int = 10) -> str:
+    """Name the first few paths, and say how many more there are."""
+    more = f" and {len(paths) - shown} more" if len(paths) > shown else ""
+    return ", ".join(paths[:shown]) + more
 
 
 def _run_check(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO, stderr: TextIO) -> int:
