@@ -12,7 +12,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, TextIO
-from urllib.parse import unquote
+from urllib.parse import quote
 
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from livereload.watcher import Watcher
@@ -28,6 +28,9 @@ QUIET_SECONDS = 0.3  # wait for this long without a change, so a burst of saves 
 WATCHED = (CONFIG_NAME, "content", "templates", "static")
 _BODY = re.compile(rb"<body[^>]*>", re.IGNORECASE)
 _SKIPPED_NAME = re.compile(r"^\.|~$|\.sw[px]$|^#.*#$")  # hidden files and editors' temporaries
+# A location on this site: one slash, not followed by another (`//host` and `/\host` lead
+# browsers to another site), and no backslash, space or control character anywhere.
+_OWN_LOCATION = re.compile(r"^/(?![/\\])[^\x00-\x20\x7f\\]*$")
 
 
 @dataclass
@@ -133,6 +136,13 @@ class Rebuilder:
         self.worker.shutdown(wait=True)
 
 
+def folder_location(root: Path, folder: Path) -> str:
+    """Give the URL of a folder of the output (resolved, inside `root`), with its slash: the
+    location to redirect to, made of the folder's own path, never of the request's bytes."""
+    relative = folder.relative_to(root).as_posix()
+    return "/" if relative == "." else f"/{quote(relative)}/"
+
+
 class PageHandler(web.RequestHandler):
     """Serve the built files like a static host would, with the live-reload script and,
     after a failed build, the error banner in every HTML page."""
@@ -141,10 +151,10 @@ class PageHandler(web.RequestHandler):
         """Keep the preview whose files this serves."""
         self.preview = preview
 
-    def get(self, path: str) -> None:
-        """Answer a GET with the file for `path`, its folder's index.html, or 404.html."""
+    def get(self, relative: str) -> None:
+        """Answer a GET with the file for `relative` (the path, decoded), its folder's
+        index.html, or 404.html."""
         root = self.preview.output.resolve()
-        relative = unquote(path)
         if "\0" in relative or not self.preview.built_once:
             return self._send(500 if self.preview.errors else 503, b"<!DOCTYPE html><html><head></head><body></body></html>", "text/html")
         target = (root / relative).resolve()
@@ -152,7 +162,10 @@ class PageHandler(web.RequestHandler):
             return self._not_found(root)
         if target.is_dir():
             if relative and not relative.endswith("/"):
-                return self.redirect(f"/{relative}/", permanent=True)
+                location = folder_location(root, target)
+                if not _OWN_LOCATION.match(location):  # never a location that leads elsewhere
+                    return self._not_found(root)
+                return self.redirect(location, permanent=True)
             target = target / "index.html"
         if not target.is_file():
             return self._not_found(root)

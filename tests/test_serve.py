@@ -4,6 +4,7 @@ while the sources are broken, and stops cleanly. Each test drives the real comma
 
 from __future__ import annotations
 
+import http.client
 import re
 import signal
 import threading
@@ -101,6 +102,43 @@ def test_serve_reloads_an_edit_and_shows_a_broken_post_as_a_banner_until_fixed(s
     assert not pid_alive(served.process.pid)
     assert not any(pid_alive(child) for child in children)
     assert port_closed(served.port)
+
+
+def request(port: int, path: str, host: str | None = None, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str]]:
+    """Send one GET with exactly this path and `Host` (default: the server's address) over raw
+    HTTP; give the status and the headers."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        connection.putrequest("GET", path, skip_host=True, skip_accept_encoding=True)
+        connection.putheader("Host", host if host is not None else f"127.0.0.1:{port}")
+        for name, value in (headers or {}).items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        response = connection.getresponse()
+        response.read()
+        return response.status, {name.lower(): value for name, value in response.getheaders()}
+    finally:
+        connection.close()
+
+
+# Paths whose folder redirect once echoed the request (`/\evil.com/../`), which browsers follow
+# to another site: backslashes, doubled slashes, tabs and newlines, encoded once or twice.
+HOSTILE_PATHS = ["/%5Cevil.com%2F..", "/%5C%5Cevil.com%2F..", "/%2F%2Fevil.com%2F..", "//evil.com/..",
+                 "/\\evil.com/..", "/%5Cevil.com/..", "/%09/evil.com/..", "/%0A/evil.com%2F..", "/%0D%0A//evil.com/..",
+                 "/%255Cevil.com%252F..", "/.%2F%5Cevil.com%2F..", "/%E2%80%AE/evil.com/.."]
+
+
+def test_serve_redirects_only_to_its_own_pages(site: Path) -> None:
+    with Served(site) as served:
+        status, headers = request(served.port, PREMIER.rstrip("/"))
+        assert (status, headers.get("location")) == (301, PREMIER)
+        for path in HOSTILE_PATHS:
+            status, headers = request(served.port, path)
+            location = headers.get("location")
+            if location is not None:
+                assert re.fullmatch(r"/(?![/\\])[^\x00-\x20\x7f\\]*", location), (path, status, location)
+            assert status in (200, 301, 400, 404), (path, status)
+        assert served.stop() == 0
 
 
 def test_ten_files_saved_at_once_rebuild_once(site: Path) -> None:
