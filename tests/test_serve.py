@@ -4,7 +4,9 @@ while the sources are broken, and stops cleanly. Each test drives the real comma
 
 from __future__ import annotations
 
+import base64
 import http.client
+import os
 import re
 import signal
 import threading
@@ -121,6 +123,13 @@ def request(port: int, path: str, host: str | None = None, headers: dict[str, st
         connection.close()
 
 
+def websocket_upgrade(port: int, host: str | None = None, origin: str | None = None) -> int:
+    """Ask for the live-reload websocket as a browser would; give the status (101: accepted)."""
+    headers = {"Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13",
+               "Sec-WebSocket-Key": base64.b64encode(os.urandom(16)).decode()}
+    return request(port, "/livereload", host, {**headers, **({"Origin": origin} if origin else {})})[0]
+
+
 # Paths whose folder redirect once echoed the request (`/\evil.com/../`), which browsers follow
 # to another site: backslashes, doubled slashes, tabs and newlines, encoded once or twice.
 HOSTILE_PATHS = ["/%5Cevil.com%2F..", "/%5C%5Cevil.com%2F..", "/%2F%2Fevil.com%2F..", "//evil.com/..",
@@ -138,6 +147,36 @@ def test_serve_redirects_only_to_its_own_pages(site: Path) -> None:
             if location is not None:
                 assert re.fullmatch(r"/(?![/\\])[^\x00-\x20\x7f\\]*", location), (path, status, location)
             assert status in (200, 301, 400, 404), (path, status)
+        assert served.stop() == 0
+
+
+ALLOWED_HOSTS = ["localhost", "localhost:{port}", "LocalHost:{port}", "127.0.0.1", "127.0.0.1:{port}", "[::1]",
+                 "[::1]:{port}", "localhost:8080"]
+# DNS rebinding: a page of another site whose name is made to lead to 127.0.0.1 sends its own name.
+REFUSED_HOSTS = ["evil.com", "evil.com:{port}", "127.0.0.1.evil.com:{port}", "localhost.evil.com", "localhost.",
+                 "[::2]:{port}", "0.0.0.0:{port}", "localhost:{port}@evil.com", "evil.com#localhost"]
+
+
+def test_serve_on_a_loopback_address_answers_only_to_its_own_names(site: Path) -> None:
+    with Served(site) as served:
+        for host in (template.format(port=served.port) for template in ALLOWED_HOSTS):
+            for path in ("/", PREMIER, "/livereload.js", "/nulle-part/"):
+                assert request(served.port, path, host)[0] in (200, 404), (host, path)
+            assert websocket_upgrade(served.port, host) == 101, host
+        for host in (template.format(port=served.port) for template in REFUSED_HOSTS):
+            for path in ("/", PREMIER, "/livereload.js", "/nulle-part/", PREMIER.rstrip("/")):
+                assert request(served.port, path, host)[0] in (400, 421), (host, path)
+            assert websocket_upgrade(served.port, host) in (400, 421), host
+        assert served.get(PREMIER)[0] == 200
+        assert served.stop() == 0
+
+
+def test_the_live_reload_socket_accepts_only_pages_of_the_preview(site: Path) -> None:
+    with Served(site) as served:
+        for origin in (f"http://127.0.0.1:{served.port}", f"http://localhost:{served.port}", "http://[::1]:8000"):
+            assert websocket_upgrade(served.port, origin=origin) == 101, origin
+        for origin in ("http://evil.com", f"http://evil.com:{served.port}", "null", "https://localhost.evil.com"):
+            assert websocket_upgrade(served.port, origin=origin) == 403, origin
         assert served.stop() == 0
 
 
