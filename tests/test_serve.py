@@ -13,6 +13,8 @@ import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from editor_support import (DRAFT, POSTS, PREMIER, SCHEDULED, SECOND, LiveReloadClient, Served, blog, children_of,
                             copy_editor_site, pid_alive, port_closed, soup_of, tree_bytes, wait_until)
@@ -106,7 +108,8 @@ def test_serve_reloads_an_edit_and_shows_a_broken_post_as_a_banner_until_fixed(s
     assert port_closed(served.port)
 
 
-def request(port: int, path: str, host: str | None = None, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str]]:
+def request(port: int, path: str, host: str | None = None,
+            headers: dict[str, str] | None = None) -> tuple[int, dict[str, str]]:
     """Send one GET with exactly this path and `Host` (default: the server's address) over raw
     HTTP; give the status and the headers."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
@@ -130,6 +133,9 @@ def websocket_upgrade(port: int, host: str | None = None, origin: str | None = N
     return request(port, "/livereload", host, {**headers, **({"Origin": origin} if origin else {})})[0]
 
 
+# A location on the server's own site: one slash, not followed by another (`//evil.com` and
+# `/\evil.com` lead browsers away), no backslash, space or control character.
+OWN_LOCATION = re.compile(r"/(?![/\\])[^\x00-\x20\x7f\\]*")
 # Paths whose folder redirect once echoed the request (`/\evil.com/../`), which browsers follow
 # to another site: backslashes, doubled slashes, tabs and newlines, encoded once or twice.
 HOSTILE_PATHS = ["/%5Cevil.com%2F..", "/%5C%5Cevil.com%2F..", "/%2F%2Fevil.com%2F..", "//evil.com/..",
@@ -145,8 +151,34 @@ def test_serve_redirects_only_to_its_own_pages(site: Path) -> None:
             status, headers = request(served.port, path)
             location = headers.get("location")
             if location is not None:
-                assert re.fullmatch(r"/(?![/\\])[^\x00-\x20\x7f\\]*", location), (path, status, location)
+                assert OWN_LOCATION.fullmatch(location), (path, status, location)
             assert status in (200, 301, 400, 404), (path, status)
+        assert served.stop() == 0
+
+
+# Pieces of paths, raw and encoded once or twice, to mix with the site's own folders.
+PATH_PIECES = st.sampled_from(["/", "//", "\\", "%5C", "%5c", "%2F", "%2f", "..", ".", "%2E%2E", "%2e", "evil.com",
+                               "@evil.com", "%09", "%0A", "%0D", "%00", "%20", "%25", "%255C", "%252F", "%E2%80%AE",
+                               "2021", "02", "premier-article", "tags", "%C3%A9", "?x=/evil.com", ";", ":"])
+
+# Ends that lead back up to a folder, which the server redirects to (with its slash).
+PATH_ENDS = st.sampled_from(["", "/..", "%2F..", "/%2E%2E", "%5C..", "/../.."])
+
+
+@pytest.mark.slow
+def test_serve_never_redirects_to_another_site_whatever_the_path(site: Path) -> None:
+    with Served(site) as served:
+        @settings(max_examples=400, deadline=None, database=None)
+        @given(st.lists(PATH_PIECES, min_size=1, max_size=6).map("".join), PATH_ENDS)
+        def answers(middle: str, end: str) -> None:
+            tail = middle + end
+            status, headers = request(served.port, "/" + tail)
+            location = headers.get("location")
+            assert location is None or OWN_LOCATION.fullmatch(location), (tail, location)
+            assert status in (200, 301, 400, 404, 503), (tail, status)  # 503: a NUL, refused before the file is sought
+
+        answers()
+        assert served.get(PREMIER)[0] == 200
         assert served.stop() == 0
 
 
