@@ -88,7 +88,8 @@ def test_a_killed_build_leaves_the_previous_site_and_the_next_build_recovers(tmp
 
 
 # Where the system cannot signal a parent's death (prctl is Linux's), a thread in each worker watches for it.
-WITHOUT_DEATH_SIGNAL = "import builder.parallel as p; p._death_signal = lambda: False; import builder.cli as c; c.main_exit()"
+WITHOUT_DEATH_SIGNAL = ("import builder.parallel as p; p._death_signal = lambda: False; "
+                        "import builder.cli as c; c.main_exit()")
 
 
 @pytest.mark.parametrize("how", ["death signal", "watching thread"])
