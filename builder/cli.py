@@ -117,9 +117,9 @@ def _run_build(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO,
     if args.jobs < 1:
         raise UsageError(f"--jobs {args.jobs}: give at least 1")
     now = _now(args.now, env)
-    # A quick build checks every file of the output against the ledger: from now on, in another
-    # process beside this one's work (stopped if no quick build asks for its answer). The
-    # collector is paused from here, as a build pauses it, over the imports and the inputs too.
+    # "Nothing changed" and a quick build check every file of the output against the ledger: from
+    # now on, in another process beside this one's work (stopped if neither asks for its answer).
+    # The collector is paused from here, as a build pauses it, over the imports and the inputs too.
     checking = aside(output_as_recorded, source, output) if args.cache else nullcontext()
     with collector.paused(), checking as output_checked:
         return _build_and_report(source, output, args, now, stdout, stderr, output_checked)
