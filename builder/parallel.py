@@ -10,7 +10,10 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from multiprocessing.process import BaseProcess
 
 R = TypeVar("R")
 # Below this many tasks, starting processes costs more than it saves.
@@ -53,7 +56,7 @@ def in_parallel(work: Callable[..., R], tasks: Sequence[tuple[Any, ...]], jobs: 
     from concurrent.futures import ProcessPoolExecutor  # here: `blog build` with nothing to do skips it
 
     # A forked or spawned worker's parent is this process; a fork server's worker's, the server.
-    parent = os.getpid() if context.get_start_method() != "forkserver" else None
+    parent = None if context.get_start_method() == "forkserver" else os.getpid()
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_keep,
                              initargs=(share, parent)) as pool:
         chunk = max(1, len(tasks) // (workers * 8))
@@ -116,15 +119,24 @@ PARENT_POLL_SECONDS = 0.5  # where the system cannot signal a parent's death, ho
 
 
 def end_with_parent(parent: int | None) -> None:
-    """Have this process killed when its parent (`parent`, if known) dies: a worker killed
-    alone (`kill -9`) would otherwise wait on its pipes for ever. Linux signals the death
-    (prctl); elsewhere a thread watches for the process being handed to another parent."""
+    """End this process when the process that started it dies: `parent`, or, for a worker of a
+    fork server (None), the process that asked the server for it. A worker whose parent is killed
+    alone (`kill -9`) would otherwise wait on its pipes for ever. Linux signals a parent's death
+    (prctl); elsewhere a thread watches for the process being handed to another parent. A fork
+    server outlives the process that asked for workers for as long as they live: a thread waits
+    for the end of that process's pipe instead (multiprocessing's sentinel of the parent)."""
+    if parent is None:
+        from multiprocessing import parent_process  # here: `blog build` with nothing to do skips it
+
+        creator = parent_process()
+        if creator is not None:
+            threading.Thread(target=_end_after, args=(creator,), daemon=True, name="parent-watch").start()
+        return
     if _death_signal():
-        if parent is not None and os.getppid() != parent:  # it died before the signal was asked for
+        if os.getppid() != parent:  # it died before the signal was asked for
             os._exit(1)
         return
-    watched = os.getppid() if parent is None else parent
-    threading.Thread(target=_watch_parent, args=(watched,), daemon=True, name="parent-watch").start()
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="parent-watch").start()
 
 
 def _death_signal() -> bool:
@@ -136,6 +148,12 @@ def _death_signal() -> bool:
     except (OSError, AttributeError):
         return False
     return prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+
+
+def _end_after(creator: BaseProcess) -> None:
+    """End this process once `creator` has ended (its pipe to this one is closed)."""
+    creator.join()
+    os._exit(1)
 
 
 def _watch_parent(parent: int) -> None:

@@ -116,3 +116,35 @@ def test_the_workers_of_a_killed_build_end_with_it(tmp_path: Path, how: str) -> 
     finally:
         for pid in filter(pid_alive, workers):  # never leave one behind
             os.kill(pid, signal.SIGKILL)
+
+
+def test_the_workers_of_a_killed_preview_end_with_it(tmp_path: Path) -> None:
+    # A preview's rebuilds run beside its server's threads: their workers come from a fork
+    # server, which lives as long as they do; all must end once the preview is killed alone.
+    site = copy_site(FIXTURE_SITE, tmp_path / "site")
+    grow(site, 1_000)
+    process = subprocess.Popen([sys.executable, "-m", "builder", "serve", "--source", str(site), "--port", "0"],
+                               cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True)
+    family: set[int] = set()
+
+    def workers_running() -> bool:
+        children = children_of(process.pid)
+        grandchildren = {pid for child in children for pid in children_of(child)}
+        family.update(children, grandchildren)
+        return len(grandchildren) >= 2
+
+    try:
+        assert any(line.startswith("Serving http://") for line in process.stdout), "the preview did not start"
+        for post in (site / "content" / "posts").glob("genere-*.md"):  # every post to load again, in workers
+            post.write_text(post.read_text("utf-8").replace("Suite", "Suite revue"), "utf-8")
+        assert wait_until(workers_running, timeout=60), "no rebuild started workers"
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+    try:
+        assert wait_until(lambda: not any(map(pid_alive, family)), timeout=5), \
+            f"processes still alive 5 s after the preview was killed: {[pid for pid in family if pid_alive(pid)]}"
+    finally:
+        for pid in filter(pid_alive, family):  # never leave one behind
+            os.kill(pid, signal.SIGKILL)
