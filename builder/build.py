@@ -81,6 +81,7 @@ class BuildReport:
     written: int = 0  # files written (only those whose bytes changed, unless the output is replaced whole)
     unchanged: int = 0  # files the output held already, with the same bytes
     deleted: int = 0  # files deleted: no page writes them any more
+    restored: tuple[str, ...] = ()  # files written again with the bytes the output held: changed or deleted by hand
     merged: bool = False  # the output was updated file by file, not replaced whole
     warnings: tuple[Problem, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
@@ -494,6 +495,7 @@ def _build(site_root: Path, output: Path, options: BuildOptions, memo: Memo | No
             ledger.forget_ledger(site_root, output)  # until this build completes, what the output holds is unknown
         _publish(target, files, options, sources.config, report)
         report.unchanged = sum(_unchanged(target.previous.get(path), stored) for path, stored in files.items())
+        report.restored = _restored(target.previous, files)
     report.pages = len(pages)
     marker = state.marker_of(output, MARKER)
     if memo is not None:
@@ -549,6 +551,15 @@ def _unchanged(before: Stored | None, now: Stored | None) -> bool:
     """Tell whether a file was left as the output held it."""
     return before is not None and now is not None and (before.digest, before.size, before.mtime_ns) == (
         now.digest, now.size, now.mtime_ns)
+
+
+def _restored(previous: ledger.Ledger, files: ledger.Ledger) -> tuple[str, ...]:
+    """Give the files written with the very bytes the output held by its ledger: a file is
+    written again only when the output's is not as the last build wrote it (its size or time
+    differs, or it is gone), so these were changed or deleted since, by another program."""
+    return tuple(sorted(path for path, stored in files.items()
+                        if path in previous and previous[path].digest == stored.digest
+                        and not _unchanged(previous[path], stored)))
 
 
 def _post_pages_changed(target: Target, files: ledger.Ledger) -> bool:

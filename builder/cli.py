@@ -117,9 +117,9 @@ def _run_build(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO,
     if args.jobs < 1:
         raise UsageError(f"--jobs {args.jobs}: give at least 1")
     now = _now(args.now, env)
-    # A quick build checks every file of the output against the ledger: from now on, in another
-    # process beside this one's work (stopped if no quick build asks for its answer). The
-    # collector is paused from here, as a build pauses it, over the imports and the inputs too.
+    # "Nothing changed" and a quick build check every file of the output against the ledger: from
+    # now on, in another process beside this one's work (stopped if neither asks for its answer).
+    # The collector is paused from here, as a build pauses it, over the imports and the inputs too.
     checking = aside(output_as_recorded, source, output) if args.cache else nullcontext()
     with collector.paused(), checking as output_checked:
         return _build_and_report(source, output, args, now, stdout, stderr, output_checked)
@@ -130,12 +130,16 @@ def _build_and_report(source: Path, output: Path, args: argparse.Namespace, now:
     """Build the site, unless nothing changed, and report problems as `_run_build` says."""
     started = time.perf_counter()
     inputs = state.read_inputs(source, theme_folders(source)) if args.cache else None
-    if inputs is not None and _up_to_date(source, output, args, now, inputs.digest):
+    sources_unchanged = inputs is not None and _up_to_date(source, output, args, now, inputs.digest)
+    # The output too must be as the last build left it: a file changed or deleted by hand since
+    # is written again (the check started beside this process; it waits on the disk meanwhile).
+    if sources_unchanged and output_checked is not None and output_checked():
         print(f"Nothing changed: {display_path(output)} is up to date (0 files written) "
               f"in {time.perf_counter() - started:.2f} s", file=stdout)
         if args.explain:
             print("  the sizes and times of every input, the options, the output and the moment match "
-                  f"the last build ({state.STATE_FILE})", file=stdout)
+                  f"the last build ({state.STATE_FILE}), and so do those of every file of the output "
+                  "(its ledger)", file=stdout)
         return ExitCode.OK
     from builder.build import BuildOptions, build  # the whole builder, only when there is work
 
@@ -162,7 +166,13 @@ def _build_and_report(source: Path, output: Path, args: argparse.Namespace, now:
     print(f"Built {counted(report.posts, 'post')} into {display_path(output)} in {seconds:.2f} s: "
           f"{counted(report.written, 'file')} written, {report.unchanged} unchanged, {report.deleted} deleted{search}"
           f"{_left_out(report.drafts_left_out, report.future_left_out)}", file=stdout)
+    if report.restored:
+        print(f"Restored {counted(len(report.restored), 'file')} of {display_path(output)} changed or deleted since "
+              f"the last build: {_named(report.restored)}", file=stdout)
     if args.explain:
+        if sources_unchanged:
+            print("  the sources are as the last build left them, but not every file of the output: "
+                  "those that differ are written again", file=stdout)
         for line in _explain(report, args.cache):
             print(f"  {line}", file=stdout)
     return ExitCode.OK
@@ -212,6 +222,12 @@ def _listed(urls_by_reason: dict[str, list[str]], shown: int = 3) -> str:
         more = f" and {len(urls) - shown} more" if len(urls) > shown else ""
         parts.append(f"{len(urls)} {reason} ({', '.join(urls[:shown])}{more})")
     return "; ".join(parts) or "none"
+
+
+def _named(paths: tuple[str, ...], shown: int = 10) -> str:
+    """Name the first few paths, and say how many more there are."""
+    more = f" and {len(paths) - shown} more" if len(paths) > shown else ""
+    return ", ".join(paths[:shown]) + more
 
 
 def _run_check(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO, stderr: TextIO) -> int:

@@ -95,10 +95,14 @@ def output_as_recorded(site_root: Path, output: Path) -> bool:
     try:
         header, body = _checked(ledger_path(site_root, output))
         edits = _edits(site_root, output, header["checksum"])
-        files = _files(body) | (_files(edits[1]) if edits else {})
+        # The entries as pickled, (key, digest, size, time): a `Stored` made of each of 17,605
+        # costs a tenth of the check's CPU time, which `blog build` with nothing to do waits for.
+        entries = _entries(body) | (_entries(edits[1]) if edits else {})
     except Exception:  # (no ledger, or a damaged one: never trusted)
         return False
-    return untouched(output, files)
+    folder = os.path.join(output, "")
+    return all(_as_written(folder + path, size, mtime_ns)
+               for path, (_key, _digest, size, mtime_ns) in entries.items())
 
 
 def untouched(output: Path, files: Ledger) -> bool:
@@ -109,11 +113,16 @@ def untouched(output: Path, files: Ledger) -> bool:
 
 def file_untouched(path: Path | str, entry: Stored) -> bool:
     """Tell whether a file of the output still has the size and time it was written with."""
+    return _as_written(path, entry.size, entry.mtime_ns)
+
+
+def _as_written(path: Path | str, size: int, mtime_ns: int) -> bool:
+    """Tell whether a file has this size and time (it was not changed or deleted since)."""
     try:
         info = os.stat(path)
     except OSError:
         return False
-    return info.st_size == entry.size and info.st_mtime_ns == entry.mtime_ns
+    return info.st_size == size and info.st_mtime_ns == mtime_ns
 
 
 def write_files(site_root: Path, output: Path, scope: str, marker: tuple[int, int], files: Ledger) -> None:
@@ -191,7 +200,15 @@ def _checked(path: Path) -> tuple[dict, bytes]:
 
 def _files(body: bytes) -> Ledger:
     """Give the files a record file's body lists."""
-    return {path: Stored(*entry) for path, entry in unpickled(body).items()}
+    return {path: Stored(*entry) for path, entry in _entries(body).items()}
+
+
+def _entries(body: bytes) -> dict[str, tuple[str, str, int, int]]:
+    """Give the entries a record file's body lists, as `_body` wrote them."""
+    entries = unpickled(body)
+    if not isinstance(entries, dict):
+        raise _Void(_DAMAGED)
+    return entries
 
 
 def _body(files: Ledger) -> bytes:

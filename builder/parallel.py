@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
+import sys
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from multiprocessing.process import BaseProcess
 
 R = TypeVar("R")
 # Below this many tasks, starting processes costs more than it saves.
@@ -49,7 +55,10 @@ def in_parallel(work: Callable[..., R], tasks: Sequence[tuple[Any, ...]], jobs: 
             _SHARED = None
     from concurrent.futures import ProcessPoolExecutor  # here: `blog build` with nothing to do skips it
 
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_keep, initargs=(share,)) as pool:
+    # A forked or spawned worker's parent is this process; a fork server's worker's, the server.
+    parent = None if context.get_start_method() == "forkserver" else os.getpid()
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_keep,
+                             initargs=(share, parent)) as pool:
         chunk = max(1, len(tasks) // (workers * 8))
         return _gather(pool.map(work, *zip(*tasks), chunksize=chunk), len(tasks), progress)
 
@@ -63,10 +72,12 @@ def aside(test: Callable[..., bool], *args: Any) -> Iterator[Callable[[], bool]]
     if not _forks_safely():
         yield lambda: test(*args)
         return
+    parent = os.getpid()
     child = os.fork()
     if child == 0:  # the child: answer by its exit status, and leave without running anything of the parent's
         status = 2
         try:
+            end_with_parent(parent)
             status = 0 if test(*args) else 1
         finally:
             os._exit(status)
@@ -96,10 +107,60 @@ def _gather(results, total: int, progress: Callable[[int, int], None] | None) ->
     return gathered
 
 
-def _keep(share: Any) -> None:
-    """Keep, in a worker, the data its tasks share."""
+def _keep(share: Any, parent: int | None) -> None:
+    """Keep, in a worker, the data its tasks share; end the worker when its parent dies."""
     global _SHARED
     _SHARED = share
+    end_with_parent(parent)
+
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+PARENT_POLL_SECONDS = 0.5  # where the system cannot signal a parent's death, how often to look
+
+
+def end_with_parent(parent: int | None) -> None:
+    """End this process when the process that started it dies: `parent`, or, for a worker of a
+    fork server (None), the process that asked the server for it. A worker whose parent is killed
+    alone (`kill -9`) would otherwise wait on its pipes for ever. Linux signals a parent's death
+    (prctl); elsewhere a thread watches for the process being handed to another parent. A fork
+    server outlives the process that asked for workers for as long as they live: a thread waits
+    for the end of that process's pipe instead (multiprocessing's sentinel of the parent)."""
+    if parent is None:
+        from multiprocessing import parent_process  # here: `blog build` with nothing to do skips it
+
+        creator = parent_process()
+        if creator is not None:
+            threading.Thread(target=_end_after, args=(creator,), daemon=True, name="parent-watch").start()
+        return
+    if _death_signal():
+        if os.getppid() != parent:  # it died before the signal was asked for
+            os._exit(1)
+        return
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="parent-watch").start()
+
+
+def _death_signal() -> bool:
+    """Ask the system to kill this process when its parent dies (Linux); give whether it will."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:  # the running process's own symbols include libc's
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return False
+    return prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+
+
+def _end_after(creator: BaseProcess) -> None:
+    """End this process once `creator` has ended (its pipe to this one is closed)."""
+    creator.join()
+    os._exit(1)
+
+
+def _watch_parent(parent: int) -> None:
+    """End this process once its parent is no longer `parent` (it died: the process was handed on)."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(1)
 
 
 def _context(needs_fork: bool):

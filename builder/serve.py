@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import ipaddress
 import mimetypes
 import os
 import re
@@ -12,7 +13,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, TextIO
-from urllib.parse import unquote
+from urllib.parse import quote, urlsplit
 
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from livereload.watcher import Watcher
@@ -28,6 +29,14 @@ QUIET_SECONDS = 0.3  # wait for this long without a change, so a burst of saves 
 WATCHED = (CONFIG_NAME, "content", "templates", "static")
 _BODY = re.compile(rb"<body[^>]*>", re.IGNORECASE)
 _SKIPPED_NAME = re.compile(r"^\.|~$|\.sw[px]$|^#.*#$")  # hidden files and editors' temporaries
+# The names of this machine that a preview bound to a loopback address answers to, besides its own.
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "[::1]"})
+# A `Host` header: a name or an address, IPv6 in brackets, then maybe a port.
+_HOST = re.compile(r"^(?P<name>\[[0-9a-f:.]+\]|[^:\[\]]+)(?::\d{1,5})?$")
+# A location on this site: one slash, not followed by another (`//host` and `/\host` lead
+# browsers to another site), and no backslash, space or control character anywhere.
+_OWN_LOCATION = re.compile(r"^/(?![/\\])[^\x00-\x20\x7f\\]*$")
+REFUSED_HOST = 421  # Misdirected Request: this server does not answer for that name
 
 
 @dataclass
@@ -133,7 +142,62 @@ class Rebuilder:
         self.worker.shutdown(wait=True)
 
 
-class PageHandler(web.RequestHandler):
+def allowed_hosts(bound: str) -> frozenset[str] | None:
+    """Give the names (`Host` headers, port aside) a preview bound to the address `bound`
+    answers to: bound to a loopback address, the loopback names and its own, so that a web page
+    elsewhere cannot reach it by rebinding its own name to 127.0.0.1; None (any) otherwise."""
+    name = bound.lower().strip("[]")
+    try:
+        loopback = ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        loopback = name == "localhost"
+    if not loopback:
+        return None
+    return LOOPBACK_NAMES | {f"[{name}]" if ":" in name else name}
+
+
+def host_allowed(host: str, allowed: frozenset[str] | None) -> bool:
+    """Tell whether a `Host` header (or an origin's host and port) names this server."""
+    if allowed is None:
+        return True
+    match = _HOST.match(host.lower())
+    return match is not None and match["name"] in allowed
+
+
+def folder_location(root: Path, folder: Path) -> str:
+    """Give the URL of a folder of the output (resolved, inside `root`), with its slash: the
+    location to redirect to, made of the folder's own path, never of the request's bytes."""
+    relative = folder.relative_to(root).as_posix()
+    return "/" if relative == "." else f"/{quote(relative)}/"
+
+
+class LocalOnly(web.RequestHandler):
+    """A handler that answers only requests naming this server (see `allowed_hosts`)."""
+
+    def prepare(self) -> None:
+        """Refuse a request whose `Host` names another server."""
+        if not host_allowed(self.request.host, self.settings["allowed_hosts"]):
+            self.set_status(REFUSED_HOST)
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.finish("Hôte refusé : cet aperçu ne répond qu’à son propre nom (localhost).\n".encode())
+
+
+class ReloadHandler(LocalOnly, LiveReloadHandler):
+    """The live-reload websocket, for pages of this server alone."""
+
+    def check_origin(self, origin: str) -> bool:
+        """Accept a connection from a page of this server (by name, on a loopback address)."""
+        allowed = self.settings["allowed_hosts"]
+        if allowed is None:
+            return super(LiveReloadHandler, self).check_origin(origin)  # the same host, as Tornado checks it
+        return host_allowed(urlsplit(origin).netloc, allowed)
+
+
+class ReloadScriptHandler(LocalOnly, LiveReloadJSHandler):
+    """The live-reload script, for pages of this server alone."""
+
+
+class PageHandler(LocalOnly):
     """Serve the built files like a static host would, with the live-reload script and,
     after a failed build, the error banner in every HTML page."""
 
@@ -141,10 +205,10 @@ class PageHandler(web.RequestHandler):
         """Keep the preview whose files this serves."""
         self.preview = preview
 
-    def get(self, path: str) -> None:
-        """Answer a GET with the file for `path`, its folder's index.html, or 404.html."""
+    def get(self, relative: str) -> None:
+        """Answer a GET with the file for `relative` (the path, decoded), its folder's
+        index.html, or 404.html."""
         root = self.preview.output.resolve()
-        relative = unquote(path)
         if "\0" in relative or not self.preview.built_once:
             return self._send(500 if self.preview.errors else 503, b"<!DOCTYPE html><html><head></head><body></body></html>", "text/html")
         target = (root / relative).resolve()
@@ -152,7 +216,10 @@ class PageHandler(web.RequestHandler):
             return self._not_found(root)
         if target.is_dir():
             if relative and not relative.endswith("/"):
-                return self.redirect(f"/{relative}/", permanent=True)
+                location = folder_location(root, target)
+                if not _OWN_LOCATION.match(location):  # never a location that leads elsewhere
+                    return self._not_found(root)
+                return self.redirect(location, permanent=True)
             target = target / "index.html"
         if not target.is_file():
             return self._not_found(root)
@@ -204,10 +271,10 @@ def serve(site_root: Path, output: Path, host: str, port: int, out: TextIO) -> N
     LiveReloadHandler.watcher = Watcher()  # the library logs its `filepath`; we poll ourselves
     LiveReloadHandler.live_css = False
     app = web.Application([
-        (r"/livereload", LiveReloadHandler),
-        (r"/livereload.js", LiveReloadJSHandler),
+        (r"/livereload", ReloadHandler),
+        (r"/livereload.js", ReloadScriptHandler),
         (r"/(.*)", PageHandler, {"preview": preview}),
-    ], log_function=lambda handler: None)
+    ], log_function=lambda handler: None, allowed_hosts=allowed_hosts(host))
     sockets = netutil.bind_sockets(port, host)
     server = httpserver.HTTPServer(app)
     server.add_sockets(sockets)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from editor_support import children_of, pid_alive, wait_until
 from support import FIXTURE_SITE, NOW, REPO, build, copy_site, snapshot
 
 pytestmark = pytest.mark.slow
@@ -84,3 +85,66 @@ def test_a_killed_build_leaves_the_previous_site_and_the_next_build_recovers(tmp
     assert snapshot(output) == new
     leftovers = [path.name for path in output.parent.iterdir() if path.name.startswith(".public.")]
     assert leftovers == []
+
+
+# Where the system cannot signal a parent's death (prctl is Linux's), a thread in each worker watches for it.
+WITHOUT_DEATH_SIGNAL = ("import builder.parallel as p; p._death_signal = lambda: False; "
+                        "import builder.cli as c; c.main_exit()")
+
+
+@pytest.mark.parametrize("how", ["death signal", "watching thread"])
+def test_the_workers_of_a_killed_build_end_with_it(tmp_path: Path, how: str) -> None:
+    # Only the main process is killed, not its group: its workers must not wait on it for ever.
+    site = copy_site(FIXTURE_SITE, tmp_path / "site")
+    grow(site, 1_000)
+    arguments = ["--source", str(site), "--output", str(tmp_path / "public"), "--now", NOW, "--no-search",
+                 "--no-cache", "--jobs", "2"]
+    start = ["-m", "builder"] if how == "death signal" else ["-c", WITHOUT_DEATH_SIGNAL]
+    process = subprocess.Popen([sys.executable, *start, "build", *arguments], cwd=REPO,
+                               env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
+    workers: set[int] = set()
+    try:
+        assert wait_until(lambda: workers.update(children_of(process.pid)) or len(workers) >= 2, timeout=60), \
+            process.stderr.read().decode() if process.poll() is not None else "no workers started"
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+    try:
+        assert wait_until(lambda: not any(map(pid_alive, workers)), timeout=5), \
+            f"workers still alive 5 s after their parent was killed: {[pid for pid in workers if pid_alive(pid)]}"
+    finally:
+        for pid in filter(pid_alive, workers):  # never leave one behind
+            os.kill(pid, signal.SIGKILL)
+
+
+def test_the_workers_of_a_killed_preview_end_with_it(tmp_path: Path) -> None:
+    # A preview's rebuilds run beside its server's threads: their workers come from a fork
+    # server, which lives as long as they do; all must end once the preview is killed alone.
+    site = copy_site(FIXTURE_SITE, tmp_path / "site")
+    grow(site, 1_000)
+    process = subprocess.Popen([sys.executable, "-m", "builder", "serve", "--source", str(site), "--port", "0"],
+                               cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True)
+    family: set[int] = set()
+
+    def workers_running() -> bool:
+        children = children_of(process.pid)
+        grandchildren = {pid for child in children for pid in children_of(child)}
+        family.update(children, grandchildren)
+        return len(grandchildren) >= 2
+
+    try:
+        assert any(line.startswith("Serving http://") for line in process.stdout), "the preview did not start"
+        for post in (site / "content" / "posts").glob("genere-*.md"):  # every post to load again, in workers
+            post.write_text(post.read_text("utf-8").replace("Suite", "Suite revue"), "utf-8")
+        assert wait_until(workers_running, timeout=60), "no rebuild started workers"
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+    try:
+        assert wait_until(lambda: not any(map(pid_alive, family)), timeout=5), \
+            f"processes still alive 5 s after the preview was killed: {[pid for pid in family if pid_alive(pid)]}"
+    finally:
+        for pid in filter(pid_alive, family):  # never leave one behind
+            os.kill(pid, signal.SIGKILL)

@@ -5,13 +5,15 @@ the next build do the work, and its result equals a clean build."""
 from __future__ import annotations
 
 import os
+import re
 from importlib.metadata import version
 from pathlib import Path
 
 import pytest
 
 from builder.state import LIBRARIES, library_versions
-from support import NOW, blog, delete_premier, snapshot
+from builder.write import MARKER
+from support import CYBERATTAQUES, NOW, blog, delete_premier, file_for, snapshot
 
 UP_TO_DATE = "Nothing changed"
 LATER = "2099-06-01T12:00:00+02:00"  # after the fixture's future post
@@ -67,6 +69,31 @@ def test_any_change_to_the_sources_rebuilds_and_equals_a_clean_build(site: Path,
     again = build(site, output)
     assert again.code == 0 and UP_TO_DATE not in again.stdout
     assert snapshot(output) == clean(site, tmp_path / "clean")
+
+
+def test_files_changed_or_deleted_in_the_output_are_restored_alone_and_said(site: Path, tmp_path: Path) -> None:
+    output = tmp_path / "public"
+    assert build(site, output).code == 0
+    deleted, changed, truncated = output / "tags" / "index.html", output / "404.html", file_for(output, CYBERATTAQUES)
+    deleted.unlink()
+    original, stat = changed.read_bytes(), changed.stat()
+    changed.write_bytes(original.replace(b"<", b">", 1))  # the same size, other bytes, another time
+    os.utime(changed, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    truncated.write_bytes(truncated.read_bytes()[:100])
+    damaged = {path.relative_to(output).as_posix() for path in (deleted, changed, truncated)}
+    times = {path: path.stat().st_mtime_ns for path in output.rglob("*")
+             if path.is_file() and path.name != MARKER and path not in (deleted, changed, truncated)}
+
+    run = build(site, output)
+
+    assert run.code == 0 and UP_TO_DATE not in run.stdout, run.stdout
+    counts = re.search(r"(\d+) files written, \d+ unchanged, (\d+) deleted", run.stdout)
+    assert counts and counts.groups() == ("3", "0"), run.stdout
+    said = re.search(r"^Restored 3 file\(s\) of .+ changed or deleted since the last build: (.+)$", run.stdout, re.M)
+    assert said and set(said[1].split(", ")) == damaged, run.stdout
+    assert {path: path.stat().st_mtime_ns for path in times} == times, "a file that was as built was written"
+    assert snapshot(output) == clean(site, tmp_path / "clean")
+    assert build(site, output).stdout.startswith(UP_TO_DATE)
 
 
 def test_other_options_or_a_removed_output_rebuild(site: Path, tmp_path: Path) -> None:

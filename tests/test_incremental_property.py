@@ -1,6 +1,7 @@
 """Property: whatever an author edits, and in whatever order, an incremental build (the cache
 on, one output folder kept from build to build) writes exactly the bytes that a clean build of
-the same sources writes; and two clean builds of the same sources agree.
+the same sources writes, even after another program changed or deleted files of its output;
+and two clean builds of the same sources agree.
 
 Each run copies the fixture site, builds it, then applies a sequence of edits, each of which
 keeps the site buildable (a link to a post about to vanish or go unpublished is removed with
@@ -33,6 +34,7 @@ from hypothesis import strategies as st
 from builder.build import BuildOptions, Memo, build as build_site
 from builder.theme import default_theme
 from builder.urls import slugify
+from builder.write import MARKER
 from support import FIXTURE_SITE, NOW, build, copy_site, snapshot
 
 POSTS_DIR = "content/posts"
@@ -123,8 +125,9 @@ class Site:
     modification time from a strictly increasing clock, so that the builder's size-and-time
     check sees each change even when two writes fall in one tick of the real clock."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, output: Path) -> None:
         self.root = copy_site(FIXTURE_SITE, root)
+        self.output = output  # the incremental builds' one output folder
         # The model knows the links it adds (`ToggleLink`), not this one to premier-article's
         # address: the build rightly fails on it once that post is deleted or dated anew.
         code = self.root / post_path("un-peu-de-code")
@@ -447,6 +450,31 @@ class Touch(Edit):
         return "touched"
 
 
+@dataclass(frozen=True)
+class DamageOutput(Edit):
+    """Delete a file of the output, truncate it, or change its bytes but not its size (with
+    another time): a change by another program, which the next build must undo."""
+
+    number: int  # which file, in the order of their paths (modulo their count)
+    how: str  # "delete", "truncate" or "same size"
+
+    def apply(self, site: Site) -> str | None:
+        files = sorted(path for path in site.output.rglob("*") if path.is_file() and path.name != MARKER)
+        if not files:
+            return None
+        path = files[self.number % len(files)]
+        data = path.read_bytes()
+        if self.how == "delete":
+            path.unlink()
+        elif self.how == "truncate":
+            path.write_bytes(data[:len(data) // 2])
+        else:
+            path.write_bytes(bytes(byte ^ 1 for byte in data[:1]) + data[1:])
+            site.clock += 1_000_000_000
+            os.utime(path, ns=(site.clock, site.clock))
+        return f"{path.relative_to(site.output).as_posix()} of the output: {self.how}"
+
+
 # The files a touch may choose (it does nothing to those that do not exist at the time).
 TOUCHABLE = ("site.yaml", *map(post_path, ANY_POST), *(f"templates/{name}" for name in TEMPLATES))
 any_post = st.sampled_from(ANY_POST)
@@ -466,6 +494,7 @@ an_edit = st.one_of(
     st.builds(RemoveOverride),
     st.builds(PostsPerPage, st.integers(1, 4)),
     st.builds(Touch, st.sampled_from(TOUCHABLE)),
+    st.builds(DamageOutput, st.integers(0, 10_000), st.sampled_from(["delete", "truncate", "same size"])),
 )
 
 
@@ -568,8 +597,8 @@ def check_edits(edits: Sequence[Edit], clean_builds: CleanBuilds, clean_twice: b
     changes something, the incremental build must equal a clean build of the same sources.
     With `clean_twice`, the last sources are built clean once more, and must give the same."""
     with tempfile.TemporaryDirectory() as folder:
-        site = Site(Path(folder) / "site")
         output = Path(folder) / "public"  # the incremental builds' one output folder
+        site = Site(Path(folder) / "site", output)
         for edit in (None, *edits):  # None: the first build, of the fixture as it is
             if edit is not None and not site.apply(edit):
                 continue
@@ -612,6 +641,9 @@ EVERY_KIND = (
     EditBody("premier-article", "end"),  # which every listing of the post shows, changed
     PostsPerPage(1),
     Touch(post_path("dossier-medical-partage")),
+    DamageOutput(0, "delete"),  # the sources as they were: only the output changed
+    DamageOutput(7, "same size"),
+    DamageOutput(3, "truncate"),
     Redate("premier-article", "2026-11-28T12:01:00+01:00"),  # to the future: the link to it goes too
     SetDraft("cyberattaques", True),
     RemoveOverride(),  # the theme's post card again
@@ -628,7 +660,8 @@ def test_each_kind_of_edit_in_turn_keeps_a_preview_equal_to_a_clean_build() -> N
     the quick way whenever it can) after each edit equals a clean build of the same sources."""
     options = BuildOptions(drafts=True, future=True, now=datetime.fromisoformat(NOW), cache=True, search=False)
     with tempfile.TemporaryDirectory() as folder:
-        site, output, memo = Site(Path(folder) / "site"), Path(folder) / "preview", Memo()
+        output, memo = Path(folder) / "preview", Memo()
+        site = Site(Path(folder) / "site", output)
         quick = 0
         for edit in (None, *EVERY_KIND):
             if edit is not None and not site.apply(edit):

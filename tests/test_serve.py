@@ -4,12 +4,17 @@ while the sources are broken, and stops cleanly. Each test drives the real comma
 
 from __future__ import annotations
 
+import base64
+import http.client
+import os
 import re
 import signal
 import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from editor_support import (DRAFT, POSTS, PREMIER, SCHEDULED, SECOND, LiveReloadClient, Served, blog, children_of,
                             copy_editor_site, pid_alive, port_closed, soup_of, tree_bytes, wait_until)
@@ -101,6 +106,110 @@ def test_serve_reloads_an_edit_and_shows_a_broken_post_as_a_banner_until_fixed(s
     assert not pid_alive(served.process.pid)
     assert not any(pid_alive(child) for child in children)
     assert port_closed(served.port)
+
+
+def request(port: int, path: str, host: str | None = None,
+            headers: dict[str, str] | None = None) -> tuple[int, dict[str, str]]:
+    """Send one GET with exactly this path and `Host` (default: the server's address) over raw
+    HTTP; give the status and the headers."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        connection.putrequest("GET", path, skip_host=True, skip_accept_encoding=True)
+        connection.putheader("Host", host if host is not None else f"127.0.0.1:{port}")
+        for name, value in (headers or {}).items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        response = connection.getresponse()
+        response.read()
+        return response.status, {name.lower(): value for name, value in response.getheaders()}
+    finally:
+        connection.close()
+
+
+def websocket_upgrade(port: int, host: str | None = None, origin: str | None = None) -> int:
+    """Ask for the live-reload websocket as a browser would; give the status (101: accepted)."""
+    headers = {"Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13",
+               "Sec-WebSocket-Key": base64.b64encode(os.urandom(16)).decode()}
+    return request(port, "/livereload", host, {**headers, **({"Origin": origin} if origin else {})})[0]
+
+
+# A location on the server's own site: one slash, not followed by another (`//evil.com` and
+# `/\evil.com` lead browsers away), no backslash, space or control character.
+OWN_LOCATION = re.compile(r"/(?![/\\])[^\x00-\x20\x7f\\]*")
+# Paths whose folder redirect once echoed the request (`/\evil.com/../`), which browsers follow
+# to another site: backslashes, doubled slashes, tabs and newlines, encoded once or twice.
+HOSTILE_PATHS = ["/%5Cevil.com%2F..", "/%5C%5Cevil.com%2F..", "/%2F%2Fevil.com%2F..", "//evil.com/..",
+                 "/\\evil.com/..", "/%5Cevil.com/..", "/%09/evil.com/..", "/%0A/evil.com%2F..", "/%0D%0A//evil.com/..",
+                 "/%255Cevil.com%252F..", "/.%2F%5Cevil.com%2F..", "/%E2%80%AE/evil.com/.."]
+
+
+def test_serve_redirects_only_to_its_own_pages(site: Path) -> None:
+    with Served(site) as served:
+        status, headers = request(served.port, PREMIER.rstrip("/"))
+        assert (status, headers.get("location")) == (301, PREMIER)
+        for path in HOSTILE_PATHS:
+            status, headers = request(served.port, path)
+            location = headers.get("location")
+            if location is not None:
+                assert OWN_LOCATION.fullmatch(location), (path, status, location)
+            assert status in (200, 301, 400, 404), (path, status)
+        assert served.stop() == 0
+
+
+# Pieces of paths, raw and encoded once or twice, to mix with the site's own folders.
+PATH_PIECES = st.sampled_from(["/", "//", "\\", "%5C", "%5c", "%2F", "%2f", "..", ".", "%2E%2E", "%2e", "evil.com",
+                               "@evil.com", "%09", "%0A", "%0D", "%00", "%20", "%25", "%255C", "%252F", "%E2%80%AE",
+                               "2021", "02", "premier-article", "tags", "%C3%A9", "?x=/evil.com", ";", ":"])
+
+# Ends that lead back up to a folder, which the server redirects to (with its slash).
+PATH_ENDS = st.sampled_from(["", "/..", "%2F..", "/%2E%2E", "%5C..", "/../.."])
+
+
+@pytest.mark.slow
+def test_serve_never_redirects_to_another_site_whatever_the_path(site: Path) -> None:
+    with Served(site) as served:
+        @settings(max_examples=400, deadline=None, database=None)
+        @given(st.lists(PATH_PIECES, min_size=1, max_size=6).map("".join), PATH_ENDS)
+        def answers(middle: str, end: str) -> None:
+            tail = middle + end
+            status, headers = request(served.port, "/" + tail)
+            location = headers.get("location")
+            assert location is None or OWN_LOCATION.fullmatch(location), (tail, location)
+            assert status in (200, 301, 400, 404, 503), (tail, status)  # 503: a NUL, refused before the file is sought
+
+        answers()
+        assert served.get(PREMIER)[0] == 200
+        assert served.stop() == 0
+
+
+ALLOWED_HOSTS = ["localhost", "localhost:{port}", "LocalHost:{port}", "127.0.0.1", "127.0.0.1:{port}", "[::1]",
+                 "[::1]:{port}", "localhost:8080"]
+# DNS rebinding: a page of another site whose name is made to lead to 127.0.0.1 sends its own name.
+REFUSED_HOSTS = ["evil.com", "evil.com:{port}", "127.0.0.1.evil.com:{port}", "localhost.evil.com", "localhost.",
+                 "[::2]:{port}", "0.0.0.0:{port}", "localhost:{port}@evil.com", "evil.com#localhost"]
+
+
+def test_serve_on_a_loopback_address_answers_only_to_its_own_names(site: Path) -> None:
+    with Served(site) as served:
+        for host in (template.format(port=served.port) for template in ALLOWED_HOSTS):
+            for path in ("/", PREMIER, "/livereload.js", "/nulle-part/"):
+                assert request(served.port, path, host)[0] in (200, 404), (host, path)
+            assert websocket_upgrade(served.port, host) == 101, host
+        for host in (template.format(port=served.port) for template in REFUSED_HOSTS):
+            for path in ("/", PREMIER, "/livereload.js", "/nulle-part/", PREMIER.rstrip("/")):
+                assert request(served.port, path, host)[0] in (400, 421), (host, path)
+            assert websocket_upgrade(served.port, host) in (400, 421), host
+        assert served.get(PREMIER)[0] == 200
+        assert served.stop() == 0
+
+
+def test_the_live_reload_socket_accepts_only_pages_of_the_preview(site: Path) -> None:
+    with Served(site) as served:
+        for origin in (f"http://127.0.0.1:{served.port}", f"http://localhost:{served.port}", "http://[::1]:8000"):
+            assert websocket_upgrade(served.port, origin=origin) == 101, origin
+        for origin in ("http://evil.com", f"http://evil.com:{served.port}", "null", "https://localhost.evil.com"):
+            assert websocket_upgrade(served.port, origin=origin) == 403, origin
+        assert served.stop() == 0
 
 
 def test_ten_files_saved_at_once_rebuild_once(site: Path) -> None:
