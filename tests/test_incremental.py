@@ -89,7 +89,7 @@ def test_files_changed_or_deleted_in_the_output_are_restored_alone_and_said(site
     assert run.code == 0 and UP_TO_DATE not in run.stdout, run.stdout
     counts = re.search(r"(\d+) files written, \d+ unchanged, (\d+) deleted", run.stdout)
     assert counts and counts.groups() == ("3", "0"), run.stdout
-    said = re.search(r"^Restored 3 file\(s\) of .+ changed or deleted since the last build: (.+)$", run.stdout, re.M)
+    said = re.search(r"^Restored 3 files of .+ changed or deleted since the last build: (.+)$", run.stdout, re.M)
     assert said and set(said[1].split(", ")) == damaged, run.stdout
     assert {path: path.stat().st_mtime_ns for path in times} == times, "a file that was as built was written"
     assert snapshot(output) == clean(site, tmp_path / "clean")
