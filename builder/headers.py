@@ -8,7 +8,7 @@ import re
 from urllib.parse import SplitResult, urlsplit
 
 from builder import urls
-from builder.errors import Problem, Severity
+from builder.errors import Problem, Severity, quoted
 from builder.model import Page, Post
 
 HEADERS = "/_headers"
@@ -70,12 +70,12 @@ def image_problems(posts: tuple[Post, ...]) -> list[Problem]:
                 continue
             line = post.body_line + reference.line - 1
             if parts.scheme not in ("https", ""):
-                problems.append(Problem(post.source, line, 1, f"image {reference.target!r} is not served over https",
+                problems.append(Problem(post.source, line, reference.col, f"image {quoted(reference.target)} is not served over https",
                                         Severity.WARNING,
                                         hint="the site is: browsers show such an image over https or not at all; "
                                              "write its https:// address"))
             elif _https_origin(parts) is None:
-                problems.append(Problem(post.source, line, 1, f"image {reference.target!r}: {parts.netloc!r} "
+                problems.append(Problem(post.source, line, reference.col, f"image {quoted(reference.target)}: {quoted(parts.netloc)} "
                                         "is not a host name"))
     return problems
 

@@ -456,7 +456,7 @@ def test_an_image_not_over_https_is_a_warning_and_stays_out_of_the_policy(site: 
     assert "warning:" in run.stderr
     assert csp_for("/", tmp_path / "out")["img-src"] == ["'self'", "data:"]
     checked = blog("check", "--source", site)
-    assert f"{post.name}:10:1: warning: image 'http://insecure.example.com/a.png' is not served over https" in checked.stdout
+    assert f"{post.name}:10:10: warning: image 'http://insecure.example.com/a.png' is not served over https" in checked.stdout
 
 
 def test_an_image_host_that_could_change_the_policy_is_an_error(site: Path, tmp_path: Path) -> None:
