@@ -1,0 +1,336 @@
+"""`blog import`: another blog's posts moved in, each with its dates, author, topic, tags and
+images, its old address redirected, and nothing ever overwritten."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from support import blog, build, read_page, text_of
+
+SITE_YAML = """\
+# A site that moves in.
+title: Buzz Médecin
+description: L’e-santé au quotidien.
+base_url: https://example.org
+timezone: Europe/Paris
+topics:
+  securite:
+    title: Sécurité
+    description: Attaques, failles et bonnes pratiques.
+# The feed's length, below the topics: kept where it is.
+feed_length: 20
+"""
+
+WXR = """\
+<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0"
+  xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
+  xmlns:content="http://purl.org/rss/1.0/modules/content/"
+  xmlns:wfw="http://wellformedweb.org/CommentAPI/"
+  xmlns:dc="http://purl.org/dc/elements/1.1/"
+  xmlns:wp="http://wordpress.org/export/1.2/">
+<channel>
+  <title>Ancien blog</title>
+  <link>https://ancien-blog.fr</link>
+  <wp:wxr_version>1.2</wp:wxr_version>
+  <wp:base_site_url>https://ancien-blog.fr</wp:base_site_url>
+  <wp:base_blog_url>https://ancien-blog.fr</wp:base_blog_url>
+  <wp:author><wp:author_id>1</wp:author_id><wp:author_login><![CDATA[cmartin]]></wp:author_login><wp:author_display_name><![CDATA[Claire Martin]]></wp:author_display_name></wp:author>
+  <item>
+    <title><![CDATA[Cyberattaques : les hôpitaux en première ligne]]></title>
+    <link>https://ancien-blog.fr/2021/03/14/cyberattaques-hopitaux/</link>
+    <dc:creator><![CDATA[cmartin]]></dc:creator>
+    <guid isPermaLink="false">https://ancien-blog.fr/?p=12</guid>
+    <content:encoded><![CDATA[<!-- wp:paragraph -->
+<p>Les <strong>hôpitaux</strong> français subissent des attaques&nbsp;: l’<a href="https://www.cert.ssi.gouv.fr/">ANSSI</a> en compte des dizaines.</p>
+<!-- /wp:paragraph -->
+
+<!-- wp:heading -->
+<h2>Ce que disent les chiffres</h2>
+<!-- /wp:heading -->
+
+<!-- wp:list -->
+<ul><li>Rançongiciels dans les services d’urgence</li><li>Fuites de dossiers médicaux</li></ul>
+<!-- /wp:list -->
+
+<!-- wp:table -->
+<table><thead><tr><th>Année</th><th>Incidents</th></tr></thead><tbody><tr><td>2020</td><td>27</td></tr><tr><td>2021</td><td>400</td></tr></tbody></table>
+<!-- /wp:table -->
+
+<blockquote><p>Nous avons tout repassé sur papier pendant trois semaines.</p></blockquote>
+
+<p>[caption id="attachment_40" align="aligncenter" width="600"]<img class="size-full wp-image-40" src="https://ancien-blog.fr/wp-content/uploads/2021/03/salle-serveurs.jpg" alt="Une salle de serveurs" width="600" height="400" /> La salle des serveurs, après l’attaque[/caption]</p>
+
+<p>Relire <a href="https://ancien-blog.fr/?p=15">notre article sur le DMP</a> et <em>la note du ministère</em>.</p>
+
+[gallery ids="40,41"]
+
+[contact-form-7 id="3" title="Contact"]
+]]></content:encoded>
+    <excerpt:encoded><![CDATA[<p>Les hôpitaux face aux <em>rançongiciels</em>.</p>]]></excerpt:encoded>
+    <wp:post_id>12</wp:post_id>
+    <wp:post_date><![CDATA[2021-03-14 09:30:00]]></wp:post_date>
+    <wp:post_date_gmt><![CDATA[2021-03-14 08:30:00]]></wp:post_date_gmt>
+    <wp:post_name><![CDATA[cyberattaques-hopitaux]]></wp:post_name>
+    <wp:status><![CDATA[publish]]></wp:status>
+    <wp:post_type><![CDATA[post]]></wp:post_type>
+    <category domain="category" nicename="cybersecurite"><![CDATA[Cybersécurité]]></category>
+    <category domain="category" nicename="actualites"><![CDATA[Actualités]]></category>
+    <category domain="post_tag" nicename="anssi"><![CDATA[ANSSI]]></category>
+    <category domain="post_tag" nicename="hopital"><![CDATA[hôpital]]></category>
+    <category domain="post_tag" nicename="rancongiciel"><![CDATA[rançongiciel]]></category>
+  </item>
+  <item>
+    <title><![CDATA[Le dossier médical partagé, enfin ?]]></title>
+    <link>https://ancien-blog.fr/2020/12/01/dossier-m%c3%a9dical-partag%c3%a9/</link>
+    <dc:creator><![CDATA[cmartin]]></dc:creator>
+    <content:encoded><![CDATA[<p>Le <abbr title="dossier médical partagé">DMP</abbr> revient, sous le nom de Mon espace santé.</p>
+
+<p>Son été sera chargé : voir <a href="/2021/03/14/cyberattaques-hopitaux/">les attaques</a>.</p>]]></content:encoded>
+    <excerpt:encoded><![CDATA[]]></excerpt:encoded>
+    <wp:post_id>15</wp:post_id>
+    <wp:post_date><![CDATA[2020-12-01 18:00:00]]></wp:post_date>
+    <wp:post_name><![CDATA[dossier-m%c3%a9dical-partag%c3%a9]]></wp:post_name>
+    <wp:status><![CDATA[publish]]></wp:status>
+    <wp:post_type><![CDATA[post]]></wp:post_type>
+    <category domain="category" nicename="securite"><![CDATA[Sécurité]]></category>
+    <category domain="post_tag" nicename="dmp"><![CDATA[DMP]]></category>
+    <category domain="post_tag" nicename="cnam"><![CDATA[CNAM]]></category>
+  </item>
+  <item>
+    <title><![CDATA[Télémédecine : un brouillon]]></title>
+    <link>https://ancien-blog.fr/?p=20</link>
+    <dc:creator><![CDATA[inconnu]]></dc:creator>
+    <content:encoded><![CDATA[<p>Un texte à finir sur la téléconsultation.</p>]]></content:encoded>
+    <wp:post_id>20</wp:post_id>
+    <wp:post_date><![CDATA[2021-06-01 10:00:00]]></wp:post_date>
+    <wp:post_name><![CDATA[]]></wp:post_name>
+    <wp:status><![CDATA[draft]]></wp:status>
+    <wp:post_type><![CDATA[post]]></wp:post_type>
+    <category domain="category" nicename="cybersecurite"><![CDATA[Cybersécurité]]></category>
+  </item>
+  <item>
+    <title><![CDATA[En relecture]]></title>
+    <link>https://ancien-blog.fr/?p=21</link>
+    <content:encoded><![CDATA[<p>Un texte que relit la rédaction.</p>]]></content:encoded>
+    <wp:post_id>21</wp:post_id>
+    <wp:post_date><![CDATA[2021-07-01 10:00:00]]></wp:post_date>
+    <wp:status><![CDATA[pending]]></wp:status>
+    <wp:post_type><![CDATA[post]]></wp:post_type>
+  </item>
+  <item>
+    <title><![CDATA[Notes personnelles]]></title>
+    <link>https://ancien-blog.fr/notes/</link>
+    <content:encoded><![CDATA[<p>Privé.</p>]]></content:encoded>
+    <wp:post_id>22</wp:post_id>
+    <wp:post_date><![CDATA[2021-01-01 10:00:00]]></wp:post_date>
+    <wp:status><![CDATA[private]]></wp:status>
+    <wp:post_type><![CDATA[post]]></wp:post_type>
+  </item>
+  <item>
+    <title><![CDATA[À propos]]></title>
+    <link>https://ancien-blog.fr/a-propos/</link>
+    <content:encoded><![CDATA[<p>Qui sommes-nous ?</p>]]></content:encoded>
+    <wp:post_id>2</wp:post_id>
+    <wp:status><![CDATA[publish]]></wp:status>
+    <wp:post_type><![CDATA[page]]></wp:post_type>
+  </item>
+  <item>
+    <title><![CDATA[salle-serveurs]]></title>
+    <wp:post_id>40</wp:post_id>
+    <wp:status><![CDATA[inherit]]></wp:status>
+    <wp:post_type><![CDATA[attachment]]></wp:post_type>
+    <wp:attachment_url><![CDATA[https://ancien-blog.fr/wp-content/uploads/2021/03/salle-serveurs.jpg]]></wp:attachment_url>
+    <wp:postmeta><wp:meta_key><![CDATA[_wp_attachment_image_alt]]></wp:meta_key><wp:meta_value><![CDATA[Une salle de serveurs]]></wp:meta_value></wp:postmeta>
+  </item>
+  <item>
+    <title><![CDATA[Baie de stockage]]></title>
+    <wp:post_id>41</wp:post_id>
+    <wp:status><![CDATA[inherit]]></wp:status>
+    <wp:post_type><![CDATA[attachment]]></wp:post_type>
+    <wp:attachment_url><![CDATA[https://ancien-blog.fr/wp-content/uploads/2021/03/baie.jpg]]></wp:attachment_url>
+  </item>
+</channel>
+</rss>
+"""
+
+CYBER = "/2021/03/cyberattaques-hopitaux/"
+DMP = "/2020/12/dossier-medical-partage/"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """Give a site with one topic and no post yet."""
+    root = tmp_path / "site"
+    (root / "content" / "posts").mkdir(parents=True)
+    (root / "site.yaml").write_text(SITE_YAML, "utf-8")
+    return root
+
+
+@pytest.fixture
+def wxr(tmp_path: Path) -> Path:
+    """Give a WordPress export holding posts of each status, a page and attachments."""
+    path = tmp_path / "export.xml"
+    path.write_text(WXR, "utf-8")
+    return path
+
+
+def front_matter(path: Path) -> dict:
+    """Give the front-matter of a post file, parsed."""
+    return yaml.safe_load(path.read_text("utf-8").split("---\n")[1])
+
+
+def redirects(output: Path) -> dict[str, tuple[str, str]]:
+    """Give `_redirects` as old path -> (target, status)."""
+    rules = [line.split() for line in (output / "_redirects").read_text("utf-8").splitlines()]
+    return {old: (new, status) for old, new, status in rules}
+
+
+def test_wordpress_posts_keep_their_dates_author_topic_tags_and_summary(site: Path, wxr: Path) -> None:
+    run = blog("import", "wordpress", wxr, "--into", site)
+    assert run.code == 0, run.stderr
+    meta = front_matter(site / "content/posts/cyberattaques-hopitaux.md")
+    assert meta == {
+        "title": "Cyberattaques : les hôpitaux en première ligne",
+        "date": "2021-03-14T09:30:00+01:00",  # the blog's local time, in the site's timezone
+        "topic": "cybersecurite",  # the first category only
+        "tags": ["ANSSI", "hôpital", "rançongiciel"],
+        "summary": "Les hôpitaux face aux rançongiciels.",
+        "author": "Claire Martin",  # the login's display name
+        "slug": "cyberattaques-hopitaux",
+        "aliases": ["/2021/03/14/cyberattaques-hopitaux/"],
+    }
+    dmp = front_matter(site / "content/posts/dossier-medical-partage.md")
+    assert dmp["slug"] == "dossier-medical-partage"  # WordPress's percent-encoded accented name
+    assert dmp["topic"] == "securite" and "summary" not in dmp  # a declared topic, by its title
+    assert dmp["aliases"] == ["/2020/12/01/dossier-m%c3%a9dical-partag%c3%a9/"]
+
+
+def test_wordpress_drafts_stay_drafts_and_private_posts_pages_and_media_are_left(site: Path, wxr: Path) -> None:
+    run = blog("import", "wordpress", wxr, "--into", site)
+    posts = sorted(path.name for path in (site / "content/posts").glob("*.md"))
+    assert posts == ["cyberattaques-hopitaux.md", "dossier-medical-partage.md", "en-relecture.md",
+                     "telemedecine-un-brouillon.md"]
+    assert front_matter(site / "content/posts/telemedecine-un-brouillon.md")["draft"] is True
+    assert front_matter(site / "content/posts/en-relecture.md")["draft"] is True  # pending
+    assert "aliases" not in front_matter(site / "content/posts/telemedecine-un-brouillon.md")  # ?p=20 is no path
+    skipped = re.findall(r":\d+:1: skipped: (.+)", run.stdout)
+    assert sorted(skipped) == ["not a post: a WordPress attachment", "not a post: a WordPress attachment",
+                               "not a post: a WordPress page", "private on WordPress"]
+    table = dict(re.findall(r"^\s*(\S.*?)\s{2,}(\d+)$", run.stdout, re.M))
+    assert (table["imported"], table["of which drafts"], table["skipped"]) == ("4", "2", "4")
+
+
+def test_wordpress_missing_category_is_declared_in_site_yaml_keeping_the_rest(site: Path, wxr: Path) -> None:
+    blog("import", "wordpress", wxr, "--into", site)
+    text = (site / "site.yaml").read_text("utf-8")
+    config = yaml.safe_load(text)
+    assert config["topics"]["cybersecurite"]["title"] == "Cybersécurité"
+    assert list(config["topics"]) == ["securite", "cybersecurite"]
+    assert config["feed_length"] == 20
+    assert text.startswith(SITE_YAML.split("feed_length")[0].rstrip("\n").rsplit("\n", 1)[0])
+    lines = text.splitlines()
+    assert lines.index("  cybersecurite:") < lines.index("# The feed's length, below the topics: kept where it is.")
+
+
+def test_wordpress_html_becomes_markdown_that_builds(site: Path, wxr: Path, tmp_path: Path) -> None:
+    blog("import", "wordpress", wxr, "--into", site)
+    run = build(site, tmp_path / "out")
+    assert run.code == 0, run.stderr
+    page = read_page(tmp_path / "out", CYBER)
+    body = page.find("div", class_="post-body") or page.main
+    assert [text_of(h) for h in body.find_all("h2")] == ["Ce que disent les chiffres"]
+    assert [text_of(li) for li in body.find_all("li")][:2] == ["Rançongiciels dans les services d’urgence",
+                                                            "Fuites de dossiers médicaux"]
+    assert [text_of(cell) for cell in body.table.find_all(["th", "td"])] == ["Année", "Incidents", "2020", "27", "2021", "400"]
+    assert "trois semaines" in text_of(body.blockquote)
+    images = [img["src"] for img in body.find_all("img")]
+    assert images == ["https://ancien-blog.fr/wp-content/uploads/2021/03/salle-serveurs.jpg",  # the caption's
+                      "https://ancien-blog.fr/wp-content/uploads/2021/03/salle-serveurs.jpg",  # the gallery's
+                      "https://ancien-blog.fr/wp-content/uploads/2021/03/baie.jpg"]
+    assert [img["alt"] for img in body.find_all("img")] == ["Une salle de serveurs", "Une salle de serveurs",
+                                                            "Baie de stockage"]  # alt text, else title
+    assert "La salle des serveurs, après l’attaque" in text_of(body.find("em"))
+    links = {text_of(a): a["href"] for a in body.find_all("a")}
+    assert links["notre article sur le DMP"] == DMP  # `?p=15`, now the post's URL
+    assert text_of(body.strong) == "hôpitaux"
+    assert "<!--" not in str(body) and "wp:paragraph" not in text_of(body)
+
+
+def test_wordpress_old_links_between_posts_point_to_the_new_urls(site: Path, wxr: Path, tmp_path: Path) -> None:
+    blog("import", "wordpress", wxr, "--into", site)
+    build(site, tmp_path / "out")
+    links = {text_of(a): a["href"] for a in read_page(tmp_path / "out", DMP).find_all("a")}
+    assert links["les attaques"] == CYBER
+
+
+def test_wordpress_old_urls_redirect_to_the_new_ones(site: Path, wxr: Path, tmp_path: Path) -> None:
+    blog("import", "wordpress", wxr, "--into", site)
+    build(site, tmp_path / "out")
+    assert redirects(tmp_path / "out") == {
+        "/2020/12/01/dossier-m%c3%a9dical-partag%c3%a9/": (DMP, "301"),
+        "/2021/03/14/cyberattaques-hopitaux/": (CYBER, "301"),
+    }
+
+
+def test_wordpress_what_could_not_be_converted_is_reported(site: Path, wxr: Path) -> None:
+    run = blog("import", "wordpress", wxr, "--into", site)
+    warnings = [problem.message for problem in run.problems()]
+    assert "shortcodes left as text: [contact-form-7]" in warnings
+    assert "HTML markup lost, its text kept: <abbr>" in warnings
+    assert warnings.count("0 tags: `blog check` asks for 2 to 6") == 2  # the draft and the pending post
+    assert "no category: filed under the site's first topic, 'securite'" in warnings
+    assert (site / "content/posts/cyberattaques-hopitaux.md").read_text("utf-8").count("[contact-form-7") == 1
+
+
+def test_wordpress_import_twice_adds_nothing_and_says_what_it_skipped(site: Path, wxr: Path) -> None:
+    blog("import", "wordpress", wxr, "--into", site)
+    before = {path: path.read_bytes() for path in site.rglob("*") if path.is_file()}
+    again = blog("import", "wordpress", wxr, "--into", site)
+    assert again.code == 0, again.stderr
+    assert {path: path.read_bytes() for path in site.rglob("*") if path.is_file()} == before
+    assert again.stdout.count("skipped: already imported (the file exists)") == 4
+    table = dict(re.findall(r"^\s*(\S.*?)\s{2,}(\d+)$", again.stdout, re.M))
+    assert table["imported"] == "0"
+
+
+def test_wordpress_import_leaves_no_error_for_check(site: Path, wxr: Path) -> None:
+    blog("import", "wordpress", wxr, "--into", site)
+    run = blog("check", "--source", site)
+    assert run.code == 0, run.stdout
+    assert not [line for line in run.stdout.splitlines() if ": error: " in line]
+
+
+def test_wordpress_export_with_an_entity_declaration_is_refused(site: Path, tmp_path: Path) -> None:
+    hostile = tmp_path / "hostile.xml"
+    hostile.write_text('<?xml version="1.0"?>\n<!DOCTYPE rss [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+                       "<rss><channel><title>&x;</title></channel></rss>\n", "utf-8")
+    run = blog("import", "wordpress", hostile, "--into", site)
+    assert run.code == 1
+    assert "not a WordPress export" in run.stderr
+    assert list((site / "content/posts").iterdir()) == []
+
+
+def test_wordpress_round_trip_keeps_the_text_of_every_paragraph(site: Path, wxr: Path, tmp_path: Path) -> None:
+    blog("import", "wordpress", wxr, "--into", site)
+    build(site, tmp_path / "out", "--drafts")
+    for item in re.findall(r"<content:encoded><!\[CDATA\[(.*?)\]\]></content:encoded>", WXR, re.S):
+        source = BeautifulSoup(item, "html.parser")
+        link = re.search(r"<link>https://ancien-blog.fr(/\d{4}/\d\d/)\d\d/([^<]+)/</link>", WXR[:WXR.index(item)][-2000:])
+        if link is None or "%" in link[2]:
+            continue
+        page = read_page(tmp_path / "out", f"{link[1]}{link[2]}/")
+        built = _words(text_of(page.main))
+        for paragraph in source.find_all(["p", "li", "td", "th", "h2"]):
+            text = re.sub(r"\[/?caption[^\]]*\]", "", text_of(paragraph))
+            assert _words(text) in built, text
+
+
+def _words(text: str) -> str:
+    """Give `text` without its spaces and with typographic quotes, as French typography sets them."""
+    return re.sub(r"\s+", "", text.replace("'", "’"))
