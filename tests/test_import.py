@@ -334,3 +334,171 @@ def test_wordpress_round_trip_keeps_the_text_of_every_paragraph(site: Path, wxr:
 def _words(text: str) -> str:
     """Give `text` without its spaces and with typographic quotes, as French typography sets them."""
     return re.sub(r"\s+", "", text.replace("'", "’"))
+
+
+HUGO = {
+    "hugo.toml": """\
+baseURL = "https://ancien-hugo.fr/"
+title = "Ancien site Hugo"
+[permalinks]
+  notes = "/:section/:year/:slug/"
+""",
+    "content/_index.md": "---\ntitle: Accueil\n---\n",
+    "content/a-propos.md": "---\ntitle: À propos\n---\n\nQui sommes-nous ?\n",
+    "content/posts/_index.md": "---\ntitle: Articles\n---\n",
+    "content/posts/messagerie-securisee.md": """\
+---
+title: "Messagerie sécurisée : le point"
+date: 2021-02-10T08:00:00+01:00
+categories: [Logiciels]
+tags: [MSSanté, messagerie, RGPD]
+description: "Où en est la messagerie sécurisée de santé ?"
+author: Paul Durand
+aliases:
+  - /2021/ancienne-messagerie/
+  - vieille-adresse/
+---
+
+La messagerie sécurisée de santé relie les professionnels depuis 2014.
+
+Elle remplace le fax, qui reste pourtant très présent dans les cabinets.
+
+Voir aussi [l’article sur le dossier patient]({{< ref "posts/dossier-patient/index.md" >}}).
+
+{{< youtube dQw4w9WgXcQ >}}
+""",
+    "content/posts/dossier-patient/index.md": """\
++++
+title = "Le dossier patient informatisé"
+date = 2021-01-05T10:00:00Z
+slug = "dossier-patient-informatise"
+categories = ["Sécurité"]
+tags = ["DPI", "hôpital"]
+summary = "Le dossier patient, du papier à l’écran."
++++
+
+Le dossier patient informatisé a remplacé les classeurs des services.
+
+![Un écran de dossier patient](ecran.png)
+
+{{< figure src="/images/schema.png" alt="Schéma du dossier" caption="Le schéma du dossier" >}}
+""",
+    "content/posts/dossier-patient/ecran.png": "PNG-ecran",
+    "static/images/schema.png": "PNG-schema",
+    "content/notes/brouillon-teleconsultation.md": """\
+---
+title: Téléconsultation, premières notes
+date: "2021-04-01"
+draft: true
+url: /vieilles-notes/teleconsultation/
+tags: [téléconsultation, CNAM]
+categories: [Logiciels]
+---
+
+Des notes sur la téléconsultation, à reprendre.
+""",
+    "content/notes/compte-rendu.md": """\
+---
+title: Compte rendu du congrès
+date: 2021-05-20T18:30:00+02:00
+slug: congres-2021
+tags: [congrès, e-santé]
+categories: [Logiciels]
+---
+
+Le congrès a réuni trois cents participants à Lyon.
+""",
+}
+
+
+@pytest.fixture
+def hugo(tmp_path: Path) -> Path:
+    """Give a Hugo site with posts in two sections, TOML and YAML front-matter, a bundle with an image."""
+    root = tmp_path / "hugo"
+    for name, text in HUGO.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, "utf-8")
+    return root
+
+
+def test_hugo_posts_keep_their_front_matter_from_yaml_and_toml(site: Path, hugo: Path) -> None:
+    run = blog("import", "hugo", hugo, "--into", site)
+    assert run.code == 0, run.stderr
+    assert front_matter(site / "content/posts/messagerie-securisee.md") == {
+        "title": "Messagerie sécurisée : le point", "date": "2021-02-10T08:00:00+01:00", "topic": "logiciels",
+        "tags": ["MSSanté", "messagerie", "RGPD"], "summary": "Où en est la messagerie sécurisée de santé ?",
+        "author": "Paul Durand", "slug": "messagerie-securisee",
+        "aliases": ["/posts/messagerie-securisee/", "/2021/ancienne-messagerie/", "/posts/vieille-adresse/"],
+    }
+    toml = front_matter(site / "content/posts/dossier-patient-informatise.md")
+    assert (toml["date"], toml["topic"], toml["summary"]) == (
+        "2021-01-05T11:00:00+01:00", "securite", "Le dossier patient, du papier à l’écran.")
+    assert toml["aliases"] == ["/posts/dossier-patient-informatise/"]  # its `slug` in Hugo's URL too
+    draft = front_matter(site / "content/posts/brouillon-teleconsultation.md")
+    assert draft["draft"] is True and draft["aliases"] == ["/vieilles-notes/teleconsultation/"]  # its `url`
+    assert draft["date"] == "2021-04-01T00:00:00+02:00"
+    assert front_matter(site / "content/posts/congres-2021.md")["aliases"] == ["/notes/2021/congres-2021/"]  # permalinks
+    skipped = sorted(re.findall(r":\d+:1: skipped: (.+)", run.stdout))
+    assert skipped == ["a section's list page (_index)", "a section's list page (_index)",
+                       "not in a section: a page, not a post"]
+
+
+def test_hugo_bundle_images_are_copied_beside_the_post_and_built(site: Path, hugo: Path, tmp_path: Path) -> None:
+    blog("import", "hugo", hugo, "--into", site)
+    assert (site / "content/posts/dossier-patient-informatise/ecran.png").read_text() == "PNG-ecran"
+    assert (site / "content/posts/dossier-patient-informatise/schema.png").read_text() == "PNG-schema"  # from static/
+    run = build(site, tmp_path / "out")
+    assert run.code == 0, run.stderr
+    url = "/2021/01/dossier-patient-informatise/"
+    body = read_page(tmp_path / "out", url).main
+    assert [(img["src"], img["alt"]) for img in body.find_all("img")] == [
+        ("dossier-patient-informatise/ecran.png", "Un écran de dossier patient"),
+        ("dossier-patient-informatise/schema.png", "Schéma du dossier")]
+    assert (tmp_path / "out" / url.lstrip("/") / "dossier-patient-informatise/ecran.png").read_text() == "PNG-ecran"
+    assert "Le schéma du dossier" in text_of(body.find("em"))
+
+
+def test_hugo_ref_links_become_post_links_and_other_shortcodes_are_reported(site: Path, hugo: Path, tmp_path: Path) -> None:
+    run = blog("import", "hugo", hugo, "--into", site)
+    assert "Hugo shortcodes left as text: youtube" in [problem.message for problem in run.problems()]
+    build(site, tmp_path / "out")
+    links = {text_of(a): a["href"] for a in read_page(tmp_path / "out", "/2021/02/messagerie-securisee/").main.find_all("a")}
+    assert links["l’article sur le dossier patient"] == "/2021/01/dossier-patient-informatise/"
+
+
+def test_hugo_old_urls_redirect_to_the_new_ones(site: Path, hugo: Path, tmp_path: Path) -> None:
+    blog("import", "hugo", hugo, "--into", site)
+    build(site, tmp_path / "out")
+    assert redirects(tmp_path / "out") == {
+        "/2021/ancienne-messagerie/": ("/2021/02/messagerie-securisee/", "301"),
+        "/posts/messagerie-securisee/": ("/2021/02/messagerie-securisee/", "301"),
+        "/posts/vieille-adresse/": ("/2021/02/messagerie-securisee/", "301"),
+        "/posts/dossier-patient-informatise/": ("/2021/01/dossier-patient-informatise/", "301"),
+        "/notes/2021/congres-2021/": ("/2021/05/congres-2021/", "301"),
+    }
+
+
+def test_hugo_import_leaves_no_error_for_check_and_adds_nothing_twice(site: Path, hugo: Path) -> None:
+    blog("import", "hugo", hugo, "--into", site)
+    before = {path: path.read_bytes() for path in site.rglob("*") if path.is_file()}
+    assert blog("import", "hugo", hugo, "--into", site).code == 0
+    assert {path: path.read_bytes() for path in site.rglob("*") if path.is_file()} == before
+    run = blog("check", "--source", site)
+    assert run.code == 0, run.stdout
+
+
+def test_hugo_round_trip_keeps_the_text_of_every_paragraph(site: Path, hugo: Path, tmp_path: Path) -> None:
+    blog("import", "hugo", hugo, "--into", site)
+    build(site, tmp_path / "out", "--drafts")
+    pages = {"messagerie-securisee.md": "/2021/02/messagerie-securisee/",
+             "dossier-patient/index.md": "/2021/01/dossier-patient-informatise/",
+             "brouillon-teleconsultation.md": "/2021/04/brouillon-teleconsultation/",
+             "compte-rendu.md": "/2021/05/congres-2021/"}
+    for name, text in HUGO.items():
+        suffix = next((key for key in pages if name.endswith(key)), None)
+        if suffix is None:
+            continue
+        built = _words(text_of(read_page(tmp_path / "out", pages[suffix]).main))
+        for paragraph in text.split("---\n" if text.startswith("---") else "+++\n")[2].split("\n\n"):
+            if paragraph.strip() and not paragraph.lstrip().startswith(("{{", "!", "Voir")):
+                assert _words(paragraph) in built, paragraph
