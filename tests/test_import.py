@@ -502,3 +502,135 @@ def test_hugo_round_trip_keeps_the_text_of_every_paragraph(site: Path, hugo: Pat
         for paragraph in text.split("---\n" if text.startswith("---") else "+++\n")[2].split("\n\n"):
             if paragraph.strip() and not paragraph.lstrip().startswith(("{{", "!", "Voir")):
                 assert _words(paragraph) in built, paragraph
+
+
+JEKYLL = {
+    "_config.yml": "title: Ancien site Jekyll\npermalink: pretty\n",
+    "_posts/2021-03-02-ransomware-a-l-hopital.md": """\
+---
+layout: post
+title: "Rançongiciel à l’hôpital : récit d’une crise"
+categories: [Sécurité, actualités]
+tags: ANSSI hôpital rançongiciel
+excerpt: "Trois semaines sans informatique."
+author: Sophie Leroy
+---
+
+Le lundi matin, plus aucun écran ne s’allumait dans le service.
+
+![Le tableau des urgences]({{ site.baseurl }}/assets/images/tableau.png)
+
+{% highlight python %}
+def restaurer(sauvegarde):
+    return sauvegarde.copie()
+{% endhighlight %}
+
+Lire ensuite [le guide]({% post_url 2020-11-20-guide-des-sauvegardes %}).
+
+{% include note.html texte="à vérifier" %}
+""",
+    "_posts/2020-11-20-guide-des-sauvegardes.markdown": """\
+---
+title: Le guide des sauvegardes
+date: 2020-11-20 18:45:00 +0100
+category: Logiciels
+tags: [sauvegarde, RGPD]
+permalink: /guides/sauvegardes.html
+---
+
+Une sauvegarde que personne n’a jamais restaurée n’est pas une sauvegarde.
+""",
+    "_posts/2019-05-01-sans-categorie.md": """\
+---
+title: Un article sans catégorie
+tags: [divers, archives]
+---
+
+Un ancien article, publié au printemps.
+""",
+    "_posts/notes-en-vrac.md": "---\ntitle: Notes\n---\n\nSans date dans le nom.\n",
+    "_drafts/telesante-en-ehpad.md": """\
+---
+title: La télésanté en Ehpad
+date: 2021-09-01
+categories: Logiciels
+tags: [télésanté, Ehpad]
+---
+
+Les Ehpad s’équipent pour la téléconsultation.
+""",
+    "assets/images/tableau.png": "PNG-tableau",
+}
+
+
+@pytest.fixture
+def jekyll(tmp_path: Path) -> Path:
+    """Give a Jekyll site with dated posts, a draft, Liquid tags and a local image."""
+    root = tmp_path / "jekyll"
+    for name, text in JEKYLL.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, "utf-8")
+    return root
+
+
+def test_jekyll_posts_take_their_date_from_the_file_name_or_the_front_matter(site: Path, jekyll: Path) -> None:
+    run = blog("import", "jekyll", jekyll, "--into", site)
+    assert run.code == 0, run.stderr
+    assert front_matter(site / "content/posts/ransomware-a-l-hopital.md") == {
+        "title": "Rançongiciel à l’hôpital : récit d’une crise", "date": "2021-03-02T00:00:00+01:00",
+        "topic": "securite", "tags": ["ANSSI", "hôpital", "rançongiciel"],  # a space-separated string
+        "summary": "Trois semaines sans informatique.", "author": "Sophie Leroy", "slug": "ransomware-a-l-hopital",
+        "aliases": ["/s%C3%A9curit%C3%A9/actualit%C3%A9s/2021/03/02/ransomware-a-l-hopital/"],  # pretty
+    }
+    guide = front_matter(site / "content/posts/guide-des-sauvegardes.md")
+    assert (guide["date"], guide["topic"], guide["aliases"]) == (
+        "2020-11-20T18:45:00+01:00", "logiciels", ["/guides/sauvegardes.html"])  # `category`, `permalink`
+    assert front_matter(site / "content/posts/sans-categorie.md")["aliases"] == ["/2019/05/01/sans-categorie/"]
+    draft = front_matter(site / "content/posts/telesante-en-ehpad.md")
+    assert draft["draft"] is True and "aliases" not in draft and draft["topic"] == "logiciels"
+    assert re.findall(r":\d+:1: skipped: (.+)", run.stdout) == ["not named YYYY-MM-DD-title: Jekyll does not publish it"]
+
+
+def test_jekyll_default_permalink_style_is_date(site: Path, jekyll: Path) -> None:
+    (jekyll / "_config.yml").write_text("title: Ancien site Jekyll\n", "utf-8")
+    blog("import", "jekyll", jekyll, "--into", site)
+    assert front_matter(site / "content/posts/sans-categorie.md")["aliases"] == ["/2019/05/01/sans-categorie.html"]
+
+
+def test_jekyll_liquid_becomes_markdown_and_the_rest_is_reported(site: Path, jekyll: Path, tmp_path: Path) -> None:
+    run = blog("import", "jekyll", jekyll, "--into", site)
+    assert "Liquid left as text: include" in [problem.message for problem in run.problems()]
+    assert (site / "content/posts/ransomware-a-l-hopital/tableau.png").read_text() == "PNG-tableau"
+    assert build(site, tmp_path / "out").code == 0
+    body = read_page(tmp_path / "out", "/2021/03/ransomware-a-l-hopital/").main
+    code = body.find("pre")
+    assert "def restaurer(sauvegarde):" in code.get_text()
+    assert code["data-lang"] == "python" and code.find("span", class_="k")  # highlighted by Pygments
+    assert {text_of(a): a["href"] for a in body.find_all("a")}["le guide"] == "/2020/11/guide-des-sauvegardes/"
+    assert body.find("img")["src"] == "ransomware-a-l-hopital/tableau.png"
+
+
+def test_jekyll_old_urls_redirect_and_check_finds_no_error(site: Path, jekyll: Path, tmp_path: Path) -> None:
+    blog("import", "jekyll", jekyll, "--into", site)
+    build(site, tmp_path / "out")
+    assert redirects(tmp_path / "out") == {
+        "/guides/sauvegardes.html": ("/2020/11/guide-des-sauvegardes/", "301"),
+        "/2019/05/01/sans-categorie/": ("/2019/05/sans-categorie/", "301"),
+        "/s%C3%A9curit%C3%A9/actualit%C3%A9s/2021/03/02/ransomware-a-l-hopital/": ("/2021/03/ransomware-a-l-hopital/", "301"),
+    }
+    run = blog("check", "--source", site)
+    assert run.code == 0, run.stdout
+
+
+def test_jekyll_round_trip_keeps_the_text_of_every_paragraph(site: Path, jekyll: Path, tmp_path: Path) -> None:
+    blog("import", "jekyll", jekyll, "--into", site)
+    build(site, tmp_path / "out", "--drafts")
+    for name, text in JEKYLL.items():
+        if not name.endswith((".md", ".markdown")) or "notes" in name:
+            continue
+        slug = re.sub(r"^\d{4}-\d{2}-\d{2}-", "", Path(name).stem)
+        page = next((tmp_path / "out").glob(f"*/*/{slug}/index.html"))
+        built = _words(text_of(BeautifulSoup(page.read_text("utf-8"), "html.parser").main))
+        for paragraph in text.split("---\n")[2].split("\n\n"):
+            if paragraph.strip() and not paragraph.lstrip().startswith(("{", "!", "Lire")):
+                assert _words(paragraph) in built, paragraph

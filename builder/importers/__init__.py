@@ -18,9 +18,9 @@ Reader = Callable[[Path, Config], tuple[list[Imported], list[Skipped]]]
 
 def readers() -> dict[str, Reader]:
     """Give the reader of each kind of source, by the name the command takes."""
-    from builder.importers import hugo, wordpress
+    from builder.importers import hugo, jekyll, wordpress
 
-    return {"wordpress": wordpress.read_export, "hugo": hugo.read_site}
+    return {"wordpress": wordpress.read_export, "jekyll": jekyll.read_site, "hugo": hugo.read_site}
 
 
 def import_posts(kind: str, source: Path, site_root: Path, config: Config) -> ImportReport:
