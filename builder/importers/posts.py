@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 from builder.config import CONFIG_NAME, read_config
-from builder.errors import Problem, Severity, quoted
+from builder.errors import Problem, Severity, counted, quoted
 from builder.frontmatter import MAX_TAGS, alias_problem
 from builder.load import POSTS_DIR, existing_names
 from builder.model import Config
@@ -81,6 +81,7 @@ def write_posts(site_root: Path, config: Config, posts: list[Imported], report: 
     """Write each post to `content/posts/<slug>.md`, never over a file or a slug the site
     already has; declare the topics they name that site.yaml lacks."""
     names = existing_names(site_root)
+    spellings = dict(names.tags)  # a tag is spelled as the site, or the first imported post, spells it
     topics = _topic_keys(config, posts)
     _declare_topics(site_root, config, topics, report)
     taken: dict[str, Path] = dict(names.slugs)
@@ -93,7 +94,9 @@ def write_posts(site_root: Path, config: Config, posts: list[Imported], report: 
             report.skipped.append(Skipped(post.source, post.line, "slug taken by another post"))
             report.warnings.append(_warning(post, f"not imported: the slug {quoted(post.slug)} is used by {taken[post.slug]}"))
             continue
-        meta, warnings = front_matter(post, config, topics, names.tags)
+        meta, warnings = front_matter(post, config, topics, spellings)
+        for tag in meta["tags"]:
+            spellings.setdefault(slugify(tag), tag)
         report.warnings += [_warning(post, message) for message in (*post.warnings, *warnings)]
         path.parent.mkdir(parents=True, exist_ok=True)
         _copy_images(post, path, report)
@@ -118,7 +121,7 @@ def front_matter(post: Imported, config: Config, topics: dict[str | None, str],
     if len(tags) > MAX_TAGS:
         warnings.append(f"{len(tags)} tags: only the first {MAX_TAGS} are kept (more is an error)")
     elif not TAGS_MIN <= len(kept) <= TAGS_MAX:
-        warnings.append(f"{len(kept)} tags: `blog check` asks for {TAGS_MIN} to {TAGS_MAX}")
+        warnings.append(f"{counted(len(kept), 'tag')}: `blog check` asks for {TAGS_MIN} to {TAGS_MAX}")
     if post.topic is None:
         warnings.append(f"no category: filed under the site's first topic, {config.topics[0].slug!r}")
     meta: dict[str, object] = {"title": post.title, "date": post.date.isoformat(timespec="seconds"),
