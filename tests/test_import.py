@@ -327,16 +327,28 @@ def test_wordpress_export_with_an_entity_declaration_is_refused(site: Path, tmp_
 def test_wordpress_round_trip_keeps_the_text_of_every_paragraph(site: Path, wxr: Path, tmp_path: Path) -> None:
     blog("import", "wordpress", wxr, "--into", site)
     build(site, tmp_path / "out", "--drafts")
-    for item in re.findall(r"<content:encoded><!\[CDATA\[(.*?)\]\]></content:encoded>", WXR, re.S):
-        source = BeautifulSoup(item, "html.parser")
-        link = re.search(r"<link>https://ancien-blog.fr(/\d{4}/\d\d/)\d\d/([^<]+)/</link>", WXR[:WXR.index(item)][-2000:])
-        if link is None or "%" in link[2]:
+    pages = {"12": CYBER, "15": DMP, "20": "/2021/06/telemedecine-un-brouillon/", "21": "/2021/07/en-relecture/"}
+    for item in re.findall(r"<item>(.*?)</item>", WXR, re.S):
+        post_id = re.search(r"<wp:post_id>(\d+)</wp:post_id>", item)[1]
+        if post_id not in pages:
             continue
-        page = read_page(tmp_path / "out", f"{link[1]}{link[2]}/")
-        built = _words(text_of(page.main))
-        for paragraph in source.find_all(["p", "li", "td", "th", "h2"]):
+        html = re.search(r"<content:encoded><!\[CDATA\[(.*?)\]\]></content:encoded>", item, re.S)[1]
+        built = _words(text_of(read_page(tmp_path / "out", pages[post_id]).main))
+        paragraphs = BeautifulSoup(html, "html.parser").find_all(["p", "li", "td", "th", "h2"])
+        assert paragraphs
+        for paragraph in paragraphs:
             text = re.sub(r"\[/?caption[^\]]*\]", "", text_of(paragraph))
             assert _words(text) in built, text
+
+
+def test_import_of_a_missing_source_or_into_a_folder_without_a_site_fails(site: Path, tmp_path: Path) -> None:
+    missing = blog("import", "wordpress", tmp_path / "absent.xml", "--into", site)
+    assert missing.code == 1 and "no such file or folder" in missing.stderr
+    not_a_site = blog("import", "hugo", tmp_path, "--into", tmp_path)
+    assert not_a_site.code == 2 and "--into" in not_a_site.stderr
+    not_hugo = blog("import", "hugo", tmp_path, "--into", site)
+    assert not_hugo.code == 1 and "not a Hugo site" in not_hugo.stderr
+    assert list((site / "content/posts").iterdir()) == []
 
 
 def _words(text: str) -> str:
@@ -642,3 +654,15 @@ def test_jekyll_round_trip_keeps_the_text_of_every_paragraph(site: Path, jekyll:
         for paragraph in text.split("---\n")[2].split("\n\n"):
             if paragraph.strip() and not paragraph.lstrip().startswith(("{", "!", "Lire")):
                 assert _words(paragraph) in built, paragraph
+
+
+def test_jekyll_images_outside_the_source_keep_their_address(site: Path, jekyll: Path, tmp_path: Path) -> None:
+    (tmp_path / "secret.png").write_text("SECRET", "utf-8")
+    (jekyll / "assets/images/lien.png").symlink_to(tmp_path / "secret.png")
+    post = jekyll / "_posts/2021-03-02-ransomware-a-l-hopital.md"
+    post.write_text(post.read_text("utf-8") + "\n![Dehors](../../secret.png) ![Lien](/assets/images/lien.png)\n", "utf-8")
+    blog("import", "jekyll", jekyll, "--into", site)
+    copied = sorted(path.name for path in (site / "content/posts/ransomware-a-l-hopital").iterdir())
+    assert copied == ["tableau.png"]
+    body = (site / "content/posts/ransomware-a-l-hopital.md").read_text("utf-8")
+    assert "![Dehors](../../secret.png)" in body and "![Lien](/assets/images/lien.png)" in body

@@ -12,7 +12,7 @@ import yaml
 
 from builder.config import CONFIG_NAME, read_config
 from builder.errors import Problem, Severity, counted, quoted
-from builder.frontmatter import MAX_TAGS, alias_problem
+from builder.frontmatter import MAX_TAGS, YEARS, alias_problem
 from builder.load import POSTS_DIR, existing_names
 from builder.model import Config
 from builder.urls import long_slug, post_url, slugify
@@ -90,6 +90,9 @@ def write_posts(site_root: Path, config: Config, posts: list[Imported], report: 
         if path.exists():
             report.skipped.append(Skipped(post.source, post.line, "already imported (the file exists)"))
             continue
+        if not YEARS[0] <= post.date.year <= YEARS[1]:
+            report.skipped.append(Skipped(post.source, post.line, f"dated out of the years {YEARS[0]} to {YEARS[1]}"))
+            continue
         if post.slug in taken:
             report.skipped.append(Skipped(post.source, post.line, "slug taken by another post"))
             report.warnings.append(_warning(post, f"not imported: the slug {quoted(post.slug)} is used by {taken[post.slug]}"))
@@ -151,6 +154,9 @@ def _topic_keys(config: Config, posts: list[Imported]) -> dict[str | None, str]:
     for post in posts:
         if post.topic is not None and post.topic not in keys:
             key = slugify(post.topic)
+            if not key or long_slug(key):  # a category of punctuation alone names no topic
+                keys[post.topic] = config.topics[0].slug
+                continue
             declared = config.topic(key) or next((t for t in config.topics if slugify(t.title) == key), None)
             keys[post.topic] = declared.slug if declared else key
     return keys
