@@ -1,11 +1,13 @@
 """HTML to Markdown, for WordPress posts: WordPress's shortcodes first, then markdownify.
 
 markdownify rather than html2text, measured on a French post holding what WordPress exports
-(block comments, `&nbsp;`, lists, links, an image, a table, a quote, headings): both keep
-lists, links, images, emphasis, headings and quotes, but html2text writes tables without their
-outer pipes and with trailing spaces on every row, and indents lists by two spaces;
-markdownify writes GitHub's pipe tables and plain `-` lists, as our posts are written. It also
-works on a parsed tree, where shortcodes and headings are fixed before the conversion.
+(block comments, `&nbsp;`, captions, 6 list items, 5 links, 2 images, 4 emphases, 3 headings,
+12 table cells, 2 quotes), each output rendered again by builder.markdown: both keep every one
+of these. But html2text writes `&lt;script&gt;` back as `<script>` (raw HTML, which our builder
+shows as text with a warning) and `*pas*` as emphasis where the text had asterisks; it leaves
+trailing spaces on 10 lines (tables without outer pipes, hard breaks). markdownify escapes
+both, and writes GitHub's pipe tables and plain `-` lists. It also works on a parsed tree,
+where shortcodes, links and headings are fixed before the conversion.
 """
 
 from __future__ import annotations
