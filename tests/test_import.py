@@ -427,6 +427,12 @@ categories: [Logiciels]
 ---
 
 Le congrès a réuni trois cents participants à Lyon.
+
+<div class="encadre">
+<p>Un encadré <strong>important</strong> sur la <a href="https://esante.gouv.fr/">feuille de route</a>.</p>
+</div>
+
+<iframe src="https://www.youtube.com/embed/abc"></iframe>
 """,
 }
 
@@ -520,6 +526,7 @@ def test_hugo_round_trip_keeps_the_text_of_every_paragraph(site: Path, hugo: Pat
             continue
         built = _words(text_of(read_page(tmp_path / "out", pages[suffix]).main))
         for paragraph in text.split("---\n" if text.startswith("---") else "+++\n")[2].split("\n\n"):
+            paragraph = BeautifulSoup(paragraph, "html.parser").get_text()  # an HTML block's text
             if paragraph.strip() and not paragraph.lstrip().startswith(("{{", "!", "Voir")):
                 assert _words(paragraph) in built, paragraph
 
@@ -666,3 +673,15 @@ def test_jekyll_images_outside_the_source_keep_their_address(site: Path, jekyll:
     assert copied == ["tableau.png"]
     body = (site / "content/posts/ransomware-a-l-hopital.md").read_text("utf-8")
     assert "![Dehors](../../secret.png)" in body and "![Lien](/assets/images/lien.png)" in body
+
+
+
+def test_hugo_html_blocks_become_markdown_and_what_cannot_is_reported(site: Path, hugo: Path, tmp_path: Path) -> None:
+    run = blog("import", "hugo", hugo, "--into", site)
+    assert "HTML dropped: <iframe> (no Markdown for it)" in [problem.message for problem in run.problems()]
+    build_run = build(site, tmp_path / "out")
+    assert build_run.code == 0 and "raw HTML" not in build_run.stderr, build_run.stderr
+    body = read_page(tmp_path / "out", "/2021/05/congres-2021/").main
+    assert text_of(body.find("strong")) == "important"
+    assert body.find("a", href="https://esante.gouv.fr/") is not None
+    assert "<div" not in text_of(body) and body.find("iframe") is None

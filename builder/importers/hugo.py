@@ -12,7 +12,7 @@ import yaml
 
 from builder.errors import Problem
 from builder.importers.posts import Imported, ImportFailed, Skipped
-from builder.importers.texts import local_images, moment, split_front_matter, text, urlize, words
+from builder.importers.texts import html_blocks, local_images, moment, split_front_matter, text, urlize, words
 from builder.model import Config
 from builder.sources import read_text
 from builder.urls import long_slug, slugify
@@ -67,6 +67,8 @@ def _post(path: Path, parsed: tuple[dict, str], root: Path, content: Path, zone:
         return Skipped(path, 1, "no date (or not one Hugo writes)")
     slug = pages[path]
     body, warnings = _shortcodes(body, path, pages)
+    body, converted = html_blocks(body)
+    warnings += converted
     body, images = local_images(body, path.parent, root, slug, root / "static")
     section = relative.parts[0]
     aliases = [_old_url(meta, relative, section, date, permalinks, title)]

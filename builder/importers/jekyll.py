@@ -12,7 +12,7 @@ import yaml
 
 from builder.errors import Problem
 from builder.importers.posts import Imported, ImportFailed, Skipped
-from builder.importers.texts import local_images, moment, split_front_matter, text, words
+from builder.importers.texts import html_blocks, local_images, moment, split_front_matter, text, words
 from builder.model import Config
 from builder.sources import read_text
 from builder.urls import long_slug, slugify
@@ -87,6 +87,8 @@ def _post(path: Path, parsed: tuple[dict, str], root: Path, zone: ZoneInfo, styl
     slug = names[_name(path)]
     body, liquid = _liquid(body, names)
     warnings += liquid
+    body, converted = html_blocks(body)
+    warnings += converted
     body, images = local_images(body, path.parent, root, slug, root)
     categories = words(meta.get("categories")) or words(meta.get("category"))
     aliases = () if draft else (_old_url(meta, path, date, categories, style),)

@@ -10,7 +10,10 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote, urlsplit
 from zoneinfo import ZoneInfo
 
-from builder.errors import Problem
+from markdown_it import MarkdownIt
+
+from builder.errors import Problem, counted
+from builder.importers.html import to_markdown
 from builder.yamldoc import parse_mapping
 
 # `![description](target "title")`: the images a post names, to copy those the source holds.
@@ -106,3 +109,20 @@ def urlize(value: str) -> str:
     """Give a title as Hugo puts it in a URL: lowercase, dashes for spaces, percent-encoded."""
     kept = re.sub(r"[^\w\s-]", "", value.lower()).strip()
     return quote(re.sub(r"\s+", "-", kept))
+
+
+def html_blocks(body: str) -> tuple[str, list[str]]:
+    """Give a Markdown body with its blocks of raw HTML turned into Markdown (the build would
+    show them as text), and warnings for what could not be."""
+    lines = body.split("\n")
+    tokens = MarkdownIt("commonmark").parse(body)
+    warnings: list[str] = []
+    for token in reversed([token for token in tokens if token.type == "html_block" and token.map]):
+        start, end = token.map
+        converted = to_markdown(token.content, {})
+        warnings += [warning for warning in converted.warnings if warning not in warnings]
+        lines[start:end] = [*converted.markdown.strip().split("\n"), ""] if converted.markdown.strip() else []
+    inline = sum(child.type == "html_inline" for token in tokens for child in token.children or ())
+    if inline:
+        warnings.append(f"{counted(inline, 'HTML tag')} inside paragraphs left as they were: the build shows them as text")
+    return "\n".join(lines), warnings
