@@ -91,7 +91,7 @@ WXR = """\
     <dc:creator><![CDATA[cmartin]]></dc:creator>
     <content:encoded><![CDATA[<p>Le <abbr title="dossier médical partagé">DMP</abbr> revient, sous le nom de Mon espace santé.</p>
 
-<p>Son été sera chargé : voir <a href="/2021/03/14/cyberattaques-hopitaux/">les attaques</a>.</p>]]></content:encoded>
+<p>Son été sera chargé : voir <a href="/2021/03/14/cyberattaques-hopitaux/">les attaques</a> et <a href="http://www.ancien-blog.fr/2021/03/14/cyberattaques-hopitaux/#ce-que-disent-les-chiffres">les chiffres</a>.</p>]]></content:encoded>
     <excerpt:encoded><![CDATA[]]></excerpt:encoded>
     <wp:post_id>15</wp:post_id>
     <wp:post_date><![CDATA[2020-12-01 18:00:00]]></wp:post_date>
@@ -274,6 +274,7 @@ def test_wordpress_old_links_between_posts_point_to_the_new_urls(site: Path, wxr
     build(site, tmp_path / "out")
     links = {text_of(a): a["href"] for a in read_page(tmp_path / "out", DMP).find_all("a")}
     assert links["les attaques"] == CYBER
+    assert links["les chiffres"] == CYBER + "#ce-que-disent-les-chiffres"  # with www. and http: the same site
 
 
 def test_wordpress_old_urls_redirect_to_the_new_ones(site: Path, wxr: Path, tmp_path: Path) -> None:

@@ -44,7 +44,8 @@ class Converted:
 class _Converter(MarkdownConverter):
     """markdownify with a figure's caption as an emphasised line under its image."""
 
-    def convert_figcaption(self, el, text, parent_tags=None):  # noqa: D102 - markdownify's hook
+    def convert_figcaption(self, el, text, parent_tags=None):
+        """Give a figure's caption as its own emphasised paragraph."""
         return f"\n\n*{text.strip()}*\n\n" if text.strip() else ""
 
 

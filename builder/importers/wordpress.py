@@ -93,12 +93,12 @@ def _post(item: Element, path: Path, line: int, zone: ZoneInfo, authors: dict, a
 def _relinker(site: str, slugs: dict[str, str], published: set[str], old_paths: dict[str, str | None]):
     """Give the function that turns a link to a post of the export (`/?p=12`, its old address)
     into a link to its new file, which the build makes the post's URL and checks."""
-    host = urlsplit(site).netloc
+    host = urlsplit(site).netloc.removeprefix("www.")
 
     def relink(href: str) -> str:
         """Give the link a post of the export should have now."""
         url = urlsplit(href)
-        if url.netloc not in ("", host) or url.scheme not in ("", "http", "https") or href.startswith("#"):
+        if url.netloc.removeprefix("www.") not in ("", host) or url.scheme not in ("", "http", "https") or href.startswith("#"):
             return href
         post_id = (parse_qs(url.query).get("p") or [None])[0] if url.path in ("", "/") else old_paths.get(_path(href))
         if post_id in published:
