@@ -107,6 +107,13 @@ def _parser(stdout: TextIO, stderr: TextIO) -> argparse.ArgumentParser:
     init = commands.add_parser("init", help="create a new site that builds as it is")
     init.add_argument("folder", type=Path, help="where to create it (absent or empty)")
     init.set_defaults(run=_run_init)
+
+    import_ = commands.add_parser("import", help="import the posts of a WordPress, Jekyll or Hugo blog; never overwrites")
+    import_.add_argument("kind", choices=("wordpress", "jekyll", "hugo"), help="what the source is")
+    import_.add_argument("from_", metavar="SOURCE", type=Path,
+                         help="a WordPress export file (WXR), or the folder of a Jekyll or Hugo site")
+    import_.add_argument("--into", type=Path, default=Path("."), help="site root holding site.yaml (default: .)")
+    import_.set_defaults(run=_run_import)
     return parser
 
 
@@ -296,6 +303,32 @@ def _run_init(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO, 
     return ExitCode.OK
 
 
+def _run_import(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO, stderr: TextIO) -> int:
+    """Import another blog's posts, then print what was done: files, warnings and a table."""
+    from builder.config import load_config
+    from builder.importers import ImportFailed, import_posts
+
+    site_root = _site_root(args.into, "--into")
+    try:
+        config = load_config(site_root)
+        report = import_posts(args.kind, args.from_, site_root, config)
+    except BuildFailed as failure:
+        for problem in failure.problems:
+            print(problem.format(), file=stderr)
+        return ExitCode.CONTENT_ERROR
+    except ImportFailed as error:
+        print(f"blog: error: {error}", file=stderr)
+        return ExitCode.CONTENT_ERROR
+    for path in report.written:
+        print(display_path(path), file=stdout)
+    for skipped in sorted(report.skipped, key=lambda skipped: (str(skipped.source), skipped.line)):
+        print(f"{display_path(skipped.source)}:{skipped.line}:1: skipped: {skipped.reason}", file=stdout)
+    for warning in report.warnings:
+        print(warning.format(), file=stderr)
+    print(report.table(), file=stdout)
+    return ExitCode.OK
+
+
 def _up_to_date(source: Path, output: Path, args: argparse.Namespace, now: datetime | None, inputs: str) -> bool:
     """Tell, from sizes and times alone (`inputs`, their digest), whether the last build's
     output is what a build would write now: same inputs, options and output, and no post
@@ -308,12 +341,12 @@ def _up_to_date(source: Path, output: Path, args: argparse.Namespace, now: datet
                             moment, state.marker_of(output, MARKER))
 
 
-def _site_root(source: Path) -> Path:
+def _site_root(source: Path, option: str = "--source") -> Path:
     """Check that `source` is a site root: a folder holding site.yaml."""
     if not source.is_dir():
-        raise UsageError(f"--source {source}: no such folder")
+        raise UsageError(f"{option} {source}: no such folder")
     if not (source / CONFIG_NAME).is_file():
-        raise UsageError(f"--source {source}: no {CONFIG_NAME} there (is it a site root?)")
+        raise UsageError(f"{option} {source}: no {CONFIG_NAME} there (is it a site root?)")
     return source
 
 
