@@ -30,6 +30,7 @@ from builder.parallel import aside, in_parallel, shared as shared_work
 from builder.redirects import redirect_rules
 from builder.render import (Templates, fingerprint, load_templates, make_environment, render_post_pages, render_site,
                             shared_values)
+from builder.schedule import schedule_file
 from builder.search import index_site
 from builder.sitemap import robots, sitemap
 from builder.theme import theme_dirs, theme_folders
@@ -218,6 +219,7 @@ def render_pages(site_root: Path, sources: Sources, options: BuildOptions, repor
     redirects, taken = redirect_rules(index.posts, {page.url for page in pages})
     pages.append(redirects)
     pages.append(headers_file(index.posts))  # the policy names the hosts of the images shown
+    pages.append(schedule_file(index.posts))  # what the scheduled run compares with the posts (`blog due`)
     problems = taken + report.stage("pages", site_problems, site_root, sources, index.posts, pages)
     if problems:
         raise BuildFailed(problems, "pages")
