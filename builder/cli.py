@@ -16,7 +16,7 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from builder import __version__, collector, state
-from builder.errors import BuildFailed, counted, display_path
+from builder.errors import BuildFailed, Problem, counted, display_path
 from builder.ledger import output_as_recorded
 from builder.parallel import aside, default_jobs
 from builder.progress import TerminalProgress
@@ -103,6 +103,14 @@ def _parser(stdout: TextIO, stderr: TextIO) -> argparse.ArgumentParser:
     new.add_argument("--tags", default="", help="comma-separated tags, e.g. CNIL,RGPD")
     new.add_argument("--source", type=Path, default=Path("."), help="site root holding site.yaml (default: .)")
     new.set_defaults(run=_run_new)
+
+    due = commands.add_parser("due", help="print due=true when a post came due since the deployed site's build, "
+                                          "else due=false (for a scheduled CI run)")
+    due.add_argument("--source", type=Path, default=Path("."), help="site root holding site.yaml (default: .)")
+    due.add_argument("--now", metavar="DATETIME", help="'now', ISO 8601 (default: SOURCE_DATE_EPOCH or the clock)")
+    due.add_argument("--deployed", metavar="URL_OR_FILE",
+                     help="the deployed site's schedule.json, written by `blog build` (default: BASE_URL/schedule.json)")
+    due.set_defaults(run=_run_due)
 
     init = commands.add_parser("init", help="create a new site that builds as it is")
     init.add_argument("folder", type=Path, help="where to create it (absent or empty)")
@@ -294,6 +302,54 @@ def _run_init(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO, 
         print(display_path(path), file=stdout)
     print(f"Build it with: blog build --source {args.folder}", file=stderr)
     return ExitCode.OK
+
+
+def _run_due(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO, stderr: TextIO) -> int:
+    """Print `due=true` (a line for $GITHUB_OUTPUT) when a post, drafts aside, is dated after the
+    newest post of the deployed site and no later than now, or when the deployed site cannot
+    tell which that is; else `due=false`. Say why on stderr."""
+    from builder.config import load_config
+    from builder.schedule import SCHEDULE, came_due, deployed_since, in_site_zone, next_due, read_dates
+
+    source = _site_root(args.source)
+    now = _now(args.now, env)
+    try:
+        config = load_config(source)
+    except BuildFailed as failure:
+        return _failed(failure.problems, stderr)
+    posts, problems = read_dates(source, config)
+    if problems:  # a build would fail on them: there is nothing to deploy
+        return _failed(problems, stderr)
+    now = in_site_zone(now or datetime.now(timezone.utc), config)
+    where = args.deployed or config.base_url + SCHEDULE
+    since, unread = deployed_since(where)
+    due = came_due(posts, since, now)
+    waiting = next_due(posts, now)
+    if unread:
+        print(f"blog due: {unread}: building, as if every post had come due", file=stderr)
+    elif due:
+        print(f"blog due: {counted(len(due), 'post')} came due since {_or_never(since)} (the newest post of "
+              f"{where}): {', '.join(display_path(post.source) for post in due)}", file=stderr)
+    else:
+        print(f"blog due: no post came due since {_or_never(since)} (the newest post of {where})", file=stderr)
+    if waiting is not None:
+        print(f"blog due: the next post is due at {waiting.date.isoformat()}: {display_path(waiting.source)}",
+              file=stderr)
+    print(f"due={'true' if unread or due else 'false'}", file=stdout)
+    return ExitCode.OK
+
+
+def _or_never(moment: datetime | None) -> str:
+    """Give a moment as ISO 8601, or say there was none."""
+    return moment.isoformat() if moment else "the start (it had no post)"
+
+
+def _failed(problems: Sequence[Problem], stderr: TextIO) -> int:
+    """Print the problems that stop a command, and give its exit code."""
+    for problem in problems:
+        print(problem.format(), file=stderr)
+    print(f"blog: {counted(sum(problem.is_error for problem in problems), 'error')}", file=stderr)
+    return ExitCode.CONTENT_ERROR
 
 
 def _up_to_date(source: Path, output: Path, args: argparse.Namespace, now: datetime | None, inputs: str) -> bool:

@@ -11,13 +11,31 @@ page shows it), never a post still to come, nor the moment of the build: the sam
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
+from urllib.request import urlopen
+from zoneinfo import ZoneInfo
 
 from builder import urls
-from builder.model import Page, Post
+from builder.errors import Problem
+from builder.frontmatter import split, validate
+from builder.load import post_files
+from builder.model import Config, Page, Post
+from builder.sources import decode, read_source
 
 SCHEDULE = "/schedule.json"
 KEY = "newest_post"
+MAX_BYTES = 4096  # the file holds one date: anything longer is not one of ours
+
+
+@dataclass(frozen=True, slots=True)
+class Dated:
+    """A post file's date and draft flag, read from its front-matter alone."""
+
+    source: Path
+    date: datetime  # aware, in the site's timezone
+    draft: bool
 
 
 def schedule_file(posts: tuple[Post, ...]) -> Page:
@@ -25,3 +43,82 @@ def schedule_file(posts: tuple[Post, ...]) -> Page:
     newest = max((post.date for post in posts), default=None)
     text = json.dumps({KEY: newest.isoformat() if newest else None}) + "\n"
     return Page(SCHEDULE, urls.output_path(SCHEDULE), text.encode("utf-8"), "schedule")
+
+
+def read_schedule(data: bytes) -> datetime | None:
+    """Give the newest post's date that a `/schedule.json` names (None: it had no post);
+    raise ValueError when the bytes are not such a file."""
+    if len(data) > MAX_BYTES:
+        raise ValueError(f"longer than {MAX_BYTES} bytes")
+    record = json.loads(data.decode("utf-8"))
+    if not isinstance(record, dict) or KEY not in record:
+        raise ValueError(f"no {KEY!r} field")
+    value = record[KEY]
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"{KEY!r} is not a date")
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:  # a build writes the offset: without one, it is not a build's
+        raise ValueError(f"{KEY!r} has no UTC offset")
+    return moment
+
+
+def read_dates(site_root: Path, config: Config) -> tuple[list[Dated], list[Problem]]:
+    """Give the date and draft flag of every post file, from its front-matter only (its body is
+    not rendered), and the problems of the files that cannot be read."""
+    dated, problems = [], []
+    for path in post_files(site_root):
+        fields = _fields(path, site_root, config)
+        if isinstance(fields, list):
+            problems += fields
+        else:
+            dated.append(fields)
+    return dated, problems
+
+
+def _fields(path: Path, site_root: Path, config: Config) -> Dated | list[Problem]:
+    """Read one post file's date and draft flag, as `load.load_post` validates them."""
+    data = read_source(path, site_root)
+    text = data if isinstance(data, Problem) else decode(data, path)
+    source = text if isinstance(text, Problem) else split(text, path)
+    if isinstance(source, Problem):
+        return [source]
+    fields = validate(source.meta, path, config)
+    return fields if isinstance(fields, list) else Dated(path, fields.date, fields.draft)
+
+
+def came_due(posts: list[Dated], since: datetime | None, now: datetime) -> list[Dated]:
+    """Give the posts, drafts aside, dated after `since` (None: ever) and no later than `now`,
+    oldest first: those a build now publishes that the build of `since` left out."""
+    due = [post for post in posts if not post.draft and post.date <= now and (since is None or post.date > since)]
+    return sorted(due, key=lambda post: (post.date, str(post.source)))
+
+
+def in_site_zone(moment: datetime, config: Config) -> datetime:
+    """Give `moment` with an offset: one without is read in the site's timezone, as a build reads it."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(config.timezone))
+
+
+def deployed_since(where: str) -> tuple[datetime | None, str]:
+    """Give the newest post's date that the deployed `/schedule.json` at `where` (an http(s)
+    address or a file) names (None: it had no post),
+and ""; or None and why it cannot be read."""
+    try:
+        if where.startswith(("https://", "http://")):
+            with urlopen(where, timeout=30) as response:  # only these schemes: never file: or ftp:
+                data = response.read(MAX_BYTES + 1)
+        else:
+            data = Path(where).read_bytes()
+    except (OSError, ValueError) as error:  # HTTP and network errors are OSErrors too
+        return None, f"cannot read {where}: {error}"
+    try:
+        return read_schedule(data), ""
+    except (ValueError, UnicodeDecodeError) as error:
+        return None, f"{where} is not a schedule a build wrote: {error}"
+
+
+def next_due(posts: list[Dated], now: datetime) -> Dated | None:
+    """Give the next post, drafts aside, dated after `now`, if any."""
+    waiting = [post for post in posts if not post.draft and post.date > now]
+    return min(waiting, key=lambda post: (post.date, str(post.source)), default=None)
