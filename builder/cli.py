@@ -173,7 +173,7 @@ def _build_and_report(source: Path, output: Path, args: argparse.Namespace, now:
     search = f", search index in {report.timings['search']:.2f} s" if "search" in report.timings else ""
     print(f"Built {counted(report.posts, 'post')} into {display_path(output)} in {seconds:.2f} s: "
           f"{counted(report.written, 'file')} written, {report.unchanged} unchanged, {report.deleted} deleted{search}"
-          f"{_left_out(report.drafts_left_out, report.future_left_out)}", file=stdout)
+          f"{_left_out(report.drafts_left_out, report.future_left_out, report.next_due)}", file=stdout)
     if report.restored:
         print(f"Restored {counted(len(report.restored), 'file')} of {display_path(output)} changed or deleted since "
               f"the last build: {_named(report.restored)}", file=stdout)
@@ -186,10 +186,12 @@ def _build_and_report(source: Path, output: Path, args: argparse.Namespace, now:
     return ExitCode.OK
 
 
-def _left_out(drafts: int, future: int) -> str:
-    """Say which posts a build left out, if any: "; left out: 2 drafts, 1 future post"."""
+def _left_out(drafts: int, future: int, next_due: datetime | None = None) -> str:
+    """Say which posts a build left out, if any, and when the next future one is due:
+    "; left out: 2 drafts, 1 future post (the next due at 2027-01-15T09:00:00+01:00)"."""
     parts = [counted(drafts, "draft")] * bool(drafts) + [counted(future, "future post")] * bool(future)
-    return f"; left out: {', '.join(parts)}" if parts else ""
+    due = f" (the next due at {next_due.isoformat()})" if future and next_due is not None else ""
+    return f"; left out: {', '.join(parts)}{due}" if parts else ""
 
 
 def _explain(report, cached: bool) -> list[str]:

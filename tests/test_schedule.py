@@ -92,6 +92,16 @@ def test_a_quick_rebuild_keeps_the_schedule_of_a_clean_build(site: Path, tmp_pat
     assert (site / "public" / "schedule.json").read_bytes() == (tmp_path / "clean" / "schedule.json").read_bytes()
 
 
+def test_the_build_says_when_the_next_post_is_due_drafts_aside(site: Path, tmp_path: Path) -> None:
+    scheduled(site, "brouillon-programme", "2026-12-01T09:00:00+01:00", draft=True)
+    scheduled(site, "lundi", "2026-12-07T09:00:00+01:00")
+    summaries = {flags: build(site, tmp_path / "-".join(("out",) + flags), *flags).stdout.splitlines()[0]
+                 for flags in ((), ("--drafts",), ("--future",))}
+    assert summaries[()].endswith("; left out: 2 drafts, 2 future posts (the next due at 2026-12-07T09:00:00+01:00)")
+    assert summaries[("--drafts",)].endswith("; left out: 3 future posts (the next due at 2026-12-01T09:00:00+01:00)")
+    assert summaries[("--future",)].endswith("; left out: 2 drafts")  # none left out as future, none due
+
+
 # --- what `blog due` decides --------------------------------------------------------------------
 
 def test_nothing_is_due_while_no_post_reaches_its_date(site: Path, tmp_path: Path) -> None:
