@@ -311,7 +311,8 @@ def _run_due(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO, s
     newest post of the deployed site and no later than now, or when the deployed site cannot
     tell which that is; else `due=false`. Say why on stderr."""
     from builder.config import load_config
-    from builder.schedule import SCHEDULE, came_due, deployed_since, in_site_zone, next_due, read_dates
+    from builder.load import read_post_dates
+    from builder.schedule import SCHEDULE, came_due, deployed_since, in_site_zone, next_due
 
     source = _site_root(args.source)
     now = _now(args.now, env)
@@ -319,7 +320,7 @@ def _run_due(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO, s
         config = load_config(source)
     except BuildFailed as failure:
         return _failed(failure.problems, stderr)
-    posts, problems = read_dates(source, config)
+    posts, problems = read_post_dates(source, config)
     if problems:  # a build would fail on them: there is nothing to deploy
         return _failed(problems, stderr)
     now = in_site_zone(now or datetime.now(timezone.utc), config)

@@ -11,31 +11,18 @@ page shows it), never a post still to come, nor the moment of the build: the sam
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from urllib.request import urlopen
 from zoneinfo import ZoneInfo
 
 from builder import urls
-from builder.errors import Problem
-from builder.frontmatter import split, validate
-from builder.load import post_files
+from builder.load import Dated
 from builder.model import Config, Page, Post
-from builder.sources import decode, read_source
 
 SCHEDULE = "/schedule.json"
 KEY = "newest_post"
 MAX_BYTES = 4096  # the file holds one date: anything longer is not one of ours
-
-
-@dataclass(frozen=True, slots=True)
-class Dated:
-    """A post file's date and draft flag, read from its front-matter alone."""
-
-    source: Path
-    date: datetime  # aware, in the site's timezone
-    draft: bool
 
 
 def schedule_file(posts: tuple[Post, ...]) -> Page:
@@ -62,30 +49,6 @@ def read_schedule(data: bytes) -> datetime | None:
     if moment.tzinfo is None:  # a build writes the offset: without one, it is not a build's
         raise ValueError(f"{KEY!r} has no UTC offset")
     return moment
-
-
-def read_dates(site_root: Path, config: Config) -> tuple[list[Dated], list[Problem]]:
-    """Give the date and draft flag of every post file, from its front-matter only (its body is
-    not rendered), and the problems of the files that cannot be read."""
-    dated, problems = [], []
-    for path in post_files(site_root):
-        fields = _fields(path, site_root, config)
-        if isinstance(fields, list):
-            problems += fields
-        else:
-            dated.append(fields)
-    return dated, problems
-
-
-def _fields(path: Path, site_root: Path, config: Config) -> Dated | list[Problem]:
-    """Read one post file's date and draft flag, as `load.load_post` validates them."""
-    data = read_source(path, site_root)
-    text = data if isinstance(data, Problem) else decode(data, path)
-    source = text if isinstance(text, Problem) else split(text, path)
-    if isinstance(source, Problem):
-        return [source]
-    fields = validate(source.meta, path, config)
-    return fields if isinstance(fields, list) else Dated(path, fields.date, fields.draft)
 
 
 def came_due(posts: list[Dated], since: datetime | None, now: datetime) -> list[Dated]:
