@@ -65,14 +65,14 @@ def in_site_zone(moment: datetime, config: Config) -> datetime:
 
 def deployed_since(where: str) -> tuple[datetime | None, str]:
     """Give the newest post's date that the deployed `/schedule.json` at `where` (an http(s)
-    address or a file) names (None: it had no post),
-and ""; or None and why it cannot be read."""
+    address or a file) names (None: it had no post) and ""; or None and why it cannot be read."""
     try:
         if where.startswith(("https://", "http://")):
             with urlopen(where, timeout=30) as response:  # only these schemes: never file: or ftp:
                 data = response.read(MAX_BYTES + 1)
         else:
-            data = Path(where).read_bytes()
+            with Path(where).open("rb") as file:
+                data = file.read(MAX_BYTES + 1)
     except (OSError, ValueError) as error:  # HTTP and network errors are OSErrors too
         return None, f"cannot read {where}: {error}"
     try:

@@ -172,8 +172,9 @@ def test_the_deployed_schedule_is_read_over_http(site: Path, tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize("content", [None, b"<!doctype html><title>Page introuvable</title>", b'{"newest_post": 3}',
-                                     b'{"newest_post": "2021-03-01T00:30:00"}', b"{}"],
-                         ids=["missing", "html", "not-a-date", "no-offset", "no-field"])
+                                     b'{"newest_post": "2021-03-01T00:30:00"}', b"{}",
+                                     b'{"newest_post": null, "padding": "' + b"x" * 5000 + b'"}'],
+                         ids=["missing", "html", "not-a-date", "no-offset", "no-field", "too-long"])
 def test_a_deployed_schedule_that_cannot_be_read_builds(site: Path, tmp_path: Path, content: bytes | None) -> None:
     schedule = tmp_path / "schedule.json"
     if content is not None:
