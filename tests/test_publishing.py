@@ -471,6 +471,14 @@ def test_an_image_host_that_could_change_the_policy_is_an_error(site: Path, tmp_
 
 # --- GitHub Actions ----------------------------------------------------------------------------
 
+def test_scheduled_runs_queue_apart_from_pushes_to_main() -> None:
+    # A group keeps one run waiting: a scheduled one must not replace a push to main that waits.
+    concurrency = workflow()["concurrency"]
+    assert concurrency["group"] == ("site-${{ github.event_name == 'schedule' && 'schedule' "
+                                    "|| github.event.pull_request.number || github.ref }}")
+    assert concurrency["cancel-in-progress"] == "${{ github.event_name == 'pull_request' }}"
+
+
 def test_the_workflow_runs_on_every_push_and_pull_request_every_hour_and_by_hand() -> None:
     triggers = workflow()["on"]
     assert set(triggers) == {"push", "pull_request", "schedule", "workflow_dispatch"}
@@ -611,6 +619,11 @@ def test_deploys_happen_only_from_main_or_a_pull_request_and_only_with_the_secre
     previews = [step for step in deploys if "--alias" in step["run"]]
     assert len(production) == len(previews) == 1 and len(deploys) == 2
     assert production[0]["if"].endswith("&& github.event_name != 'pull_request' }}")  # and so from main
+    # Only the commit main is at: a scheduled run never deploys an older one over a push's.
+    head = job["steps"][step_index("deploy", lambda step: step.get("id") == "head")]
+    assert "steps.head.outputs.current == 'true'" in production[0]["if"]
+    assert "git ls-remote origin refs/heads/main" in head["run"] and '"$GITHUB_SHA"' in head["run"]
+    assert job["steps"].index(head) < job["steps"].index(production[0])
     assert previews[0]["if"].endswith("&& github.event_name == 'pull_request' }}")
     publish = netlify_config()["build"]["publish"]
     for step in deploys:
