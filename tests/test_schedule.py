@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from support import NOW, Run, blog, build, copy_site, snapshot
+from support import NOW, Run, blog, build, snapshot
 
 FUTURE_POST = "content/posts/article-du-futur.md"  # the fixture's post dated 2027-01-15T09:00:00+01:00
 FUTURE_DATE = "2027-01-15T09:00:00+01:00"
