@@ -331,10 +331,10 @@ def _run_due(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO, s
     if unread:
         print(f"blog due: {unread}: building, as if every post had come due", file=stderr)
     elif due:
-        print(f"blog due: {counted(len(due), 'post')} came due since {_or_never(since)} (the newest post of "
-              f"{where}): {', '.join(display_path(post.source) for post in due)}", file=stderr)
+        print(f"blog due: {counted(len(due), 'post')} came due {_since(since, where)}: "
+              f"{_named(tuple(display_path(post.source) for post in due))}", file=stderr)
     else:
-        print(f"blog due: no post came due since {_or_never(since)} (the newest post of {where})", file=stderr)
+        print(f"blog due: no post came due {_since(since, where)}", file=stderr)
     if waiting is not None:
         print(f"blog due: the next post is due at {waiting.date.isoformat()}: {display_path(waiting.source)}",
               file=stderr)
@@ -342,9 +342,9 @@ def _run_due(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO, s
     return ExitCode.OK
 
 
-def _or_never(moment: datetime | None) -> str:
-    """Give a moment as ISO 8601, or say there was none."""
-    return moment.isoformat() if moment else "the start (it had no post)"
+def _since(moment: datetime | None, where: str) -> str:
+    """Say since when posts are counted: the deployed site's newest post, or ever if it had none."""
+    return f"since {moment.isoformat()} (the newest post of {where})" if moment else f"({where} names no post)"
 
 
 def _failed(problems: Sequence[Problem], stderr: TextIO) -> int:

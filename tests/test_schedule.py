@@ -149,6 +149,14 @@ def test_several_posts_come_due_and_each_deploy_publishes_those_due_by_then(site
     assert answer(due(site, schedule, "2026-12-02T09:07:00+01:00"))
 
 
+def test_every_post_due_counts_when_the_deployed_site_had_none(site: Path, tmp_path: Path) -> None:
+    schedule = deployed(site, tmp_path / "out", "2020-01-01T00:00:00+01:00")
+    assert not answer(due(site, schedule, "2020-06-01T00:00:00+01:00"))
+    run = due(site, schedule, NOW)
+    assert answer(run)
+    assert f"6 posts came due ({schedule} names no post)" in run.stderr  # the fixture's, drafts aside
+
+
 def test_a_moment_without_an_offset_is_read_in_the_sites_timezone(site: Path, tmp_path: Path) -> None:
     schedule = deployed(site, tmp_path / "out", NOW)
     assert not answer(due(site, schedule, "2027-01-15T08:59:00"))
