@@ -30,6 +30,7 @@ from builder.parallel import aside, in_parallel, shared as shared_work
 from builder.redirects import redirect_rules
 from builder.render import (Templates, fingerprint, load_templates, make_environment, render_post_pages, render_site,
                             shared_values)
+from builder.schedule import schedule_file
 from builder.search import index_site
 from builder.sitemap import robots, sitemap
 from builder.theme import theme_dirs, theme_folders
@@ -71,6 +72,7 @@ class BuildReport:
     posts: int = 0
     drafts_left_out: int = 0  # drafts the options left out of the build
     future_left_out: int = 0  # posts dated after the build's moment it left out (drafts aside)
+    next_due: datetime | None = None  # the date of the first of those: a build from then on publishes it
     posts_read: int = 0  # post files read (the others came unchanged from the cache or memo)
     posts_rendered: int = 0  # of those, the ones whose bytes had changed, parsed and rendered
     rendered: int = 0  # pages rendered anew (the others were held by the output, or by the memo)
@@ -197,6 +199,7 @@ def render_pages(site_root: Path, sources: Sources, options: BuildOptions, repor
     now = moment(options.now, config)
     posts = published(sources.posts, now, options.drafts, options.future)
     report.drafts_left_out, report.future_left_out = left_out(sources.posts, now, options)
+    report.next_due = next_due(sources.posts, now, options)
     related = None  # related posts depend on the tags alone: a build with the cache takes them from there
     if options.cache:  # a preview (drafts, future posts) keeps its own, so that it and `blog build` take turns
         name = "related" + "-drafts" * options.drafts + "-future" * options.future
@@ -218,6 +221,7 @@ def render_pages(site_root: Path, sources: Sources, options: BuildOptions, repor
     redirects, taken = redirect_rules(index.posts, {page.url for page in pages})
     pages.append(redirects)
     pages.append(headers_file(index.posts))  # the policy names the hosts of the images shown
+    pages.append(schedule_file(index.posts))  # what the scheduled run compares with the posts (`blog due`)
     problems = taken + report.stage("pages", site_problems, site_root, sources, index.posts, pages)
     if problems:
         raise BuildFailed(problems, "pages")
@@ -230,6 +234,14 @@ def left_out(posts: tuple[Post, ...], now: datetime, options: BuildOptions) -> t
     drafts = sum(post.draft for post in posts) if not options.drafts else 0
     future = 0 if options.future else sum(post.date > now and not (post.draft and not options.drafts) for post in posts)
     return drafts, future
+
+
+def next_due(posts: tuple[Post, ...], now: datetime, options: BuildOptions) -> datetime | None:
+    """Give the date of the first post a build leaves out as dated after `now`, if any (as
+    `left_out` counts them: none with --future, drafts only with --drafts)."""
+    if options.future:
+        return None
+    return min((post.date for post in posts if post.date > now and (options.drafts or not post.draft)), default=None)
 
 
 def site_problems(site_root: Path, sources: Sources, posts: tuple[Post, ...], pages: list[Page]) -> list[Problem]:
@@ -391,6 +403,9 @@ def _quick(site_root: Path, output: Path, options: BuildOptions, inputs: state.I
         report.posts, report.posts_read, report.posts_rendered = len(record.order), len(plan.loaded), plan.rendered
         report.warnings = _raw_html_warnings(plan.warned)
         report.drafts_left_out, report.future_left_out = record.left_out  # no edit of the quick way changes them
+        # Nor the next post due: the end of the window the last build stays right in (`_window`).
+        until = last.published_until if last is not None else memo.window[1]
+        report.next_due = datetime.fromisoformat(until) if until and not options.future else None
         with staged(output, previous) as target:
             made = _quick_pages(site_root, target, plan, record, config, memo, report)
             # Written while the output's files are checked: the record names inputs that the

@@ -16,7 +16,7 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from builder import __version__, collector, state
-from builder.errors import BuildFailed, counted, display_path
+from builder.errors import BuildFailed, Problem, counted, display_path
 from builder.ledger import output_as_recorded
 from builder.parallel import aside, default_jobs
 from builder.progress import TerminalProgress
@@ -104,6 +104,14 @@ def _parser(stdout: TextIO, stderr: TextIO) -> argparse.ArgumentParser:
     new.add_argument("--source", type=Path, default=Path("."), help="site root holding site.yaml (default: .)")
     new.set_defaults(run=_run_new)
 
+    due = commands.add_parser("due", help="print due=true when a post came due since the deployed site's build, "
+                                          "else due=false (for a scheduled CI run)")
+    due.add_argument("--source", type=Path, default=Path("."), help="site root holding site.yaml (default: .)")
+    due.add_argument("--now", metavar="DATETIME", help="'now', ISO 8601 (default: SOURCE_DATE_EPOCH or the clock)")
+    due.add_argument("--deployed", metavar="URL_OR_FILE",
+                     help="the deployed site's schedule.json, written by `blog build` (default: BASE_URL/schedule.json)")
+    due.set_defaults(run=_run_due)
+
     init = commands.add_parser("init", help="create a new site that builds as it is")
     init.add_argument("folder", type=Path, help="where to create it (absent or empty)")
     init.set_defaults(run=_run_init)
@@ -172,7 +180,7 @@ def _build_and_report(source: Path, output: Path, args: argparse.Namespace, now:
     search = f", search index in {report.timings['search']:.2f} s" if "search" in report.timings else ""
     print(f"Built {counted(report.posts, 'post')} into {display_path(output)} in {seconds:.2f} s: "
           f"{counted(report.written, 'file')} written, {report.unchanged} unchanged, {report.deleted} deleted{search}"
-          f"{_left_out(report.drafts_left_out, report.future_left_out)}", file=stdout)
+          f"{_left_out(report.drafts_left_out, report.future_left_out, report.next_due)}", file=stdout)
     if report.restored:
         print(f"Restored {counted(len(report.restored), 'file')} of {display_path(output)} changed or deleted since "
               f"the last build: {_named(report.restored)}", file=stdout)
@@ -185,10 +193,12 @@ def _build_and_report(source: Path, output: Path, args: argparse.Namespace, now:
     return ExitCode.OK
 
 
-def _left_out(drafts: int, future: int) -> str:
-    """Say which posts a build left out, if any: "; left out: 2 drafts, 1 future post"."""
+def _left_out(drafts: int, future: int, next_due: datetime | None = None) -> str:
+    """Say which posts a build left out, if any, and when the next future one is due:
+    "; left out: 2 drafts, 1 future post (the next due at 2027-01-15T09:00:00+01:00)"."""
     parts = [counted(drafts, "draft")] * bool(drafts) + [counted(future, "future post")] * bool(future)
-    return f"; left out: {', '.join(parts)}" if parts else ""
+    due = f" (the next due at {next_due.isoformat()})" if future and next_due is not None else ""
+    return f"; left out: {', '.join(parts)}{due}" if parts else ""
 
 
 def _explain(report, cached: bool) -> list[str]:
@@ -327,6 +337,55 @@ def _run_import(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO
         print(warning.format(), file=stderr)
     print(report.table(), file=stdout)
     return ExitCode.OK
+
+
+def _run_due(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO, stderr: TextIO) -> int:
+    """Print `due=true` (a line for $GITHUB_OUTPUT) when a post, drafts aside, is dated after the
+    newest post of the deployed site and no later than now, or when the deployed site cannot
+    tell which that is; else `due=false`. Say why on stderr."""
+    from builder.config import load_config
+    from builder.load import read_post_dates
+    from builder.schedule import SCHEDULE, came_due, deployed_since, in_site_zone, next_due
+
+    source = _site_root(args.source)
+    now = _now(args.now, env)
+    try:
+        config = load_config(source)
+    except BuildFailed as failure:
+        return _failed(failure.problems, stderr)
+    posts, problems = read_post_dates(source, config)
+    if problems:  # a build would fail on them: there is nothing to deploy
+        return _failed(problems, stderr)
+    now = in_site_zone(now or datetime.now(timezone.utc), config)
+    where = args.deployed or config.base_url + SCHEDULE
+    since, unread = deployed_since(where)
+    due = came_due(posts, since, now)
+    waiting = next_due(posts, now)
+    if unread:
+        print(f"blog due: {unread}: building, as if every post had come due", file=stderr)
+    elif due:
+        print(f"blog due: {counted(len(due), 'post')} came due {_since(since, where)}: "
+              f"{_named(tuple(display_path(post.source) for post in due))}", file=stderr)
+    else:
+        print(f"blog due: no post came due {_since(since, where)}", file=stderr)
+    if waiting is not None:
+        print(f"blog due: the next post is due at {waiting.date.isoformat()}: {display_path(waiting.source)}",
+              file=stderr)
+    print(f"due={'true' if unread or due else 'false'}", file=stdout)
+    return ExitCode.OK
+
+
+def _since(moment: datetime | None, where: str) -> str:
+    """Say since when posts are counted: the deployed site's newest post, or ever if it had none."""
+    return f"since {moment.isoformat()} (the newest post of {where})" if moment else f"({where} names no post)"
+
+
+def _failed(problems: Sequence[Problem], stderr: TextIO) -> int:
+    """Print the problems that stop a command, and give its exit code."""
+    for problem in problems:
+        print(problem.format(), file=stderr)
+    print(f"blog: {counted(sum(problem.is_error for problem in problems), 'error')}", file=stderr)
+    return ExitCode.CONTENT_ERROR
 
 
 def _up_to_date(source: Path, output: Path, args: argparse.Namespace, now: datetime | None, inputs: str) -> bool:

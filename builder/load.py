@@ -8,6 +8,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from html import unescape
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -36,6 +37,15 @@ class Loaded:
     files: tuple[Path, ...] = ()  # every post file found, read or not
     read: int = 0  # files read because their size or time changed (the others came from `known`)
     rendered: int = 0  # of those, the ones whose bytes had changed: parsed and rendered anew
+
+
+@dataclass(frozen=True, slots=True)
+class Dated:
+    """A post file's date and draft flag, read from its front-matter alone."""
+
+    source: Path
+    date: datetime  # aware, in the site's timezone
+    draft: bool
 
 
 def post_files(site_root: Path) -> tuple[Path, ...]:
@@ -99,6 +109,30 @@ def load_posts(site_root: Path, config: Config, known: dict[Path, Post] | None =
 
 
 UNCHANGED = "unchanged"  # what a worker gives for a file whose bytes are those already known
+
+
+def read_post_dates(site_root: Path, config: Config) -> tuple[list[Dated], list[Problem]]:
+    """Give the date and draft flag of every post file, from its front-matter only (its body is
+    not rendered), and the problems of the files that cannot be read."""
+    dated, problems = [], []
+    for path in post_files(site_root):
+        fields = _dates(path, site_root, config)
+        if isinstance(fields, list):
+            problems += fields
+        else:
+            dated.append(fields)
+    return dated, problems
+
+
+def _dates(path: Path, site_root: Path, config: Config) -> Dated | list[Problem]:
+    """Read one post file's date and draft flag, as `load_post` validates them."""
+    data = read_source(path, site_root)
+    text = data if isinstance(data, Problem) else decode(data, path)
+    source = text if isinstance(text, Problem) else split(text, path)
+    if isinstance(source, Problem):
+        return [source]
+    fields = validate(source.meta, path, config)
+    return fields if isinstance(fields, list) else Dated(path, fields.date, fields.draft)
 
 
 def file_stamp(path: Path | str) -> tuple[int, int] | None:

@@ -93,8 +93,8 @@ def test_source_date_epoch_sets_now_when_there_is_no_now_flag(site: Path, tmp_pa
 
 
 @pytest.mark.parametrize("flags, said", [
-    ((), "; left out: 1 draft, 1 future post"),
-    (("--drafts",), "; left out: 1 future post"),
+    ((), "; left out: 1 draft, 1 future post (the next due at 2027-01-15T09:00:00+01:00)"),
+    (("--drafts",), "; left out: 1 future post (the next due at 2027-01-15T09:00:00+01:00)"),
     (("--future",), "; left out: 1 draft"),
     (("--drafts", "--future"), ""),
 ], ids=["plain", "drafts", "future", "both"])
@@ -114,7 +114,8 @@ def test_a_quick_build_says_what_the_whole_build_left_out(site: Path, tmp_path: 
     code.write_text(code.read_text("utf-8").replace("Un court article", "Un article court"), "utf-8")
     run = build(site, output, "--explain")
     assert "the whole way" not in run.stdout, run.stdout  # the quick way, from the last build's record
-    assert run.stdout.splitlines()[0].endswith("; left out: 1 draft, 1 future post"), run.stdout
+    assert run.stdout.splitlines()[0].endswith("; left out: 1 draft, 1 future post "
+                                               "(the next due at 2027-01-15T09:00:00+01:00)"), run.stdout
 
 
 def test_a_build_of_one_post_says_post(site: Path, tmp_path: Path) -> None:

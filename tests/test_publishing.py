@@ -2,8 +2,9 @@
 their contract and to what the builder really writes: README's build command, the output folder,
 response headers on the right paths (each header set by one rule only), a Content-Security-Policy
 that allows every resource the built pages load and nothing more, old URLs kept by `_redirects`,
-CI that tests, checks, builds, keeps and deploys the site with pinned actions, and a problem
-matcher that turns `blog check` output into annotations."""
+CI that tests, checks, builds, keeps and deploys the site with pinned actions (and again every
+hour when `blog due` finds a post come due), and a problem matcher that turns `blog check` output
+into annotations."""
 
 from __future__ import annotations
 
@@ -276,6 +277,7 @@ def test_html_pages_and_feeds_are_cached_but_revalidated(sites: dict[str, Path])
     paths = [path for path in public_paths(sites["real"]) + ["/nope/"]
              if path.endswith((".html", "/", ".xml", ".json")) and not path.startswith(SEARCH_BUNDLE)]
     assert "/" in paths and "/feed.xml" in paths
+    assert "/schedule.json" in paths  # what a scheduled run reads: never a stale copy
     for path in paths:
         assert cache_control_for(path) == NETLIFY_DEFAULT_CACHE, path
 
@@ -469,11 +471,45 @@ def test_an_image_host_that_could_change_the_policy_is_an_error(site: Path, tmp_
 
 # --- GitHub Actions ----------------------------------------------------------------------------
 
-def test_the_workflow_runs_on_every_push_and_pull_request() -> None:
+def test_scheduled_runs_queue_apart_from_pushes_to_main() -> None:
+    # A group keeps one run waiting: a scheduled one must not replace a push to main that waits.
+    concurrency = workflow()["concurrency"]
+    assert concurrency["group"] == ("site-${{ github.event_name == 'schedule' && 'schedule' "
+                                    "|| github.event.pull_request.number || github.ref }}")
+    assert concurrency["cancel-in-progress"] == "${{ github.event_name == 'pull_request' }}"
+
+
+def test_the_workflow_runs_on_every_push_and_pull_request_every_hour_and_by_hand() -> None:
     triggers = workflow()["on"]
-    assert set(triggers) == {"push", "pull_request"}
+    assert set(triggers) == {"push", "pull_request", "schedule", "workflow_dispatch"}
     assert triggers["push"] in (None, {"branches": ["**"]})
     assert triggers["pull_request"] is None  # every pull request, whatever its base
+    # Hourly, off the top of the hour, when GitHub starts most scheduled runs and drops some.
+    assert triggers["schedule"] == [{"cron": "7 * * * *"}]
+
+
+def test_a_scheduled_run_asks_blog_due_before_anything_else() -> None:
+    jobs = workflow()["jobs"]
+    assert jobs["due"]["if"] == "${{ github.event_name == 'schedule' }}"  # a push or a pull request always builds
+    assert "needs" not in jobs["due"]
+    [decide] = [step for step in jobs["due"]["steps"] if "blog due" in step.get("run", "")]
+    assert decide["run"].endswith('.venv/bin/blog due >> "$GITHUB_OUTPUT"')  # its `due=` line, as the step's output
+    assert jobs["due"]["outputs"] == {"due": f"${{{{ steps.{decide['id']}.outputs.due }}}}"}
+    setup = next(step for step in jobs["due"]["steps"] if uses(step, "actions/setup-python"))
+    assert setup["with"]["python-version"] == "${{ env.PYTHON_VERSION }}"  # the Python that builds the site
+    # The tests, the build and so the deploy wait for it, and run when it was skipped or found a post due.
+    assert jobs["test"]["needs"] == "due"
+    assert jobs["test"]["if"] == ("${{ !cancelled() && (needs.due.result == 'skipped' "
+                                  "|| needs.due.outputs.due == 'true') }}")
+
+
+def test_blog_due_answers_in_the_form_the_workflow_reads(site: Path, tmp_path: Path) -> None:
+    run = build(site, tmp_path / "out")
+    assert run.code == 0, run.stderr
+    answers = [blog("due", "--source", site, "--deployed", tmp_path / "out" / "schedule.json", "--now", now)
+               for now in (NOW, "2030-01-01T00:00:00+01:00")]
+    assert [answer.stdout for answer in answers] == ["due=false\n", "due=true\n"]  # name=value lines, nothing else
+    assert [answer.code for answer in answers] == [0, 0]  # an answer is not a failure: the run goes on
 
 
 def test_the_workflow_tests_checks_builds_and_keeps_the_site() -> None:
@@ -568,8 +604,9 @@ def test_the_workflow_caches_pip_and_the_builder_cache() -> None:
 def test_deploys_happen_only_from_main_or_a_pull_request_and_only_with_the_secrets() -> None:
     job = workflow()["jobs"]["deploy"]
     assert job["needs"] == "test"  # only a site that passed the tests
-    assert job["if"] == ("${{ (github.event_name == 'push' && github.ref == 'refs/heads/main') "
-                         "|| github.event_name == 'pull_request' }}")
+    # The tests' result checked by name: `due`, skipped before them on a push, would skip this job too.
+    assert job["if"] == ("${{ !cancelled() && needs.test.result == 'success' "
+                         "&& (github.ref == 'refs/heads/main' || github.event_name == 'pull_request') }}")
     assert job["env"] == {"NETLIFY_AUTH_TOKEN": "${{ secrets.NETLIFY_AUTH_TOKEN }}",
                           "NETLIFY_SITE_ID": "${{ secrets.NETLIFY_SITE_ID }}"}
     check = job["steps"][0]
@@ -581,7 +618,12 @@ def test_deploys_happen_only_from_main_or_a_pull_request_and_only_with_the_secre
     production = [step for step in deploys if "--prod" in step["run"]]
     previews = [step for step in deploys if "--alias" in step["run"]]
     assert len(production) == len(previews) == 1 and len(deploys) == 2
-    assert production[0]["if"].endswith("&& github.event_name == 'push' }}")  # and so from main
+    assert production[0]["if"].endswith("&& github.event_name != 'pull_request' }}")  # and so from main
+    # Only the commit main is at: a scheduled run never deploys an older one over a push's.
+    head = job["steps"][step_index("deploy", lambda step: step.get("id") == "head")]
+    assert "steps.head.outputs.current == 'true'" in production[0]["if"]
+    assert "git ls-remote origin refs/heads/main" in head["run"] and '"$GITHUB_SHA"' in head["run"]
+    assert job["steps"].index(head) < job["steps"].index(production[0])
     assert previews[0]["if"].endswith("&& github.event_name == 'pull_request' }}")
     publish = netlify_config()["build"]["publish"]
     for step in deploys:
