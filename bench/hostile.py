@@ -35,7 +35,8 @@ def _reference_links(size: int) -> str:
     """Give one paragraph of reference-style links, their definitions below, about `size` bytes."""
     count = size // 80  # each link takes about 80 bytes: its use and its definition
     uses = "\n".join(f"Voir [la source {n}][ref-{n}]." for n in range(count))
-    definitions = "\n".join(f"[ref-{n}]: https://example.org/source-{n}" for n in range(count))
+    # Not the site's own host (`blog init`'s example.org): the build checks its links, these would be broken.
+    definitions = "\n".join(f"[ref-{n}]: https://exemple.fr/source-{n}" for n in range(count))
     return f"{uses}\n\n{definitions}\n"
 
 
