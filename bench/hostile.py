@@ -42,6 +42,20 @@ def _reference_links(size: int) -> str:
     return f"{uses}\n\n{definitions}\n"
 
 
+def _footnotes(size: int) -> str:
+    """Give one paragraph of footnote calls, their notes below, about `size` bytes."""
+    count = size // 40  # each note takes about 40 bytes: its call and its text
+    calls = "".join(f"Texte[^n{n}]. " for n in range(count))
+    notes = "".join(f"[^n{n}]: Note {n}.\n" for n in range(count))
+    return f"{calls}\n\n{notes}"
+
+
+def _table(size: int, columns: int = 10) -> str:
+    """Give one table of `columns` columns and as many rows as make about `size` bytes."""
+    row = "|" + " b |" * columns + "\n"
+    return "|" + " a |" * columns + "\n|" + "---|" * columns + "\n" + _repeat(row, size - 2 * len(row))
+
+
 CASES: dict[str, Callable[[int], str]] = {
     "headings": lambda size: _repeat("## Titre\n\n", size),
     "thousands": lambda size: "1" + _repeat(" 111", size) + " personnes\n",
@@ -49,6 +63,18 @@ CASES: dict[str, Callable[[int], str]] = {
     "inline links": lambda size: _repeat("[lien](https://exemple.fr/a) ", size) + "\n",
     "quotes": lambda size: _repeat("L'« avenir » dit \"oui\" ? ", size) + "\n",
     "raw HTML": lambda size: _repeat('<a href="x" target="_top">a</a> ', size) + "\n",
+    "footnotes": _footnotes,
+    "table": _table,
+    "nested quotes": lambda size: _repeat("> " * 50 + "x\n", size),
+    "nested lists": lambda size: _repeat("".join("  " * depth + "- x\n" for depth in range(40)), size),
+    "emphasis": lambda size: _repeat("*a* _x_ ", size) + "\n",
+    "unclosed emphasis": lambda size: _repeat("*a _x ", size) + "\n",
+    "opening brackets": lambda size: _repeat("[", size) + "\n",
+    "backticks": lambda size: _repeat("` ", size) + "\n",
+    "images": lambda size: _repeat("![image](https://exemple.fr/a.png) ", size) + "\n",
+    "< and &": lambda size: _repeat("a < b & c ", size) + "\n",
+    "one word": lambda size: "a" * size + "\n",
+    "one URL": lambda size: "https://exemple.fr/" + "a" * size + "\n",
 }
 ALIAS_BOMB = "aliases:\n  - &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"  - &{chr(98 + n)} [*{chr(97 + n)}, *{chr(97 + n)}, *{chr(97 + n)}, *{chr(97 + n)}]\n" for n in range(7))
