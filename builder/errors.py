@@ -6,6 +6,7 @@ import os
 import reprlib
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 from pathlib import Path
 
 
@@ -73,7 +74,15 @@ def counted(count: int, noun: str, plural: str = "") -> str:
 
 def display_path(path: Path, relative_to: Path | None = None) -> str:
     """Give a path relative to `relative_to` (default: the working folder) when it is inside it."""
-    base = (relative_to or Path.cwd()).resolve()
+    return _shown_path(path, str(relative_to) if relative_to else os.getcwd())
+
+
+# A post's warnings all name its file: resolving the folder again for each of the 61,875 raw
+# HTML tags of a 990 kB post took 1.5 s, 40% of its build (0.2 s kept).
+@lru_cache(maxsize=256)
+def _shown_path(path: Path, relative_to: str) -> str:
+    """Give `display_path`'s answer for a folder given."""
+    base = Path(relative_to).resolve()
     absolute = path if path.is_absolute() else base / path
     try:
         return os.path.relpath(absolute, base) if absolute.is_relative_to(base) else str(absolute)

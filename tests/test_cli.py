@@ -149,3 +149,15 @@ def test_the_command_names_the_config_file_as_the_builder_does() -> None:
     from builder import cli, config
 
     assert cli.CONFIG_NAME == config.CONFIG_NAME
+
+
+def test_problem_lines_name_files_from_the_working_folder_of_each_build(site: Path, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = []
+    for folder in (site.parent, site):  # one process, two working folders: a preview's rebuilds
+        monkeypatch.chdir(folder)
+        run = build(site, tmp_path / f"out-{len(lines)}")
+        lines.append([line for line in run.stderr.splitlines() if "raw HTML shown as text" in line][0])
+    post = "content/posts/balises-et-liens.md"
+    assert lines[0].startswith(f"{site.name}/{post}:"), lines
+    assert lines[1].startswith(f"{post}:"), lines

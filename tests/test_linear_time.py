@@ -67,3 +67,16 @@ def test_reference_links_locate_in_linear_time() -> None:
     assert [reference.line for reference in located] == [5, 6, 7]
     small, large = growth(reference_links, 1_500)
     assert large / small < LINEAR, (small, large)
+
+
+def test_inline_links_locate_in_linear_time() -> None:
+    def inline_links(count: int) -> str:
+        # Lines after the links: each link's search for an image it holds must not read them.
+        links = "[lien](https://exemple.fr/a) " * count + "[![logo](logo.png)](https://exemple.fr/b)\n"
+        return links + "x\n" * (8 * count)
+
+    located = render_markdown(inline_links(2)).references
+    assert [(reference.target, reference.col) for reference in located] == [
+        ("https://exemple.fr/a", 8), ("https://exemple.fr/a", 37), ("https://exemple.fr/b", 79), ("logo.png", 68)]
+    small, large = growth(inline_links, 3_000)
+    assert large / small < LINEAR, (small, large)
