@@ -32,7 +32,7 @@ from zoneinfo import ZoneInfo
 
 from builder import __version__, collector
 from builder.model import Asset, Config, Heading, Post, PostLink, Reference, Tag, Topic
-from builder.state import library_versions
+from builder.state import code_digest, library_versions
 
 CACHE_DIR = ".cache"
 SHARDS_DIR = Path(CACHE_DIR) / "posts"
@@ -80,17 +80,8 @@ class _Unpickler(pickle.Unpickler):
 def cache_key(config: Config) -> bytes:
     """Give what a cached post depends on besides its own file: the builder's code (any change
     to it may change a post's HTML or its data's shape), the libraries, and the settings."""
-    text = repr((__version__, _code_digest(), library_versions(), config))  # the config holds the Markdown settings
+    text = repr((__version__, code_digest(), library_versions(), config))  # the config holds the Markdown settings
     return hashlib.blake2b(text.encode(), digest_size=16).digest()
-
-
-@lru_cache(maxsize=1)
-def _code_digest() -> str:
-    """Give a digest of the builder's own Python files."""
-    digest = hashlib.blake2b(digest_size=16)
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
 
 
 def shard_of(relative: str) -> int:

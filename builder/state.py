@@ -53,8 +53,7 @@ def read_inputs(site_root: Path, folders: tuple[Path, ...]) -> Inputs:
     site_root = site_root.resolve()  # the same site, however the command names it
     others = hashlib.blake2b(digest_size=16)
     others.update(repr(library_versions()).encode())
-    for path in sorted(_PACKAGE.glob("*.py")):  # the builder itself: a new version rebuilds
-        others.update(path.read_bytes())
+    others.update(code_digest().encode())  # the builder itself: a new version rebuilds
     root, posts_folder = os.path.join(site_root, ""), os.path.join(site_root, POSTS_DIR, "")
     posts = {}
     for top in (site_root / "site.yaml", site_root / "content", *folders):
@@ -70,6 +69,17 @@ def read_inputs(site_root: Path, folders: tuple[Path, ...]) -> Inputs:
 
 # The libraries whose upgrade may change what a build writes.
 LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "nh3", "pygments", "pyyaml", "python-slugify")
+
+
+@lru_cache(maxsize=1)  # the code a process runs does not change while it runs
+def code_digest() -> str:
+    """Give a digest of the builder's own Python files, each named by its path in the package:
+    those of its subpackages too, so that moving a module into one, or editing it there, still
+    makes the caches stale."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(_PACKAGE.rglob("*.py")):
+        digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 @lru_cache(maxsize=1)  # the same for the life of a process

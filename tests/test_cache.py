@@ -258,3 +258,30 @@ def test_related_posts_remembered_by_a_build_follow_a_change_of_tags(site: Path,
     assert build(site, tmp_path / "edited").code == 0
     assert build(site, tmp_path / "clean", "--no-cache").code == 0
     assert snapshot(tmp_path / "edited") == snapshot(tmp_path / "clean")
+
+
+def _code_digest_of(package_parent: Path) -> str:
+    """Give `state.code_digest()` as a fresh process computes it for the builder under `package_parent`."""
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-c", "from builder.state import code_digest; print(code_digest())"],
+                          env={**os.environ, "PYTHONPATH": str(package_parent)}, cwd=package_parent,
+                          capture_output=True, text=True, check=True).stdout.strip()
+
+
+def test_editing_a_module_of_a_subpackage_makes_the_caches_stale(tmp_path: Path) -> None:
+    import shutil
+
+    import builder
+
+    copy = tmp_path / "copy"
+    shutil.copytree(Path(builder.__file__).parent, copy / "builder",
+                    ignore=shutil.ignore_patterns("__pycache__", "theme"))
+    before = _code_digest_of(copy)
+    nested = sorted((copy / "builder").glob("*/*.py"))[0]  # a module of a subpackage (the importers')
+    nested.write_text(nested.read_text("utf-8") + "\n# edited\n", "utf-8")
+    edited = _code_digest_of(copy)
+    moved = copy / "builder" / "importers" / "errors_moved.py"
+    (copy / "builder" / "errors.py").rename(moved)  # the same bytes under another path
+    assert len({before, edited, _code_digest_of(copy)}) == 3
