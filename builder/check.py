@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 from builder.build import BuildOptions, BuildReport, Sources, moment, read_site, render_pages
-from builder.errors import BuildFailed, Problem, Severity, counted, sort_problems
+from builder.errors import BuildFailed, Problem, Severity, counted, cut, quoted, sort_problems
 from builder.index import published
 from builder.load import raw_html_warnings
 from builder.model import Post
@@ -63,8 +63,8 @@ def post_warnings(post: Post) -> list[Problem]:
     for reference in post.references:
         if reference.image and not reference.alt.strip():
             warnings.append(_warning(post, post.body_line + reference.line - 1,
-                                     f"image {reference.target!r} has no description: screen readers say nothing of it; "
-                                     f"write one between the brackets, ![description]({reference.target})",
+                                     f"image {quoted(reference.target)} has no description: screen readers say nothing of it; "
+                                     f"write one between the brackets, ![description]({cut(reference.target)})",
                                      reference.col))
     level = 1  # the title is the page's h1
     for heading in post.headings:

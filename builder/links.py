@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from builder.errors import Problem, display_path
+from builder.errors import Problem, cut, display_path, quoted
 from builder.model import Post, PostLink, Reference
 from builder.urls import SEARCH_BUNDLE
 
@@ -61,7 +61,7 @@ def resolve_links(posts: tuple[Post, ...], posts_root: Path,
             if name in broken:
                 continue
             if target is None:
-                problems.append(Problem(post.source, line, reference.col, f"link to {path!r}: no such post",
+                problems.append(Problem(post.source, line, reference.col, f"link to {quoted(path)}: no such post",
                                         hint=f"paths are relative to {post.source.parent}"))
                 continue
             anchor = unquote(parts.fragment)
@@ -70,7 +70,7 @@ def resolve_links(posts: tuple[Post, ...], posts_root: Path,
             if anchor and anchor not in anchors[name]:
                 known = ", ".join(f"#{h.anchor}" for h in target.headings) or "none"
                 problems.append(Problem(post.source, line, reference.col,
-                                        f"link to {path!r}: no heading #{anchor} there",
+                                        f"link to {quoted(path)}: no heading #{cut(anchor)} there",
                                         hint=f"its anchors: {known}"))
                 continue
             urls[reference.target] = target.url + (f"#{parts.fragment}" if parts.fragment else "")
@@ -117,7 +117,7 @@ def _same_page_problems(post: Post) -> list[Problem]:
         if anchor and anchor not in ids:
             known = ", ".join(f"#{heading.anchor}" for heading in post.headings) or "none"
             problems.append(Problem(post.source, post.body_line + reference.line - 1, reference.col,
-                                    f"link to '#{anchor}': no heading #{anchor} in this post", hint=f"its anchors: {known}"))
+                                    f"link to {quoted('#' + anchor)}: no heading #{cut(anchor)} in this post", hint=f"its anchors: {known}"))
     return problems
 
 
@@ -151,6 +151,7 @@ def site_link_problems(posts: tuple[Post, ...], every_post: tuple[Post, ...], po
     When a post file could not be read (`unread`), an address like a post's may be its: not judged."""
     by_url = {post.url: post for post in posts}
     left_out = {post.url for post in every_post} - by_url.keys()
+    files = set(_keys([post.source for post in every_post], posts_root))  # for the hints: once, however many links miss
     problems = []
     for post in posts:
         for path, fragment, reference in site_links(post, base_url):
@@ -163,25 +164,25 @@ def site_link_problems(posts: tuple[Post, ...], every_post: tuple[Post, ...], po
                 written = unquote(urlsplit(reference.target).path) if local else reference.target
                 if _page_at(path, left_out) is not None:
                     problems.append(Problem(post.source, line, reference.col,
-                                            f"link to {written!r}: that post is not published (draft or future)",
+                                            f"link to {quoted(written)}: that post is not published (draft or future)",
                                             hint="publish it first, or link to it later"))
                     continue
-                problems.append(Problem(post.source, line, reference.col, f"link to {written!r}: no such page",
-                                        hint=_missing_page_hint(post, reference, written, every_post, posts_root)))
+                problems.append(Problem(post.source, line, reference.col, f"link to {quoted(written)}: no such page",
+                                        hint=_missing_page_hint(post, reference, written, files, posts_root)))
             elif fragment and page in by_url and fragment not in {h.anchor for h in by_url[page].headings}:
                 known = ", ".join(f"#{h.anchor}" for h in by_url[page].headings) or "none"
-                problems.append(Problem(post.source, line, reference.col, f"link to {path!r}: no heading #{fragment} there",
+                problems.append(Problem(post.source, line, reference.col, f"link to {quoted(path)}: no heading #{cut(fragment)} there",
                                         hint=f"its anchors: {known}"))
     return problems
 
 
-def _missing_page_hint(post: Post, reference: Reference, written: str, every_post: tuple[Post, ...],
-                       posts_root: Path) -> str:
-    """Give the hint for a link to no page: the post file it names without `.md`, if any."""
+def _missing_page_hint(post: Post, reference: Reference, written: str, files: set[str], posts_root: Path) -> str:
+    """Give the hint for a link to no page: the post file (among `files`, by key) it names
+    without `.md`, if any."""
     if is_local(reference.target):
         [key] = _keys([post.source], posts_root)
-        if _file_key(posixpath.dirname(key), written + ".md", posts_root) in _keys([p.source for p in every_post], posts_root):
-            return f"did you mean `{written}.md`?"
+        if _file_key(posixpath.dirname(key), written + ".md", posts_root) in files:
+            return f"did you mean `{cut(written)}.md`?"
     return "no page, feed, static file or alias of the site has that address"
 
 
@@ -236,5 +237,5 @@ def missing_static_images(posts: tuple[Post, ...], static_urls: set[str]) -> lis
             if (reference.image and not parts.scheme and not parts.netloc and path.startswith("/")
                     and unquote(path) not in static_urls):
                 problems.append(Problem(post.source, post.body_line + reference.line - 1, reference.col,
-                                        f"image {unquote(path)!r} not found in static/"))
+                                        f"image {quoted(unquote(path))} not found in static/"))
     return problems

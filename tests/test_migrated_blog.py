@@ -173,3 +173,14 @@ def test_check_and_build_report_each_mistake_of_a_migrated_post_alike(name: str,
     assert errors and all(line.startswith(f"{post}:") for line in errors), run.stderr
     assert errors == [line for line in checked.stdout.splitlines() if ": error: " in line]
     assert "Traceback" not in run.stderr + checked.stdout and not output.exists()
+
+
+def test_a_link_to_no_page_quotes_at_most_eighty_characters_of_its_target(tmp_path: Path) -> None:
+    site = migrated_site(tmp_path, allow_raw_html=False)
+    post = site / POSTS / "migre.md"
+    target = "/" + "tres-long/" * 100
+    post.write_text(post.read_text("utf-8").replace("/tags/cnil/", target, 1), "utf-8")
+    checked = blog("check", "--source", site, env=ENV)
+    [error] = [line for line in checked.stdout.splitlines() if ": error: " in line]
+    assert f"{post}:14:" in error and "no such page" in error
+    assert f"link to {target[:80]!r}…: no such page" in error and len(error.replace(str(post), "")) < 250
