@@ -2,8 +2,9 @@
 rebuild after editing one post; peak memory of the largest process; pages per second; and
 the clean build as a multiple of the bare loop that renders only the post pages (`floor.py`).
 
-    python bench/run.py --posts 1000 10000 [--repeat 3] [--jobs N] [--work DIR]
+    python bench/run.py --posts 1000 10000 [--repeat 3] [--jobs N] [--work DIR] [--search]
 
+With `--search`, the builds also make the Pagefind index, as README's build command does.
 Each figure is the median of `--repeat` runs, each run a separate process (so imports count,
 as they do for an editor). Where Pelican or Hugo is installed, `bench/peers.py` builds the
 same posts with them for comparison.
@@ -60,10 +61,11 @@ def timed(command: list[str], cwd: Path | None = None) -> Run:
     return Run(seconds, usage.ru_maxrss / 1024, output, usage.ru_utime + usage.ru_stime)
 
 
-def blog(site: Path, output: Path, jobs: int, *extra: str) -> list[str]:
-    """Give the command that builds `site` into `output` with this checkout's builder."""
+def blog(site: Path, output: Path, jobs: int, search: bool = False) -> list[str]:
+    """Give the command that builds `site` into `output` with this checkout's builder, with
+    the search index or without."""
     return [sys.executable, "-m", "builder", "build", "--source", str(site), "--output", str(output),
-            "--now", NOW, "--jobs", str(jobs), "--no-search", *extra]
+            "--now", NOW, "--jobs", str(jobs), *(() if search else ("--no-search",))]
 
 
 def median_run(command: list[str], repeat: int, before=None) -> Run:
@@ -76,8 +78,8 @@ def median_run(command: list[str], repeat: int, before=None) -> Run:
     return sorted(runs, key=lambda run: run.seconds)[len(runs) // 2]
 
 
-def bench_size(posts: int, work: Path, repeat: int, jobs: int) -> dict[str, Run]:
-    """Measure the three builds on a site of `posts` posts."""
+def bench_size(posts: int, work: Path, repeat: int, jobs: int, search: bool = False) -> dict[str, Run]:
+    """Measure the three builds on a site of `posts` posts, with the search index or without."""
     site = benchmark_site(work, posts)
     output = work / f"public-{posts}"
     edited = site / "content" / "posts" / f"article-{posts // 2:05d}.md"
@@ -92,10 +94,11 @@ def bench_size(posts: int, work: Path, repeat: int, jobs: int) -> dict[str, Run]
     def edit() -> None:
         edited.write_text(original.replace("\n\n", f"\n\nÉdition {next(counter)}.\n\n", 1), "utf-8")
 
-    results = {"clean build": median_run(blog(site, output, jobs), repeat, clean)}
-    timed(blog(site, output, jobs))  # settle the cache and output after the clean runs
-    results["rebuild, nothing changed"] = median_run(blog(site, output, jobs), repeat)
-    results["rebuild, one post edited"] = median_run(blog(site, output, jobs), repeat, edit)
+    command = blog(site, output, jobs, search)
+    results = {"clean build": median_run(command, repeat, clean)}
+    timed(command)  # settle the cache and output after the clean runs
+    results["rebuild, nothing changed"] = median_run(command, repeat)
+    results["rebuild, one post edited"] = median_run(command, repeat, edit)
     edited.write_text(original, "utf-8")
     return results
 
@@ -120,15 +123,16 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--work", type=Path, default=Path("/tmp/blog-bench"))
+    parser.add_argument("--search", action="store_true", help="make the search index too, as README's build does")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     print(f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}; jobs={args.jobs}, "
-          f"median of {args.repeat}\n")
+          f"median of {args.repeat}; {'with' if args.search else 'without'} the search index\n")
     print("| posts | build | seconds | CPU s | pages/s | peak MB |\n| ---: | --- | ---: | ---: | ---: | ---: |")
     ratios = []
     for posts in args.posts:
-        results = bench_size(posts, args.work, args.repeat, args.jobs)
+        results = bench_size(posts, args.work, args.repeat, args.jobs, args.search)
         count = pages(args.work / f"public-{posts}")
         results[FLOOR] = floor_run(posts, args.work, args.repeat, args.jobs)
         for name, run in results.items():

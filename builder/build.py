@@ -546,11 +546,11 @@ def _publish(target: Target, files: ledger.Ledger, options: BuildOptions, config
     the files of the build, as put in the target: every one, but in a quick build that knows
     only some of what the output holds (it deletes none, and makes no search index then)."""
     search = options.search and report.posts > 0  # Pagefind refuses a site without a page to index
-    indexed = search and (target.replaces_whole or _post_pages_changed(target, files))
+    indexed = search and (target.replaces_whole or _post_pages_changed(target, files) or not _has_index(target))
     if indexed:
         report.stage("search", _index, target, files, config)
-    # A new index replaces the old one whole; with no post left, the old one goes.
-    anew = (urls.SEARCH_BUNDLE.strip("/"),) if indexed or (options.search and not search) else ()
+    # A new index replaces the old one whole; with no post left, or built with --no-search, the old one goes.
+    anew = (urls.SEARCH_BUNDLE.strip("/"),) if indexed or not search else ()
     report.written, report.deleted = report.stage("publish", publish, target, files, anew)
     report.merged = not target.replaces_whole
 
@@ -558,8 +558,10 @@ def _publish(target: Target, files: ledger.Ledger, options: BuildOptions, config
 def _scope(config: Config, options: BuildOptions) -> str:
     """Give what shapes every file a build writes: the builder, the libraries and the config
     (the cache's key), and the options. Templates are not in it: each page's key holds its
-    template's digest, so that a template's change re-renders only the pages that use it."""
-    return ledger.scope_digest(cache.cache_key(config), options.drafts, options.future, options.search)
+    template's digest, so that a template's change re-renders only the pages that use it. Nor
+    is --no-search: only the search page depends on it (its key holds it), so that switching
+    it rewrites that page and the index, not the other pages."""
+    return ledger.scope_digest(cache.cache_key(config), options.drafts, options.future)
 
 
 def _unchanged(before: Stored | None, now: Stored | None) -> bool:
@@ -583,6 +585,11 @@ def _post_pages_changed(target: Target, files: ledger.Ledger) -> bool:
                if path not in target.previous or target.previous[path].digest != stored.digest]
     changed += [path for path in target.previous if path not in files]
     return any(fnmatch(path, urls.POST_PAGES_GLOB) for path in changed)
+
+
+def _has_index(target: Target) -> bool:
+    """Tell whether the output holds a search index (a build with --no-search removes it)."""
+    return (target.output / urls.SEARCH_BUNDLE.strip("/") / "pagefind-entry.json").is_file()
 
 
 def _index(target: Target, files: ledger.Ledger, config: Config) -> None:

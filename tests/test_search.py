@@ -247,3 +247,33 @@ def test_the_index_goes_with_the_last_post(tmp_path: Path) -> None:
     clean = tmp_path / "clean"
     assert build(site, clean, "--no-cache", search=True).code == 0
     assert snapshot(output) == snapshot(clean) and not (output / "pagefind").exists()
+
+
+def files_as_on_disk(output: Path) -> dict[str, tuple[int, int]]:
+    """Give every file of a built site (but its marker) with its inode and time: a file written
+    again, even with the same bytes, gets another (a staged file is moved in)."""
+    return {path.relative_to(output).as_posix(): (path.stat().st_ino, path.stat().st_mtime_ns)
+            for path in sorted(output.rglob("*")) if path.is_file() and path.name != ".blog-build"}
+
+
+def test_switching_search_off_and_on_rewrites_only_the_search_page_and_its_index(tmp_path: Path) -> None:
+    site = searchable_site(tmp_path / "site")
+    output = tmp_path / "public"
+    assert build(site, output, search=True).code == 0
+    search_page = file_for(output, "/recherche/").relative_to(output).as_posix()
+    before = files_as_on_disk(output)
+    assert build(site, output).code == 0  # --no-search
+    after = files_as_on_disk(output)
+    assert not any(path.startswith(SEARCH_BUNDLE.strip("/")) for path in after)
+    assert sorted(path for path in after if after[path] != before[path]) == [search_page]
+    assert build(site, tmp_path / "clean-without", "--no-cache").code == 0
+    assert snapshot(output) == snapshot(tmp_path / "clean-without")
+    run = build(site, output, search=True)
+    assert run.code == 0, run.stderr
+    assert ", search index in " in run.stdout
+    again = files_as_on_disk(output)
+    rewritten = sorted(path for path in again if path not in after or again[path] != after[path])
+    assert [path for path in rewritten if not path.startswith(SEARCH_BUNDLE.strip("/"))] == [search_page]
+    assert build(site, tmp_path / "clean-with", "--no-cache", search=True).code == 0
+    assert snapshot(output) == snapshot(tmp_path / "clean-with")
+    assert BODY_ONLY in [hit["url"] for hit in search(output, "hôpitaux")]
