@@ -76,7 +76,8 @@ def _parser(stdout: TextIO, stderr: TextIO) -> argparse.ArgumentParser:
     build_.add_argument("--output", type=Path, default=None, help="output folder (default: SOURCE/public)")
     build_.add_argument("--drafts", action="store_true", help="include posts marked `draft: true`")
     build_.add_argument("--future", action="store_true", help="include posts dated after now")
-    build_.add_argument("--now", metavar="DATETIME", help="the build's 'now', ISO 8601 (default: SOURCE_DATE_EPOCH or the clock)")
+    build_.add_argument("--now", metavar="DATETIME",
+                        help="the build's 'now', ISO 8601 (default: SOURCE_DATE_EPOCH or the clock)")
     build_.add_argument("--jobs", type=int, default=default_jobs(), metavar="N",
                         help="processes to use (default: the machine's cores)")
     build_.add_argument("--no-cache", dest="cache", action="store_false",
@@ -109,14 +110,16 @@ def _parser(stdout: TextIO, stderr: TextIO) -> argparse.ArgumentParser:
     due.add_argument("--source", type=Path, default=Path("."), help="site root holding site.yaml (default: .)")
     due.add_argument("--now", metavar="DATETIME", help="'now', ISO 8601 (default: SOURCE_DATE_EPOCH or the clock)")
     due.add_argument("--deployed", metavar="URL_OR_FILE",
-                     help="the deployed site's schedule.json, written by `blog build` (default: BASE_URL/schedule.json)")
+                     help="the deployed site's schedule.json, written by `blog build` "
+                          "(default: BASE_URL/schedule.json)")
     due.set_defaults(run=_run_due)
 
     init = commands.add_parser("init", help="create a new site that builds as it is")
     init.add_argument("folder", type=Path, help="where to create it (absent or empty)")
     init.set_defaults(run=_run_init)
 
-    import_ = commands.add_parser("import", help="import the posts of a WordPress, Jekyll or Hugo blog; never overwrites")
+    import_ = commands.add_parser("import",
+                                  help="import the posts of a WordPress, Jekyll or Hugo blog; never overwrites")
     import_.add_argument("kind", choices=("wordpress", "jekyll", "hugo"), help="what the source is")
     import_.add_argument("from_", metavar="SOURCE", type=Path,
                          help="a WordPress export file (WXR), or the folder of a Jekyll or Hugo site")
@@ -209,11 +212,13 @@ def _explain(report, cached: bool) -> list[str]:
                    "from the last build's record"),
         "cache": ("the edited posts saved in the build cache" if report.quick_way else
                   "posts as last built, read from the build cache" if cached else ""),
-        "load": (f"{counted(report.posts_read, 'post file')} read (a new size or time), {report.posts_rendered} of them "
-                 f"changed and rendered from Markdown; the posts their pages and feeds show came from the cache")
+        "load": (f"{counted(report.posts_read, 'post file')} read (a new size or time), "
+                 f"{report.posts_rendered} of them changed and rendered from Markdown; "
+                 "the posts their pages and feeds show came from the cache")
                 if report.quick_way else
-                (f"{counted(report.posts_read, 'post file')} read (new, or a new size or time), {report.posts_rendered} "
-                 f"of them changed and rendered from Markdown; the others came from the cache") if cached else
+                (f"{counted(report.posts_read, 'post file')} read (new, or a new size or time), "
+                 f"{report.posts_rendered} of them changed and rendered from Markdown; "
+                 "the others came from the cache") if cached else
                 f"{counted(report.posts_rendered, 'post file')} read and rendered from Markdown (--no-cache)",
         "render": f"{counted(report.rendered, 'page')} rendered" + (
             f": {_listed(report.rendered_because)}; the others were made from the same inputs as the output's files"
@@ -222,7 +227,8 @@ def _explain(report, cached: bool) -> list[str]:
             ", only those whose bytes changed" if report.merged else ""),
         "search": ("Pagefind indexed the post pages: one was written or deleted" if report.merged else
                    "Pagefind indexed the post pages"),
-        "publish": (f"{counted(report.written, 'file')} moved into the output, {report.deleted} deleted, through a journal"
+        "publish": (f"{counted(report.written, 'file')} moved into the output, {report.deleted} deleted, "
+                    "through a journal"
                     if report.merged else f"{counted(report.written, 'file')} swapped in whole"),
     }
     lines = [f"{name:<8} {seconds:7.2f} s  {reasons.get(name, '')}".rstrip()

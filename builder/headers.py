@@ -70,13 +70,14 @@ def image_problems(posts: tuple[Post, ...]) -> list[Problem]:
                 continue
             line = post.body_line + reference.line - 1
             if parts.scheme not in ("https", ""):
-                problems.append(Problem(post.source, line, reference.col, f"image {quoted(reference.target)} is not served over https",
+                problems.append(Problem(post.source, line, reference.col,
+                                        f"image {quoted(reference.target)} is not served over https",
                                         Severity.WARNING,
                                         hint="the site is: browsers show such an image over https or not at all; "
                                              "write its https:// address"))
             elif _https_origin(parts) is None:
-                problems.append(Problem(post.source, line, reference.col, f"image {quoted(reference.target)}: {quoted(parts.netloc)} "
-                                        "is not a host name"))
+                problems.append(Problem(post.source, line, reference.col,
+                                        f"image {quoted(reference.target)}: {quoted(parts.netloc)} is not a host name"))
     return problems
 
 

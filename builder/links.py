@@ -117,7 +117,8 @@ def _same_page_problems(post: Post) -> list[Problem]:
         if anchor and anchor not in ids:
             known = ", ".join(f"#{heading.anchor}" for heading in post.headings) or "none"
             problems.append(Problem(post.source, post.body_line + reference.line - 1, reference.col,
-                                    f"link to {quoted('#' + anchor)}: no heading #{cut(anchor)} in this post", hint=f"its anchors: {known}"))
+                                    f"link to {quoted('#' + anchor)}: no heading #{cut(anchor)} in this post",
+                                    hint=f"its anchors: {known}"))
     return problems
 
 
@@ -171,7 +172,8 @@ def site_link_problems(posts: tuple[Post, ...], every_post: tuple[Post, ...], po
                                         hint=_missing_page_hint(post, reference, written, files, posts_root)))
             elif fragment and page in by_url and fragment not in {h.anchor for h in by_url[page].headings}:
                 known = ", ".join(f"#{h.anchor}" for h in by_url[page].headings) or "none"
-                problems.append(Problem(post.source, line, reference.col, f"link to {quoted(path)}: no heading #{cut(fragment)} there",
+                problems.append(Problem(post.source, line, reference.col,
+                                        f"link to {quoted(path)}: no heading #{cut(fragment)} there",
                                         hint=f"its anchors: {known}"))
     return problems
 

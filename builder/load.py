@@ -165,7 +165,8 @@ def load_post(path: Path, site_root: Path, config: Config, known: Post | None = 
     problems = list(fields) if isinstance(fields, list) else []
     # Control characters written as YAML escapes, past `decode`'s check: one problem a field.
     refused = {(problem.line, problem.col) for problem in problems}
-    problems += [problem for problem in control_characters(source.meta, path) if (problem.line, problem.col) not in refused]
+    problems += [problem for problem in control_characters(source.meta, path)
+                 if (problem.line, problem.col) not in refused]
     if problems or isinstance(fields, list):
         return problems
     if not source.body.strip():
@@ -239,13 +240,15 @@ def post_assets(post: Post, site_root: Path) -> tuple[tuple[Asset, ...], list[Pr
         relative = PurePosixPath(unquote(urlsplit(reference.target).path))
         line = post.body_line + reference.line - 1
         if ".." in relative.parts or not relative.parts:
-            problems.append(Problem(path, line, reference.col, f"image {quoted(str(relative))} is outside the post's folder",
+            problems.append(Problem(path, line, reference.col,
+                                    f"image {quoted(str(relative))} is outside the post's folder",
                                     hint="put it beside the post, or in static/ and write /images/…"))
         elif not _is_file(path.parent / relative):
             problems.append(Problem(path, line, reference.col, f"image {quoted(str(relative))} not found",
                                     hint=f"looked for {path.parent / cut(str(relative))}"))
         elif problem := outside(path.parent / relative, site_root):
-            problems.append(Problem(path, line, reference.col, f"image {quoted(str(relative))}: {problem.message}", hint=problem.hint))
+            problems.append(Problem(path, line, reference.col, f"image {quoted(str(relative))}: {problem.message}",
+                                    hint=problem.hint))
         else:
             assets[relative] = Asset(path.parent / relative, post.url + relative.as_posix())
     return tuple(assets[key] for key in sorted(assets)), problems

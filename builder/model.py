@@ -120,7 +120,8 @@ class Post:
     card: str = ""  # a digest of what a listing may show of the post (`CARD`), set once it is loaded
     fences: tuple[tuple[str, int, int], ...] = ()  # each fenced block's key and place in `body` (`fence_html`)
     tag_places: tuple[tuple[int, int], ...] = ()  # each tag's (line, column) in the file, as `tags` orders them
-    raw_html: tuple[tuple[int, int, str], ...] = ()  # raw HTML shown as text: body line, column, text (`markdown.Rendered`)
+    # Raw HTML shown as text: its line in the body, column and text (`markdown.Rendered`).
+    raw_html: tuple[tuple[int, int, str], ...] = ()
 
     @property
     def body_html(self) -> str:

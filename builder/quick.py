@@ -224,7 +224,8 @@ def plan(site_root: Path, config: Config, record: Record, inputs: Inputs, fetch:
     if site_link_problems(shown_posts, shown_posts, site_root / POSTS_DIR, set(record.addresses), config.base_url):
         return "an edited post has a broken link"
     own = {post.url for post in shown_posts}
-    if any(fragment and path not in own for post in shown_posts for path, fragment, _ in site_links(post, config.base_url)):
+    if any(fragment and path not in own
+           for post in shown_posts for path, fragment, _ in site_links(post, config.base_url)):
         return "an edited post links to an anchor of another post's page by its address"
     posts = {**{path: _as_resolved(post, record.resolved.get(path)) for path, post in others.items()},
              **dict(zip(changed, edited))}

@@ -30,7 +30,8 @@ _SHORTCODE = re.compile(r"\[/?(?P<name>[a-z_][a-z0-9_-]*)(?:\s[^\]]*)?\](?!\()")
 # What markdownify turns into Markdown; any other tag's text is kept and its markup is lost.
 _CONVERTED = frozenset("""a b blockquote br caption cite code dd del div dl dt em figcaption figure h1 h2 h3 h4 h5 h6
 hr i img ins kbd li ol p pre s small span strike strong sub sup table tbody td tfoot th thead tr u ul""".split())
-_DROPPED_WITH_CONTENT = frozenset(("script", "style", "iframe", "object", "embed", "form", "video", "audio", "noscript"))
+_DROPPED_WITH_CONTENT = frozenset(
+    ("script", "style", "iframe", "object", "embed", "form", "video", "audio", "noscript"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +55,7 @@ def to_markdown(html: str, attachments: dict[str, tuple[str, str]], relink: Call
     descriptions, for galleries, and `relink` gives the target a link should have now."""
     warnings: list[str] = []
     html = _CAPTION.sub(_figure, html)
-    html = _EMBED.sub(lambda match: f'<p><a href="{escape(match["url"].strip())}">{escape(match["url"].strip())}</a></p>', html)
+    html = _EMBED.sub(lambda match: _link_paragraph(match["url"].strip()), html)
     html = _GALLERY.sub(lambda match: _gallery(match["attributes"], attachments, warnings), html)
     # WordPress's editor separates paragraphs with blank lines, not <p>, in posts of the classic editor.
     if "<p" not in html and "\n\n" in html:
@@ -108,3 +109,8 @@ def _gallery(attributes: str, attachments: dict[str, tuple[str, str]], warnings:
         warnings.append("a [gallery] whose images are not all in the export: left as text")
         return f"[gallery{attributes}]"
     return "".join(f'<p><img src="{escape(url)}" alt="{escape(alt)}"></p>' for url, alt in images)
+
+
+def _link_paragraph(url: str) -> str:
+    """Give a paragraph holding a link to `url`, its own text (what an `[embed]` leaves)."""
+    return f'<p><a href="{escape(url)}">{escape(url)}</a></p>'

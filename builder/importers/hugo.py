@@ -146,7 +146,8 @@ def _shortcodes(body: str, path: Path, pages: dict[Path, str]) -> tuple[str, lis
             first = _POSITIONAL.match(arguments)
             target = (first["quoted"] or first["bare"]) if first else ""
             file, _, anchor = target.partition("#")
-            found = next((slug for page, slug in pages.items() if page.as_posix().endswith("/" + file.lstrip("/"))), None)
+            written = "/" + file.lstrip("/")
+            found = next((slug for page, slug in pages.items() if page.as_posix().endswith(written)), None)
             if file and found:
                 return f"{found}.md" + (f"#{anchor}" if anchor else "")
         left.add(name.lstrip("/"))

@@ -27,7 +27,8 @@ STYLES = {
     "weekdate": "/:categories/:year/W:week/:short_day/:title:output_ext",
     "none": "/:categories/:title:output_ext",
 }
-_HIGHLIGHT = re.compile(r"\{%-?\s*highlight\s+(?P<language>[\w+#.-]+)[^%]*-?%\}\n?(?P<code>.*?)\n?\{%-?\s*endhighlight\s*-?%\}", re.S)
+_HIGHLIGHT = re.compile(r"\{%-?\s*highlight\s+(?P<language>[\w+#.-]+)[^%]*-?%\}\n?(?P<code>.*?)\n?"
+                        r"\{%-?\s*endhighlight\s*-?%\}", re.S)
 _POST_URL = re.compile(r"\{%-?\s*post_url\s+(?P<name>\S+?)\s*-?%\}")
 _LINK = re.compile(r"\{%-?\s*link\s+(?P<path>\S+?)\s*-?%\}")
 _RAW = re.compile(r"\{%-?\s*(?:end)?raw\s*-?%\}")
@@ -55,7 +56,9 @@ def read_site(root: Path, config: Config) -> tuple[list[Imported], list[Skipped]
 
 def _files(folder: Path) -> list[Path]:
     """Give the Markdown files under `folder`, sorted."""
-    return sorted(path for path in folder.rglob("*") if path.suffix in SUFFIXES and path.is_file()) if folder.is_dir() else []
+    if not folder.is_dir():
+        return []
+    return sorted(path for path in folder.rglob("*") if path.suffix in SUFFIXES and path.is_file())
 
 
 def _read(path: Path, root: Path, draft: bool) -> tuple[dict, str] | str:

@@ -95,7 +95,8 @@ def write_posts(site_root: Path, config: Config, posts: list[Imported], report: 
             continue
         if post.slug in taken:
             report.skipped.append(Skipped(post.source, post.line, "slug taken by another post"))
-            report.warnings.append(_warning(post, f"not imported: the slug {quoted(post.slug)} is used by {taken[post.slug]}"))
+            report.warnings.append(_warning(post, f"not imported: the slug {quoted(post.slug)} "
+                                                  f"is used by {taken[post.slug]}"))
             continue
         meta, warnings = front_matter(post, config, topics, spellings)
         for tag in meta["tags"]:
@@ -103,7 +104,8 @@ def write_posts(site_root: Path, config: Config, posts: list[Imported], report: 
         report.warnings += [_warning(post, message) for message in (*post.warnings, *warnings)]
         path.parent.mkdir(parents=True, exist_ok=True)
         _copy_images(post, path, report)
-        text = "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000) + "---\n\n" + post.body.strip() + "\n"
+        front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
+        text = f"---\n{front}---\n\n{post.body.strip()}\n"
         with path.open("x", encoding="utf-8") as file:  # "x": never over a file written meanwhile
             file.write(text)
         taken[post.slug] = path

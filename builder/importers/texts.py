@@ -124,5 +124,6 @@ def html_blocks(body: str) -> tuple[str, list[str]]:
         lines[start:end] = [*converted.markdown.strip().split("\n"), ""] if converted.markdown.strip() else []
     inline = sum(child.type == "html_inline" for token in tokens for child in token.children or ())
     if inline:
-        warnings.append(f"{counted(inline, 'HTML tag')} inside paragraphs left as they were: the build shows them as text")
+        warnings.append(f"{counted(inline, 'HTML tag')} inside paragraphs left as they were: "
+                        "the build shows them as text")
     return "\n".join(lines), warnings

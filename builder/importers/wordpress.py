@@ -51,7 +51,8 @@ def read_export(path: Path, config: Config) -> tuple[list[Imported], list[Skippe
                for item in items if _text(item, "post_type") != "post"]
     zone = ZoneInfo(config.timezone)
     slugs = {item_id: _slug(item) for item in posts if (item_id := _text(item, "post_id"))}
-    published = {item_id for item in posts if (item_id := _text(item, "post_id")) and _text(item, "status") in _PUBLISHED}
+    published = {item_id for item in posts
+                 if (item_id := _text(item, "post_id")) and _text(item, "status") in _PUBLISHED}
     old_paths = {_path(_text(item, "link") or ""): _text(item, "post_id") for item in posts}
     relink = _relinker(site, slugs, published, old_paths)
     imported = []
@@ -98,7 +99,8 @@ def _relinker(site: str, slugs: dict[str, str], published: set[str], old_paths: 
     def relink(href: str) -> str:
         """Give the link a post of the export should have now."""
         url = urlsplit(href)
-        if url.netloc.removeprefix("www.") not in ("", host) or url.scheme not in ("", "http", "https") or href.startswith("#"):
+        if (url.netloc.removeprefix("www.") not in ("", host) or url.scheme not in ("", "http", "https")
+                or href.startswith("#")):
             return href
         post_id = (parse_qs(url.query).get("p") or [None])[0] if url.path in ("", "/") else old_paths.get(_path(href))
         if post_id in published:
