@@ -69,11 +69,13 @@ def test_a_killed_build_leaves_the_previous_site_and_the_next_build_recovers(tmp
     chance = random.Random(20261128)
     delays = sorted(chance.uniform(0.05, duration * 1.1) for _ in range(6))
     outcomes = {kill_after(delay, site, output, flags, old, new) for delay in delays}
-    # On a busy machine the twin may have lasted longer than these builds do: kill earlier.
-    earlier = delays[0]
+    # On a busy machine the twin may have lasted longer than these builds do: kill earlier, each
+    # time in a fresh copy built and edited the same way (the output above holds the new site now).
+    earlier, retries = delays[0], 0
     while "old" not in outcomes and earlier > 0.02:
-        earlier /= 2
-        outcomes.add(kill_after(earlier, site, output, flags, old, new))
+        earlier, retries = earlier / 2, retries + 1
+        fresh_site, fresh_output, fresh_old = built_and_edited(tmp_path / f"retry-{retries}")
+        outcomes.add(kill_after(earlier, fresh_site, fresh_output, flags, fresh_old, new))
     assert "old" in outcomes, "no kill landed before the output changed: the test proved nothing"
 
     assert build(site, output).code == 0  # the next build recovers by itself
