@@ -205,6 +205,9 @@ def _apply_journal(output: Path) -> None:
         (output / path).unlink(missing_ok=True)
         _prune_empty(output, (output / path).parent)
     atomic_write(output / MARKER, MARKER_TEXT)  # a new marker: the output is not what it was
+    # A build killed while writing that marker left its temporary file: gone before the journal is.
+    for stale in output.glob(f".{MARKER}.*"):
+        stale.unlink(missing_ok=True)
     journal.unlink()
     shutil.rmtree(staging, ignore_errors=True)
 
@@ -221,8 +224,8 @@ def _prune_empty(output: Path, folder: Path) -> None:
 
 def recover(output: Path) -> None:
     """Finish or undo what a build killed mid-way left beside `output`: carry out a journal
-    of moves, put back a site that was moved aside but not replaced, and delete staging and
-    retired folders."""
+    of moves (and the temporary file of a marker it was writing then), put back a site that was
+    moved aside but not replaced, and delete staging and retired folders."""
     if _journal_path(output).exists():
         _apply_journal(output)
     leftovers = sorted(output.parent.glob(f".{output.name}.staging-*")) + sorted(output.parent.glob(f".{output.name}.old-*"))

@@ -149,6 +149,21 @@ def test_a_journal_left_by_a_killed_build_is_carried_out_by_the_next(site: Path,
     assert not staging.exists() and not (tmp_path / ".public.journal").exists()
 
 
+def test_a_marker_half_written_by_a_killed_build_leaves_the_output(site: Path, tmp_path: Path) -> None:
+    output = tmp_path / "public"
+    assert build(site, output).code == 0
+    built = snapshot(output)
+    # What a build killed while carrying out its journal, between the marker's temporary file
+    # and its rename, leaves: the journal (its moves done) and that file in the output.
+    (output / f".{MARKER}.k1ll3d").write_bytes(b"")
+    journal = {"staging": ".public.staging-killed", "moves": [], "deletes": []}
+    (tmp_path / ".public.journal").write_text(json.dumps(journal), "utf-8")
+
+    recover(output)  # what every build does first: a build killed after it must leave a whole site
+
+    assert snapshot(output) == built and not (tmp_path / ".public.journal").exists()
+
+
 @pytest.mark.parametrize("entry", ["../outside.txt", "/etc/passwd-copy", "a/../../outside.txt"])
 def test_a_journal_naming_a_path_outside_the_output_is_ignored(tmp_path: Path, entry: str) -> None:
     output = tmp_path / "site" / "public"
