@@ -352,8 +352,12 @@ class _BlockText:
         path = target.split("#", 1)[0]
         needles = [needle for needle in dict.fromkeys((unquote(target), target, unquote(path), path)) if needle]
         start, end = _find_target(self.text, needles, after) or (after, after)
-        line = bisect_right(self.starts, start) - 1
-        return (self.first + line, start - self.starts[line]), end
+        return self.place(start), end
+
+    def place(self, offset: int) -> tuple[int, int]:
+        """Give the (line index in the body, column) of an offset in the text."""
+        line = bisect_right(self.starts, offset) - 1
+        return (self.first + line, offset - self.starts[line])
 
 
 _LINE_END = re.compile("\n")
@@ -385,31 +389,24 @@ def _after_opening(text: str, at: int) -> bool:
 
 
 def _raw_html(tokens, lines: list[str]) -> tuple[tuple[int, int, str], ...]:
-    """Give each raw HTML block and tag with its line and column (1-based) and its first line."""
+    """Give each raw HTML block and tag with its line and column (1-based) and its first line,
+    shortened: each found in its block's text after the previous one."""
     found = []
     for block in tokens:
-        if block.type == "html_block" and block.map:
-            found.append(_place(block.content, block.map, lines, (block.map[0], 0)))
-        cursor = None  # just after the previous tag of this block
-        for child in block.children or ():
-            if child.type == "html_inline" and block.map:
-                place = _place(child.content, block.map, lines, cursor or (block.map[0], 0))
-                found.append(place)
-                cursor = (place[0] - 1, place[1] - 1 + len(child.content.split("\n", 1)[0]))
+        pieces = [block] if block.type == "html_block" else [
+            child for child in block.children or () if child.type == "html_inline"]
+        if not pieces or not block.map:
+            continue
+        source, cursor = _BlockText.of(lines, block.map), 0
+        for piece in pieces:
+            needle = piece.content.split("\n", 1)[0]
+            at = source.text.find(needle, cursor)
+            line, column = source.place(cursor if at < 0 else at)
+            if at >= 0:
+                cursor = at + len(needle)
+            shown = needle if len(needle) <= _SHOWN_LENGTH else needle[:_SHOWN_LENGTH - 1] + "…"
+            found.append((line + 1, column + 1, shown))
     return tuple(found)
-
-
-def _place(html: str, block_map, lines: list[str], after: tuple[int, int]) -> tuple[int, int, str]:
-    """Find the first line of a raw HTML block or tag in its block, from `after` (line index,
-    column) on; give its line and column (1-based) and that first line, shortened."""
-    needle = html.split("\n", 1)[0]
-    line, column = after
-    shown = needle if len(needle) <= _SHOWN_LENGTH else needle[:_SHOWN_LENGTH - 1] + "…"
-    for number in range(line, min(block_map[1], len(lines))):
-        found = lines[number].find(needle, column if number == line else 0)
-        if found >= 0:
-            return (number + 1, found + 1, shown)
-    return (line + 1, column + 1, shown)
 
 
 def _count_words(tokens) -> int:
