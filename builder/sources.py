@@ -64,8 +64,7 @@ def decode(data: bytes, path: Path) -> str | Problem:
         return Problem(path, line, col, f"not valid UTF-8 (byte 0x{data[error.start]:02x})",
                        hint="save the file as UTF-8")
     if "\0" in text:  # valid UTF-8, but a binary file all the same
-        before = text[: text.index("\0")]
-        return Problem(path, before.count("\n") + 1, len(before) - before.rfind("\n"),
+        return Problem(path, *_line_and_column(text, text.index("\0")),
                        "a NUL character: this is a binary file, not text")
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     return _control_problem(text, path) or text
@@ -76,9 +75,13 @@ def _control_problem(text: str, path: Path) -> Problem | None:
     found = _CONTROL.search(text)
     if found is None:
         return None
-    before = text[: found.start()]
-    return Problem(path, before.count("\n") + 1, len(before) - before.rfind("\n"),
+    return Problem(path, *_line_and_column(text, found.start()),
                    f"control character {_name(found.group())} in the text", hint=_CONTROL_HINT)
+
+
+def _line_and_column(text: str, offset: int) -> tuple[int, int]:
+    """Give the 1-based line and column of an offset in a text."""
+    return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
 
 
 def control_characters(mapping: Mapping, path: Path) -> list[Problem]:
