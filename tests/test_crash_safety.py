@@ -99,6 +99,16 @@ def kill_after(delay: float, site: Path, output: Path, flags: tuple[str, ...], o
     return "old" if now == old else "new"
 
 
+def assert_all_end(pids: set[int], after: str) -> None:
+    """Check that every process of `pids` ends within 5 s; kill those left, so none outlives the test."""
+    try:
+        assert wait_until(lambda: not any(map(pid_alive, pids)), timeout=5), \
+            f"processes still alive 5 s after {after}: {[pid for pid in pids if pid_alive(pid)]}"
+    finally:
+        for pid in filter(pid_alive, pids):
+            os.kill(pid, signal.SIGKILL)
+
+
 # Where the system cannot signal a parent's death (prctl is Linux's), a thread in each worker watches for it.
 WITHOUT_DEATH_SIGNAL = ("import builder.parallel as p; p._death_signal = lambda: False; "
                         "import builder.cli as c; c.main_exit()")
@@ -122,12 +132,7 @@ def test_the_workers_of_a_killed_build_end_with_it(tmp_path: Path, how: str) -> 
     finally:
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
-    try:
-        assert wait_until(lambda: not any(map(pid_alive, workers)), timeout=5), \
-            f"workers still alive 5 s after their parent was killed: {[pid for pid in workers if pid_alive(pid)]}"
-    finally:
-        for pid in filter(pid_alive, workers):  # never leave one behind
-            os.kill(pid, signal.SIGKILL)
+    assert_all_end(workers, "their parent was killed")
 
 
 def test_the_workers_of_a_killed_preview_end_with_it(tmp_path: Path) -> None:
@@ -154,9 +159,4 @@ def test_the_workers_of_a_killed_preview_end_with_it(tmp_path: Path) -> None:
     finally:
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
-    try:
-        assert wait_until(lambda: not any(map(pid_alive, family)), timeout=5), \
-            f"processes still alive 5 s after the preview was killed: {[pid for pid in family if pid_alive(pid)]}"
-    finally:
-        for pid in filter(pid_alive, family):  # never leave one behind
-            os.kill(pid, signal.SIGKILL)
+    assert_all_end(family, "the preview was killed")
