@@ -10,6 +10,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
+from editor_support import write_files
 from support import blog, build, read_page, text_of
 
 SITE_YAML = """\
@@ -442,9 +443,7 @@ Le congrès a réuni trois cents participants à Lyon.
 def hugo(tmp_path: Path) -> Path:
     """Give a Hugo site with posts in two sections, TOML and YAML front-matter, a bundle with an image."""
     root = tmp_path / "hugo"
-    for name, text in HUGO.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, "utf-8")
+    write_files(root, HUGO)
     return root
 
 
@@ -595,9 +594,7 @@ Les Ehpad s’équipent pour la téléconsultation.
 def jekyll(tmp_path: Path) -> Path:
     """Give a Jekyll site with dated posts, a draft, Liquid tags and a local image."""
     root = tmp_path / "jekyll"
-    for name, text in JEKYLL.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, "utf-8")
+    write_files(root, JEKYLL)
     return root
 
 
