@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from builder.errors import Problem, Severity, cut, display_path, quoted
-from builder.frontmatter import split, validate
+from builder.frontmatter import FrontMatter, Source, split, validate
 from builder.markdown import render_markdown
 from builder.links import is_local
 from builder.model import CARD, Asset, Config, Post, view_digest
@@ -127,12 +127,26 @@ def read_post_dates(site_root: Path, config: Config) -> tuple[list[Dated], list[
 def _dates(path: Path, site_root: Path, config: Config) -> Dated | list[Problem]:
     """Read one post file's date and draft flag, as `load_post` validates them."""
     data = read_source(path, site_root)
-    text = data if isinstance(data, Problem) else decode(data, path)
-    source = text if isinstance(text, Problem) else split(text, path)
+    read = [data] if isinstance(data, Problem) else _front_matter(data, path, config)
+    return read if isinstance(read, list) else Dated(path, read[1].date, read[1].draft)
+
+
+def _front_matter(data: bytes, path: Path, config: Config) -> tuple[Source, FrontMatter] | list[Problem]:
+    """Decode a post file's bytes and validate its front-matter, as every reader of posts must;
+    give its parts and fields, or every problem found."""
+    text = decode(data, path)
+    if isinstance(text, Problem):
+        return [text]
+    source = split(text, path)
     if isinstance(source, Problem):
         return [source]
     fields = validate(source.meta, path, config)
-    return fields if isinstance(fields, list) else Dated(path, fields.date, fields.draft)
+    problems = list(fields) if isinstance(fields, list) else []
+    # Control characters written as YAML escapes, past `decode`'s check: one problem a field.
+    refused = {(problem.line, problem.col) for problem in problems}
+    problems += [problem for problem in control_characters(source.meta, path)
+                 if (problem.line, problem.col) not in refused]
+    return problems if problems or isinstance(fields, list) else (source, fields)
 
 
 def file_stamp(path: Path | str) -> tuple[int, int] | None:
@@ -155,20 +169,10 @@ def load_post(path: Path, site_root: Path, config: Config, known: Post | None = 
     digest = hashlib.sha256(data).hexdigest()
     if known is not None and digest == known.source_digest:
         return UNCHANGED
-    text = decode(data, path)
-    if isinstance(text, Problem):
-        return [text]
-    source = split(text, path)
-    if isinstance(source, Problem):
-        return [source]
-    fields = validate(source.meta, path, config)
-    problems = list(fields) if isinstance(fields, list) else []
-    # Control characters written as YAML escapes, past `decode`'s check: one problem a field.
-    refused = {(problem.line, problem.col) for problem in problems}
-    problems += [problem for problem in control_characters(source.meta, path)
-                 if (problem.line, problem.col) not in refused]
-    if problems or isinstance(fields, list):
-        return problems
+    read = _front_matter(data, path, config)
+    if isinstance(read, list):
+        return read
+    source, fields = read
     if not source.body.strip():
         return [Problem(path, source.body_line, 1, "the post has no body: write the article under the front-matter")]
     rendered = render_markdown(source.body, config.allow_raw_html, known.fence_html() if known else None)
