@@ -209,7 +209,7 @@ def load_post(path: Path, site_root: Path, config: Config, known: Post | None = 
         field_lines=tuple((key, line) for key, (line, _col) in source.meta.positions.items()),
         fences=_fence_spans(body, rendered.fences),
         raw_html=rendered.raw_html,
-        tag_places=tuple(source.meta.item_position("tags", index) for index in range(len(fields.tags))),
+        tag_places=tuple(source.meta.position_of("tags", index) for index in range(len(fields.tags))),
     )
     return dataclasses.replace(post, card=view_digest(post, CARD))
 

@@ -56,21 +56,16 @@ class Mapping:
     values: dict[str, Any]
     positions: dict[str, tuple[int, int]]
     start: tuple[int, int]  # where the document starts, for problems about it as a whole
-    # Where each key of a mapping inside a value is written, by its path of keys: ("topics", "sante").
-    nested: dict[tuple[str, ...], tuple[int, int]] = field(default_factory=dict)
-    items: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)  # of each item of a list value
-
-    def item_position(self, key: str, index: int) -> tuple[int, int]:
-        """Give where item `index` of the list under `key` is written, or where the key is."""
-        places = self.items.get(key, ())
-        return places[index] if index < len(places) else self.position(key)
+    # Where each key of a mapping and each item of a list inside a value is written, by its path
+    # of keys and indexes: ("topics", "sante"), ("tags", 0).
+    nested: dict[tuple[str | int, ...], tuple[int, int]] = field(default_factory=dict)
 
     def position(self, key: str) -> tuple[int, int]:
         """Give where `key` is written, or where the document starts if it is absent."""
         return self.positions.get(key, self.start)
 
-    def position_of(self, *keys: str) -> tuple[int, int]:
-        """Give where the key at the path `keys` is written, or its nearest parent that is."""
+    def position_of(self, *keys: str | int) -> tuple[int, int]:
+        """Give where the key or item at the path `keys` is written, or its nearest parent that is."""
         for end in range(len(keys), 1, -1):
             if keys[:end] in self.nested:
                 return self.nested[keys[:end]]
@@ -98,8 +93,7 @@ def parse_mapping(text: str, path: Path, first_line: int = 1) -> Mapping | Probl
             return Problem(path, mark.line + 1 + offset, mark.column + 1,
                            f"expected a mapping of `key: value` lines, found {kind}")
         positions: dict[str, tuple[int, int]] = {}
-        items: dict[str, tuple[tuple[int, int], ...]] = {}
-        for key_node, value_node in node.value:
+        for key_node, _ in node.value:
             where = (key_node.start_mark.line + 1 + offset, key_node.start_mark.column + 1)
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
                 shown = quoted(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "a structure"
@@ -108,15 +102,12 @@ def parse_mapping(text: str, path: Path, first_line: int = 1) -> Mapping | Probl
                 line = positions[key_node.value][0]
                 return Problem(path, *where, f"duplicate key `{cut(key_node.value)}` (first set on line {line})")
             positions[key_node.value] = where
-            if isinstance(value_node, yaml.SequenceNode):  # a list's items, each to be named where it stands
-                items[key_node.value] = tuple((item.start_mark.line + 1 + offset, item.start_mark.column + 1)
-                                              for item in value_node.value)
         deep = _too_deep(node)
         if deep is not None:
             return Problem(path, deep.start_mark.line + 1 + offset, deep.start_mark.column + 1,
                            f"values nest more than {_MAX_DEPTH} levels deep")
         values = loader.construct_document(node)
-        return Mapping(values, positions, (first_line, 1), _nested_positions(node, offset), items)
+        return Mapping(values, positions, (first_line, 1), _nested_positions(node, offset))
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         # libyaml marks an error at the end of the text one line past it: keep it on the last line.
@@ -159,18 +150,23 @@ def _too_deep(root: yaml.Node) -> yaml.Node | None:
     return None
 
 
-def _nested_positions(root: yaml.MappingNode, offset: int) -> dict[tuple[str, ...], tuple[int, int]]:
-    """Give the 1-based position of every key of the mappings inside `root`'s values, by path."""
-    found: dict[tuple[str, ...], tuple[int, int]] = {}
+def _nested_positions(root: yaml.MappingNode, offset: int) -> dict[tuple[str | int, ...], tuple[int, int]]:
+    """Give the 1-based position of every key of the mappings, and every item of the lists,
+    inside `root`'s values, by path."""
+    found: dict[tuple[str | int, ...], tuple[int, int]] = {}
     todo = [((key.value,), value) for key, value in root.value if isinstance(key, yaml.ScalarNode)]
     while todo:  # a stack, not recursion: libyaml allows a thousand levels of nesting
         path, node = todo.pop()
-        if not isinstance(node, yaml.MappingNode):
+        if isinstance(node, yaml.MappingNode):
+            children = [(key.value, key, value) for key, value in node.value if isinstance(key, yaml.ScalarNode)]
+        elif isinstance(node, yaml.SequenceNode):
+            children = [(index, item, item) for index, item in enumerate(node.value)]
+        else:
             continue
-        for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode):
-                found.setdefault((*path, key.value), (key.start_mark.line + 1 + offset, key.start_mark.column + 1))
-                todo.append(((*path, key.value), value))
+        for name, mark_node, value in children:
+            mark = mark_node.start_mark
+            found.setdefault((*path, name), (mark.line + 1 + offset, mark.column + 1))
+            todo.append(((*path, name), value))
     return found
 
 
