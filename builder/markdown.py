@@ -180,7 +180,8 @@ def _heading_ids(state) -> None:
     for opening, inline in zip(state.tokens, state.tokens[1:]):
         if opening.type != "heading_open":
             continue
-        slug = slugify("".join(child.content for child in inline.children or () if child.type in ("text", "code_inline")))
+        text = "".join(child.content for child in inline.children or () if child.type in ("text", "code_inline"))
+        slug = slugify(text)
         number = tried.get(slug, 0)
         unique = f"{slug}-{number}" if number else slug
         while unique in taken:
