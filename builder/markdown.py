@@ -180,8 +180,7 @@ def _heading_ids(state) -> None:
     for opening, inline in zip(state.tokens, state.tokens[1:]):
         if opening.type != "heading_open":
             continue
-        text = "".join(child.content for child in inline.children or () if child.type in ("text", "code_inline"))
-        slug = slugify(text)
+        slug = slugify(_heading_text(inline))
         number = tried.get(slug, 0)
         unique = f"{slug}-{number}" if number else slug
         while unique in taken:
@@ -190,6 +189,11 @@ def _heading_ids(state) -> None:
         tried[slug] = number + 1
         taken.add(unique)
         opening.attrSet("id", unique)
+
+
+def _heading_text(inline) -> str:
+    """Give a heading's text as read: its text and inline code, without markup."""
+    return "".join(child.content for child in inline.children or () if child.type in ("text", "code_inline"))
 
 
 def _html_block_as_text(_renderer, tokens, idx, _options, _env) -> str:
@@ -277,7 +281,7 @@ def _headings(tokens) -> tuple[Heading, ...]:
     headings = []
     for opening, inline in zip(tokens, tokens[1:]):
         if opening.type == "heading_open":
-            text = "".join(child.content for child in inline.children or () if child.type in ("text", "code_inline"))
+            text = _heading_text(inline)
             line = opening.map[0] + 1 if opening.map else 1
             headings.append(Heading(int(opening.tag[1]), text, str(opening.attrs.get("id", "")), line))
     return tuple(headings)
