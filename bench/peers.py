@@ -91,7 +91,7 @@ from run import FLOOR, Run, bench_size, floor_run, pages, timed  # noqa: E402
 
 import yaml  # noqa: E402  (PyYAML: a dependency of the project's tests and tools)
 
-from builder.urls import slugify  # noqa: E402  (the same slugs, so the same post URLs)
+from builder.core.urls import slugify  # noqa: E402  (the same slugs, so the same post URLs)
 
 BUILDS = ("clean build", "rebuild, nothing changed", "rebuild, one post edited")
 _POST_LINK = re.compile(r"\]\((article-\d{5}\.md)\)")

@@ -36,7 +36,7 @@ def main() -> None:
     output = args.work / f"preview-{args.posts}"
     shutil.rmtree(output, ignore_errors=True)
     # `blog serve` rebuilds in a worker thread beside the server's: a process with threads forks
-    # no process (`builder/parallel.py`), and neither does this one.
+    # no process (`builder/core/parallel.py`), and neither does this one.
     threading.Thread(target=threading.Event().wait, daemon=True).start()
     preview = Preview(site, output, log=lambda line: None)
     started = time.perf_counter()

@@ -9,8 +9,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from posixpath import splitext
 
-from builder import urls
-from builder.model import Page
+from builder.core import urls
+from builder.core.model import Page
 
 FINGERPRINTED = (".css", ".js")
 DIGEST_LENGTH = 10  # hex digits: ample to tell a handful of versions of one file apart

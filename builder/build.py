@@ -15,25 +15,28 @@ from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from builder import cache, collector, ledger, quick, state, urls
+from builder import cache, ledger, quick, state
+
+from builder.core import collector, urls
 from builder.assets import fingerprint as fingerprint_assets
 from builder.config import load_config, read_config
-from builder.errors import BuildFailed, Problem, sort_problems
+from builder.core.errors import BuildFailed, Problem, sort_problems
 from builder.feeds import channel_jobs, feed_jobs
 from builder.headers import headers_file, image_problems
 from builder.index import SiteIndex, build_index, published, related_positions
 from builder.links import links_to_unpublished, missing_static_images, resolve_links, site_link_problems
-from builder.load import POSTS_DIR, load_posts, raw_html_warnings
+from builder.folders import POSTS_DIR
+from builder.load import load_posts, raw_html_warnings
 from builder.markdown import code_stylesheet
-from builder.model import Channel, Config, Page, Post, Stored
-from builder.parallel import aside, in_parallel, shared as shared_work
+from builder.core.model import Channel, Config, Page, Post, Stored
+from builder.core.parallel import aside, in_parallel, shared as shared_work
 from builder.redirects import redirect_rules
 from builder.render import (Templates, fingerprint, load_templates, make_environment, render_post_pages, render_site,
                             shared_values)
 from builder.schedule import schedule_file
 from builder.search import index_site
 from builder.sitemap import robots, sitemap
-from builder.theme import theme_dirs, theme_folders
+from builder.folders import theme_dirs, theme_folders
 from builder.write import (MARKER, Target, check_pages, holds, merged_view, publish, put, recover, staged, static_pages,
                            write_pages)
 

@@ -30,8 +30,10 @@ from pathlib import Path, PosixPath, PurePosixPath, WindowsPath
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from builder import __version__, collector
-from builder.model import Asset, Config, Heading, Post, PostLink, Reference, Tag, Topic
+from builder import __version__
+
+from builder.core import collector
+from builder.core.model import Asset, Config, Heading, Post, PostLink, Reference, Tag, Topic
 from builder.state import code_digest, library_versions
 
 CACHE_DIR = ".cache"

@@ -6,10 +6,10 @@ from datetime import datetime
 from pathlib import Path
 
 from builder.build import BuildOptions, BuildReport, Sources, moment, read_site, render_pages
-from builder.errors import BuildFailed, Problem, Severity, counted, cut, quoted, sort_problems
+from builder.core.errors import BuildFailed, Problem, Severity, counted, cut, quoted, sort_problems
 from builder.index import published
 from builder.load import raw_html_warnings
-from builder.model import Post
+from builder.core.model import Post
 
 # Beyond these, search engines cut the text they show.
 TITLE_MAX = 70

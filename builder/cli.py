@@ -15,12 +15,14 @@ from typing import TextIO
 
 from zoneinfo import ZoneInfo
 
-from builder import __version__, collector, state
-from builder.errors import BuildFailed, Problem, counted, display_path
+from builder import __version__, state
+
+from builder.core import collector
+from builder.core.errors import BuildFailed, Problem, counted, display_path
 from builder.ledger import output_as_recorded
-from builder.parallel import aside, default_jobs
+from builder.core.parallel import aside, default_jobs
 from builder.progress import TerminalProgress
-from builder.theme import theme_folders
+from builder.folders import theme_folders
 from builder.write import MARKER, replaceable
 
 # The rest of the builder is imported by the commands that need it: `blog build` with nothing

@@ -7,11 +7,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from builder.errors import BuildFailed, Problem, cut, quoted
+from builder.core.errors import BuildFailed, Problem, cut, quoted
 from builder.fields import type_problem, unknown_keys
-from builder.model import Config, Topic
+from builder.core.model import Config, Topic
 from builder.sources import control_characters, read_text
-from builder.urls import long_slug, slugify
+from builder.core.urls import long_slug, slugify
 from builder.yamldoc import Mapping, parse_mapping
 
 CONFIG_NAME = "site.yaml"

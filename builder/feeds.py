@@ -17,9 +17,9 @@ from html.parser import HTMLParser
 from itertools import accumulate
 from urllib.parse import urljoin, urlsplit
 
-from builder import urls
+from builder.core import urls
 from builder.index import SiteIndex
-from builder.model import Channel, Config, Post
+from builder.core.model import Channel, Config, Post
 from builder.seo import rfc3339
 from builder.typography import typeset
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from builder.errors import Problem, cut, quoted
+from builder.core.errors import Problem, cut, quoted
 from builder.yamldoc import Mapping
 
 _TYPE_NAMES = {str: "a text", int: "a whole number", bool: "true or false", list: "a list", dict: "a mapping"}

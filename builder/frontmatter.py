@@ -8,10 +8,10 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from builder.errors import Problem, quoted
+from builder.core.errors import Problem, quoted
 from builder.fields import describe, type_problem, unknown_keys
-from builder.model import Config, Tag, Topic
-from builder.urls import long_slug, slugify
+from builder.core.model import Config, Tag, Topic
+from builder.core.urls import long_slug, slugify
 from builder.yamldoc import Mapping, parse_mapping
 
 FENCE = "---"

@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from urllib.parse import SplitResult, urlsplit
 
-from builder import urls
-from builder.errors import Problem, Severity, quoted
-from builder.model import Page, Post
+from builder.core import urls
+from builder.core.errors import Problem, Severity, quoted
+from builder.core.model import Page, Post
 
 HEADERS = "/_headers"
 # Every path: the site's own files, plus what Pagefind needs on the search page: WebAssembly

@@ -13,9 +13,9 @@ from itertools import chain, combinations, groupby
 from operator import attrgetter
 
 from builder.french import tag_heading
-from builder.model import Channel, Config, Post, Tag, Topic
+from builder.core.model import Channel, Config, Post, Tag, Topic
 from builder.typography import typeset
-from builder.urls import HOME, month_url, paginated, tag_url, topic_url, year_url
+from builder.core.urls import HOME, month_url, paginated, tag_url, topic_url, year_url
 
 RELATED_COUNT = 3
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from builder.cache import unpickled
-from builder.model import Stored
+from builder.core.model import Stored
 
 LEDGER_DIR = Path(".cache") / "outputs"
 FORMAT = 4

@@ -10,9 +10,9 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from builder.errors import Problem, cut, display_path, quoted
-from builder.model import Post, PostLink, Reference
-from builder.urls import SEARCH_BUNDLE
+from builder.core.errors import Problem, cut, display_path, quoted
+from builder.core.model import Post, PostLink, Reference
+from builder.core.urls import SEARCH_BUNDLE
 
 _ID = re.compile(r'\sid="([^"]*)"')  # the ids of a body's elements: heading anchors, footnotes, raw HTML
 _POST_ADDRESS = re.compile(r"/\d{4}/\d{2}/[^/]+/?(?:index\.html)?")  # what a post's URL looks like

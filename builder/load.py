@@ -13,15 +13,15 @@ from html import unescape
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from builder.errors import Problem, Severity, cut, display_path, quoted
+from builder.core.errors import Problem, Severity, cut, display_path, quoted
 from builder.frontmatter import FrontMatter, Source, split, validate
 from builder.markdown import render_markdown
 from builder.links import is_local
-from builder.model import CARD, Asset, Config, Post, view_digest
-from builder.parallel import in_parallel
+from builder.core.model import CARD, Asset, Config, Post, view_digest
+from builder.core.parallel import in_parallel
 from builder.sources import control_characters, decode, outside, read_source, read_text
-from builder.state import POSTS_DIR
-from builder.urls import post_url, slugify
+from builder.folders import POSTS_DIR
+from builder.core.urls import post_url, slugify
 
 SUMMARY_WORDS = 40
 _TAGS = re.compile(r"<[^>]+>")

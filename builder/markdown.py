@@ -17,9 +17,9 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-from builder.model import Heading, Reference
+from builder.core.model import Heading, Reference
 from builder.typography import OPAQUE, typeset_runs
-from builder.urls import slugify
+from builder.core.urls import slugify
 
 CODE_CSS_CLASS = "highlight"
 _KNOWN_FENCES, _FENCES = "known fences", "fences"  # keys of a render's env (see `_keep_fences`)

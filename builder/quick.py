@@ -26,13 +26,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from builder import cache, urls
+from builder import cache
+
+from builder.core import urls
 from builder.headers import remote_images
 from builder.index import Neighbours, SiteIndex
 from builder.links import missing_static_images, post_link_targets, resolve_links, site_link_problems, site_links
 from builder.load import UNCHANGED, file_stamp, load_post, post_assets
-from builder.model import Channel, Config, Post, shown_by_card
-from builder.state import POSTS_DIR, Inputs
+from builder.core.model import Channel, Config, Post, shown_by_card
+from builder.folders import POSTS_DIR
+from builder.state import Inputs
 
 RECORD_FILE = Path(".cache") / "quick.pickle"
 FORMAT = b"blog-quick-3"

@@ -16,7 +16,7 @@ import dataclasses
 
 from jinja2 import nodes
 
-from builder.model import Post
+from builder.core.model import Post
 
 OWN_POST = "post"  # the name a post's page gives its own post
 # What a template may read of a post: its fields, and its properties (read as they are: a post

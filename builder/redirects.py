@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import unquote
 
-from builder import urls
-from builder.errors import Problem, quoted
-from builder.model import Page, Post
+from builder.core import urls
+from builder.core.errors import Problem, quoted
+from builder.core.model import Page, Post
 
 REDIRECTS = "/_redirects"
 

@@ -7,10 +7,11 @@ from datetime import datetime
 from pathlib import Path
 
 from builder.config import CONFIG_NAME
-from builder.errors import quoted
-from builder.load import POSTS_DIR, existing_names
-from builder.model import Config
-from builder.urls import long_slug, slugify
+from builder.core.errors import quoted
+from builder.folders import POSTS_DIR
+from builder.load import existing_names
+from builder.core.model import Config
+from builder.core.urls import long_slug, slugify
 
 
 class ScaffoldError(Exception):

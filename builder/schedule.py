@@ -16,9 +16,9 @@ from pathlib import Path
 from urllib.request import urlopen
 from zoneinfo import ZoneInfo
 
-from builder import urls
+from builder.core import urls
 from builder.load import Dated
-from builder.model import Config, Page, Post
+from builder.core.model import Config, Page, Post
 
 SCHEDULE = "/schedule.json"
 KEY = "newest_post"

@@ -7,9 +7,9 @@ import os
 import subprocess
 from pathlib import Path
 
-from builder import urls
-from builder.errors import BuildFailed, Problem
-from builder.model import Config
+from builder.core import urls
+from builder.core.errors import BuildFailed, Problem
+from builder.core.model import Config
 
 TIMEOUT_SECONDS = 600
 _TOOL = Path("pagefind")  # what problems name: the index is no source file's fault

@@ -8,8 +8,8 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from builder import urls
-from builder.model import Channel, Config, Post
+from builder.core import urls
+from builder.core.model import Channel, Config, Post
 from builder.typography import typeset
 
 RSS_TYPE = "application/rss+xml"

@@ -21,8 +21,8 @@ from tornado import httpserver, ioloop, netutil, web
 
 from builder.build import BuildOptions, Memo, build
 from builder.config import CONFIG_NAME
-from builder.errors import BuildFailed, counted
-from builder.parallel import default_jobs
+from builder.core.errors import BuildFailed, counted
+from builder.core.parallel import default_jobs
 
 POLL_SECONDS = 0.25
 QUIET_SECONDS = 0.3  # wait for this long without a change, so a burst of saves rebuilds once

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
-from builder import urls
-from builder.model import Config, Post
+from builder.core import urls
+from builder.core.model import Config, Post
 
 
 @dataclass(frozen=True, slots=True)

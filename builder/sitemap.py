@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from builder import urls
-from builder.model import Config, Page
+from builder.core import urls
+from builder.core.model import Config, Page
 from builder.seo import rfc3339
 
 SITEMAP_NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"

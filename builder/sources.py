@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from builder.errors import Problem
+from builder.core.errors import Problem
 from builder.yamldoc import Mapping
 
 # A post is text: past this size it is a mistake (a pasted export, an image saved as .md).

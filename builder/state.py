@@ -20,8 +20,9 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
+from builder.folders import POSTS_DIR
+
 STATE_FILE = Path(".cache") / "state.json"
-POSTS_DIR = Path("content") / "posts"
 FORMAT = 1
 _PACKAGE = Path(__file__).resolve().parent
 

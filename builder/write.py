@@ -20,9 +20,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from builder.errors import BuildFailed, Problem
+from builder.core.errors import BuildFailed, Problem
 from builder.ledger import Ledger, file_untouched
-from builder.model import Page, Stored
+from builder.core.model import Page, Stored
 from builder.sources import outside
 
 # Marks a folder as one `blog build` made, so that it never replaces a folder it did not make.

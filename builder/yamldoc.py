@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from builder.errors import Problem, cut, quoted
+from builder.core.errors import Problem, cut, quoted
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _INT = "tag:yaml.org,2002:int"

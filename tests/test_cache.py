@@ -19,7 +19,7 @@ import pytest
 
 from builder import cache
 from builder.config import load_config
-from builder.model import Asset, Heading, Page, Post, PostLink, Reference, Tag, Topic
+from builder.core.model import Asset, Heading, Page, Post, PostLink, Reference, Tag, Topic
 from support import build, snapshot
 
 SHARDS = Path(".cache") / "posts"
@@ -157,12 +157,12 @@ def test_a_corrupted_shard_file_costs_only_the_reading_of_its_own_posts(site: Pa
     assert cached(site) == everything
 
 
-@pytest.mark.parametrize("refused", ["os.system", "builder.model.Page", "copyreg._reconstructor"])
+@pytest.mark.parametrize("refused", ["os.system", "builder.core.model.Page", "copyreg._reconstructor"])
 def test_a_class_outside_the_allow_list_is_refused_under_a_valid_checksum(site: Path, tmp_path: Path,
                                                                          refused: str) -> None:
     payload = {
         "os.system": f"cos\nsystem\n(S'touch {tmp_path / 'pwned'}'\ntR.".encode(),  # code to run
-        "builder.model.Page": pickle.dumps([(PREMIER.as_posix(), (Page("/", "index.html", b"", "home"),))]),
+        "builder.core.model.Page": pickle.dumps([(PREMIER.as_posix(), (Page("/", "index.html", b"", "home"),))]),
         # The way older pickle protocols rebuild objects: harmless here, but not needed, so not allowed.
         "copyreg._reconstructor": pickle.dumps([(PREMIER.as_posix(), (Tag("CNIL", "cnil"),))],
                                                 protocol=0, fix_imports=False),

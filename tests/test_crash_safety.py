@@ -110,7 +110,7 @@ def assert_all_end(pids: set[int], after: str) -> None:
 
 
 # Where the system cannot signal a parent's death (prctl is Linux's), a thread in each worker watches for it.
-WITHOUT_DEATH_SIGNAL = ("import builder.parallel as p; p._death_signal = lambda: False; "
+WITHOUT_DEATH_SIGNAL = ("import builder.core.parallel as p; p._death_signal = lambda: False; "
                         "import builder.cli as c; c.main_exit()")
 
 

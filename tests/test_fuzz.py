@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from builder.build import BuildOptions, build
-from builder.errors import BuildFailed
+from builder.core.errors import BuildFailed
 from builder.feeds import absolute_links
 from builder.markdown import render_markdown
 from feed_html import active_content, html_fields, xml_feeds

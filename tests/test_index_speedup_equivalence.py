@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from builder.index import related_posts
-from builder.model import Post, Tag, Topic
+from builder.core.model import Post, Tag, Topic
 
 TOPIC = Topic("securite", "Sécurité", "")
 START = datetime(2021, 3, 1, tzinfo=timezone.utc)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.parallel import aside
+from builder.core.parallel import aside
 
 
 def answer_in(record: Path, value: bool) -> bool:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.urls import slugify
+from builder.core.urls import slugify
 from support import AMENDE, CYBERATTAQUES, build, file_for, listed_posts
 
 

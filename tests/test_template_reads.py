@@ -13,7 +13,7 @@ from builder.build import BuildOptions, build as build_site
 from builder.config import load_config
 from builder.reads import POST_NAMES
 from builder.render import load_templates
-from builder.theme import default_theme, theme_dirs
+from builder.folders import default_theme, theme_dirs
 from support import NOW, blog, snapshot
 
 OPTIONS = BuildOptions(now=datetime.fromisoformat(NOW), cache=True, search=False)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from builder.importers.posts import Imported, ImportFailed, ImportReport, Skipped, write_posts
-from builder.model import Config
+from builder.core.model import Config
 
 Reader = Callable[[Path, Config], tuple[list[Imported], list[Skipped]]]
 

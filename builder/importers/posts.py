@@ -11,11 +11,12 @@ from pathlib import Path
 import yaml
 
 from builder.config import CONFIG_NAME, read_config
-from builder.errors import Problem, Severity, counted, quoted
+from builder.core.errors import Problem, Severity, counted, quoted
 from builder.frontmatter import MAX_TAGS, YEARS, alias_problem
-from builder.load import POSTS_DIR, existing_names
-from builder.model import Config
-from builder.urls import long_slug, post_url, slugify
+from builder.folders import POSTS_DIR
+from builder.load import existing_names
+from builder.core.model import Config
+from builder.core.urls import long_slug, post_url, slugify
 
 # What `blog check` asks of a post's tags (builder/check.py): fewer or more is only a warning.
 TAGS_MIN, TAGS_MAX = 2, 6

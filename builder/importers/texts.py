@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from markdown_it import MarkdownIt
 
-from builder.errors import Problem, counted
+from builder.core.errors import Problem, counted
 from builder.importers.html import to_markdown
 from builder.yamldoc import parse_mapping
 

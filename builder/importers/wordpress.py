@@ -15,8 +15,8 @@ from defusedxml.ElementTree import ParseError, fromstring
 
 from builder.importers.html import to_markdown
 from builder.importers.posts import Imported, ImportFailed, Skipped
-from builder.model import Config
-from builder.urls import long_slug, slugify
+from builder.core.model import Config
+from builder.core.urls import long_slug, slugify
 
 # The export's statuses: what becomes of a post of each.
 _PUBLISHED = ("publish", "future")  # a post dated in the future waits for its date here too

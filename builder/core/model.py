@@ -107,7 +107,7 @@ class Post:
     body: bytes  # the HTML as rendered, in UTF-8: half the memory of a str holding a narrow no-break space
     headings: tuple[Heading, ...]
     word_count: int
-    url: str  # from builder.urls, the one place that knows the scheme
+    url: str  # from builder.core.urls, the one place that knows the scheme
     references: tuple[Reference, ...]
     post_links: tuple[PostLink, ...]  # filled in when links resolve
     hrefs: tuple[tuple[str, str], ...]  # filled in then too: each link to a post's file, as written, and its URL

@@ -1,10 +1,13 @@
-"""Where the default theme's templates and static files are, installed or in a checkout."""
+"""Where a site's inputs are: its posts, and the templates and static files of its theme (the
+site's own, then the default theme's, installed or in a checkout). Imports nothing of the
+builder: the check that a build has nothing to do reads these folders before loading the rest."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-_PACKAGE = Path(__file__).resolve().parent
+POSTS_DIR = Path("content") / "posts"  # from the site root
+_PACKAGE = Path(__file__).resolve().parent.parent  # the `builder` package
 
 
 def default_theme() -> Path:
