@@ -62,14 +62,15 @@ def run_child(measure: str, amount: int, site: Path) -> None:
         return
     with paused():  # as in a build
         if measure == "load":
-            from builder.config import load_config
-            from builder.load import load_post
+            from builder.content.config import load_config
+            from builder.content.load import load_post
 
             config = load_config(site)
             for path in sorted((site / "content" / "posts").glob("*.md"))[:amount]:
                 load_post(path, site, config)
             return
-        from builder import index, render
+        from builder import render
+        from builder.site import index
         from builder.build import BuildOptions, BuildReport, read_site
 
         # The posts come from the build cache, which the uncounted first run wrote.

@@ -19,15 +19,15 @@ from builder import cache, ledger, quick, state
 
 from builder.core import collector, urls
 from builder.assets import fingerprint as fingerprint_assets
-from builder.config import load_config, read_config
+from builder.content.config import load_config, read_config
 from builder.core.errors import BuildFailed, Problem, sort_problems
 from builder.feeds import channel_jobs, feed_jobs
 from builder.headers import headers_file, image_problems
-from builder.index import SiteIndex, build_index, published, related_positions
-from builder.links import links_to_unpublished, missing_static_images, resolve_links, site_link_problems
-from builder.folders import POSTS_DIR
-from builder.load import load_posts, raw_html_warnings
-from builder.markdown import code_stylesheet
+from builder.site.index import SiteIndex, build_index, published, related_positions
+from builder.content.links import links_to_unpublished, missing_static_images, resolve_links, site_link_problems
+from builder.content.folders import POSTS_DIR
+from builder.content.load import load_posts, raw_html_warnings
+from builder.content.markdown import code_stylesheet
 from builder.core.model import Channel, Config, Page, Post, Stored
 from builder.core.parallel import aside, in_parallel, shared as shared_work
 from builder.redirects import redirect_rules
@@ -36,7 +36,7 @@ from builder.render import (Templates, fingerprint, load_templates, make_environ
 from builder.schedule import schedule_file
 from builder.search import index_site
 from builder.sitemap import robots, sitemap
-from builder.folders import theme_dirs, theme_folders
+from builder.content.folders import theme_dirs, theme_folders
 from builder.write import (MARKER, Target, check_pages, holds, merged_view, publish, put, recover, staged, static_pages,
                            write_pages)
 

@@ -7,8 +7,8 @@ from collections import Counter
 from collections.abc import Sequence
 from html import escape
 
-from builder import french
-from builder.typography import NNBSP
+from builder.content import french
+from builder.content.typography import NNBSP
 
 HEIGHT = 96  # of the tallest bar
 TOP = 18  # room for the count above a bar

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from builder.build import BuildOptions, BuildReport, Sources, moment, read_site, render_pages
 from builder.core.errors import BuildFailed, Problem, Severity, counted, cut, quoted, sort_problems
-from builder.index import published
-from builder.load import raw_html_warnings
+from builder.site.index import published
+from builder.content.load import raw_html_warnings
 from builder.core.model import Post
 
 # Beyond these, search engines cut the text they show.

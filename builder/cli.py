@@ -22,12 +22,12 @@ from builder.core.errors import BuildFailed, Problem, counted, display_path
 from builder.ledger import output_as_recorded
 from builder.core.parallel import aside, default_jobs
 from builder.progress import TerminalProgress
-from builder.folders import theme_folders
+from builder.content.folders import theme_folders
 from builder.write import MARKER, replaceable
 
 # The rest of the builder is imported by the commands that need it: `blog build` with nothing
 # to do answers before loading Jinja, markdown-it, Pygments or YAML. Hence this name, written
-# again rather than imported from builder.config (tests/test_cli.py checks that they agree).
+# again rather than imported from builder.content.config (tests/test_cli.py checks that they agree).
 CONFIG_NAME = "site.yaml"
 
 
@@ -284,7 +284,7 @@ def _run_serve(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO,
 
 def _run_new(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO, stderr: TextIO) -> int:
     """Write a new draft post and print its path."""
-    from builder.config import load_config
+    from builder.content.config import load_config
     from builder.scaffold import ScaffoldError, new_post
 
     source = _site_root(args.source)
@@ -323,7 +323,7 @@ def _run_init(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO, 
 
 def _run_import(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO, stderr: TextIO) -> int:
     """Import another blog's posts, then print what was done: files, warnings and a table."""
-    from builder.config import load_config
+    from builder.content.config import load_config
     from builder.importers import ImportFailed, import_posts
 
     site_root = _site_root(args.into, "--into")
@@ -351,8 +351,8 @@ def _run_due(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO, s
     """Print `due=true` (a line for $GITHUB_OUTPUT) when a post, drafts aside, is dated after the
     newest post of the deployed site and no later than now, or when the deployed site cannot
     tell which that is; else `due=false`. Say why on stderr."""
-    from builder.config import load_config
-    from builder.load import read_post_dates
+    from builder.content.config import load_config
+    from builder.content.load import read_post_dates
     from builder.schedule import SCHEDULE, came_due, deployed_since, in_site_zone, next_due
 
     source = _site_root(args.source)

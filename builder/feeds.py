@@ -18,10 +18,10 @@ from itertools import accumulate
 from urllib.parse import urljoin, urlsplit
 
 from builder.core import urls
-from builder.index import SiteIndex
+from builder.site.index import SiteIndex
 from builder.core.model import Channel, Config, Post
 from builder.seo import rfc3339
-from builder.typography import typeset
+from builder.content.typography import typeset
 
 RSS_NAMESPACES = {
     "xmlns:atom": "http://www.w3.org/2005/Atom",

@@ -30,11 +30,11 @@ from builder import cache
 
 from builder.core import urls
 from builder.headers import remote_images
-from builder.index import Neighbours, SiteIndex
-from builder.links import missing_static_images, post_link_targets, resolve_links, site_link_problems, site_links
-from builder.load import UNCHANGED, file_stamp, load_post, post_assets
+from builder.site.index import Neighbours, SiteIndex
+from builder.content.links import missing_static_images, post_link_targets, resolve_links, site_link_problems, site_links
+from builder.content.load import UNCHANGED, file_stamp, load_post, post_assets
 from builder.core.model import Channel, Config, Post, shown_by_card
-from builder.folders import POSTS_DIR
+from builder.content.folders import POSTS_DIR
 from builder.state import Inputs
 
 RECORD_FILE = Path(".cache") / "quick.pickle"

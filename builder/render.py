@@ -16,12 +16,14 @@ from typing import Any
 import jinja2
 from jinja2 import meta
 
-from builder import chart, french, typography
+from builder import chart
+
+from builder.content import french, typography
 
 from builder.core import urls
 from builder.core.errors import BuildFailed, Problem
 from builder.core.parallel import in_parallel, shared as shared_work
-from builder.index import Neighbours, PageOfPosts, SiteIndex, TagGroup, TopicGroup, paginate
+from builder.site.index import Neighbours, PageOfPosts, SiteIndex, TagGroup, TopicGroup, paginate
 from builder.core.model import CARD, Channel, Config, Page, Post, Stored, shown_by_card, view_digest
 from builder.reads import listed_post_names, template_reads
 from builder.seo import Crumb, Meta, page_meta

@@ -6,10 +6,10 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from builder.config import CONFIG_NAME
+from builder.content.config import CONFIG_NAME
 from builder.core.errors import quoted
-from builder.folders import POSTS_DIR
-from builder.load import existing_names
+from builder.content.folders import POSTS_DIR
+from builder.content.load import existing_names
 from builder.core.model import Config
 from builder.core.urls import long_slug, slugify
 

@@ -17,7 +17,7 @@ from urllib.request import urlopen
 from zoneinfo import ZoneInfo
 
 from builder.core import urls
-from builder.load import Dated
+from builder.content.load import Dated
 from builder.core.model import Config, Page, Post
 
 SCHEDULE = "/schedule.json"

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from builder.core import urls
 from builder.core.model import Channel, Config, Post
-from builder.typography import typeset
+from builder.content.typography import typeset
 
 RSS_TYPE = "application/rss+xml"
 ATOM_TYPE = "application/atom+xml"

@@ -20,7 +20,7 @@ from livereload.watcher import Watcher
 from tornado import httpserver, ioloop, netutil, web
 
 from builder.build import BuildOptions, Memo, build
-from builder.config import CONFIG_NAME
+from builder.content.config import CONFIG_NAME
 from builder.core.errors import BuildFailed, counted
 from builder.core.parallel import default_jobs
 

@@ -20,7 +20,7 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
-from builder.folders import POSTS_DIR
+from builder.content.folders import POSTS_DIR
 
 STATE_FILE = Path(".cache") / "state.json"
 FORMAT = 1

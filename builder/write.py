@@ -23,7 +23,7 @@ from pathlib import Path
 from builder.core.errors import BuildFailed, Problem
 from builder.ledger import Ledger, file_untouched
 from builder.core.model import Page, Stored
-from builder.sources import outside
+from builder.content.sources import outside
 
 # Marks a folder as one `blog build` made, so that it never replaces a folder it did not make.
 MARKER = ".blog-build"

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from builder import cache
-from builder.config import load_config
+from builder.content.config import load_config
 from builder.core.model import Asset, Heading, Page, Post, PostLink, Reference, Tag, Topic
 from support import build, snapshot
 

@@ -146,7 +146,8 @@ def test_two_builds_of_the_same_sources_are_byte_identical(tmp_path: Path) -> No
 
 
 def test_the_command_names_the_config_file_as_the_builder_does() -> None:
-    from builder import cli, config
+    from builder import cli
+    from builder.content import config
 
     assert cli.CONFIG_NAME == config.CONFIG_NAME
 

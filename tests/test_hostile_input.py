@@ -15,7 +15,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from builder.typography import typeset
+from builder.content.typography import typeset
 from editor_support import parse_problems
 from feed_html import html_fields, xml_feeds
 from support import PROBLEM_LINE, blog, build, read_page, snapshot, text_of

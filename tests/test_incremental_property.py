@@ -32,7 +32,7 @@ from hypothesis import Phase, currently_in_test_context, event, given, settings
 from hypothesis import strategies as st
 
 from builder.build import BuildOptions, Memo, build as build_site
-from builder.folders import default_theme
+from builder.content.folders import default_theme
 from builder.core.urls import slugify
 from builder.write import MARKER
 from support import FIXTURE_SITE, NOW, build, copy_site, snapshot

@@ -16,7 +16,7 @@ import pytest
 
 import builder.write
 from builder.build import BuildOptions, Memo, build as build_site
-from builder.folders import default_theme
+from builder.content.folders import default_theme
 from builder.write import MARKER, recover
 from support import NOW, blog, delete_premier, edit, snapshot
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from builder.index import related_posts
+from builder.site.index import related_posts
 from builder.core.model import Post, Tag, Topic
 
 TOPIC = Topic("securite", "Sécurité", "")

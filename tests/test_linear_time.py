@@ -9,8 +9,8 @@ from collections.abc import Callable
 
 import pytest
 
-from builder.markdown import render_markdown
-from builder.typography import NNBSP
+from builder.content.markdown import render_markdown
+from builder.content.typography import NNBSP
 
 pytestmark = pytest.mark.slow
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.typography import typeset
+from builder.content.typography import typeset
 from support import BALISES, CYBERATTAQUES, DMP, PREMIER, build, html_files, read_page
 from test_real_site import CONFIG, PUBLISHED, ZONE, Expected
 

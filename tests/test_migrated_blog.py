@@ -15,7 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from editor_support import NOW, POSTS, blog, copy_editor_site, file_for, soup_of, write_files
-from builder.typography import NNBSP
+from builder.content.typography import NNBSP
 
 ENV = {"SOURCE_DATE_EPOCH": str(int(datetime.fromisoformat(NOW).timestamp()))}
 BASE = "https://example.org"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from builder.typography import typeset
+from builder.content.typography import typeset
 from editor_support import (EPOCH_SUMMER, EPOCH_WINTER, NOW, POSTS, blog, copy_editor_site, file_for,
                             parse_problems, soup_of, tree_bytes)
 

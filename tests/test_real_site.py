@@ -18,7 +18,7 @@ import feedparser
 import pytest
 import yaml
 
-from builder.typography import typeset
+from builder.content.typography import typeset
 from support import REPO, broken_links, html_files, listed_posts, listing_pages, post_links, read_page, text_of
 
 CONFIG = yaml.safe_load((REPO / "site.yaml").read_text("utf-8"))

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from builder.build import BuildOptions, build as build_site
-from builder.config import load_config
+from builder.content.config import load_config
 from builder.reads import POST_NAMES
 from builder.render import load_templates
-from builder.folders import default_theme, theme_dirs
+from builder.content.folders import default_theme, theme_dirs
 from support import NOW, blog, snapshot
 
 OPTIONS = BuildOptions(now=datetime.fromisoformat(NOW), cache=True, search=False)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from builder.markdown import render_markdown
-from builder.typography import NBSP, NNBSP, typeset
+from builder.content.markdown import render_markdown
+from builder.content.typography import NBSP, NNBSP, typeset
 from support import TESTS, read_page
 
 CASES = TESTS / "cases" / "typography"

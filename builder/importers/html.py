@@ -2,7 +2,7 @@
 
 markdownify rather than html2text, measured on a French post holding what WordPress exports
 (block comments, `&nbsp;`, captions, 6 list items, 5 links, 2 images, 4 emphases, 3 headings,
-12 table cells, 2 quotes), each output rendered again by builder.markdown: both keep every one
+12 table cells, 2 quotes), each output rendered again by builder.content.markdown: both keep every one
 of these. But html2text writes `&lt;script&gt;` back as `<script>` (raw HTML, which our builder
 shows as text with a warning) and `*pas*` as emphasis where the text had asterisks; it leaves
 trailing spaces on 10 lines (tables without outer pipes, hard breaks). markdownify escapes

@@ -14,7 +14,7 @@ from builder.core.errors import Problem
 from builder.importers.posts import Imported, ImportFailed, Skipped
 from builder.importers.texts import html_blocks, local_images, moment, split_front_matter, text, words
 from builder.core.model import Config
-from builder.sources import read_text
+from builder.content.sources import read_text
 from builder.core.urls import long_slug, slugify
 
 SUFFIXES = (".md", ".markdown")

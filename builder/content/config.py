@@ -8,11 +8,11 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from builder.core.errors import BuildFailed, Problem, cut, quoted
-from builder.fields import type_problem, unknown_keys
+from builder.content.fields import type_problem, unknown_keys
 from builder.core.model import Config, Topic
-from builder.sources import control_characters, read_text
+from builder.content.sources import control_characters, read_text
 from builder.core.urls import long_slug, slugify
-from builder.yamldoc import Mapping, parse_mapping
+from builder.content.yamldoc import Mapping, parse_mapping
 
 CONFIG_NAME = "site.yaml"
 

@@ -18,7 +18,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
 from builder.core.model import Heading, Reference
-from builder.typography import OPAQUE, typeset_runs
+from builder.content.typography import OPAQUE, typeset_runs
 from builder.core.urls import slugify
 
 CODE_CSS_CLASS = "highlight"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from builder.typography import NBSP
+from builder.content.typography import NBSP
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet",
           "août", "septembre", "octobre", "novembre", "décembre")

@@ -12,9 +12,9 @@ from datetime import datetime
 from itertools import chain, combinations, groupby
 from operator import attrgetter
 
-from builder.french import tag_heading
+from builder.content.french import tag_heading
 from builder.core.model import Channel, Config, Post, Tag, Topic
-from builder.typography import typeset
+from builder.content.typography import typeset
 from builder.core.urls import HOME, month_url, paginated, tag_url, topic_url, year_url
 
 RELATED_COUNT = 3
