@@ -69,7 +69,7 @@ def run_child(measure: str, amount: int, site: Path) -> None:
             for path in sorted((site / "content" / "posts").glob("*.md"))[:amount]:
                 load_post(path, site, config)
             return
-        from builder import render
+        from builder.output import render
         from builder.site import index
         from builder.build import BuildOptions, BuildReport, read_site
 

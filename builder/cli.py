@@ -23,7 +23,7 @@ from builder.ledger import output_as_recorded
 from builder.core.parallel import aside, default_jobs
 from builder.progress import TerminalProgress
 from builder.content.folders import theme_folders
-from builder.write import MARKER, replaceable
+from builder.output.write import MARKER, replaceable
 
 # The rest of the builder is imported by the commands that need it: `blog build` with nothing
 # to do answers before loading Jinja, markdown-it, Pygments or YAML. Hence this name, written
@@ -353,7 +353,7 @@ def _run_due(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO, s
     tell which that is; else `due=false`. Say why on stderr."""
     from builder.content.config import load_config
     from builder.content.load import read_post_dates
-    from builder.schedule import SCHEDULE, came_due, deployed_since, in_site_zone, next_due
+    from builder.output.schedule import SCHEDULE, came_due, deployed_since, in_site_zone, next_due
 
     source = _site_root(args.source)
     now = _now(args.now, env)

@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 from builder import cache
 
 from builder.core import urls
-from builder.headers import remote_images
+from builder.output.headers import remote_images
 from builder.site.index import Neighbours, SiteIndex
 from builder.content.links import missing_static_images, post_link_targets, resolve_links, site_link_problems, site_links
 from builder.content.load import UNCHANGED, file_stamp, load_post, post_assets

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from builder.build import BuildOptions, build
 from builder.core.errors import BuildFailed
-from builder.feeds import absolute_links
+from builder.output.feeds import absolute_links
 from builder.content.markdown import render_markdown
 from feed_html import active_content, html_fields, xml_feeds
 from support import FIXTURE_SITE, NOW

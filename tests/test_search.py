@@ -180,7 +180,7 @@ def test_a_missing_pagefind_is_an_error_that_says_how_to_build_without_it(monkey
 
 
 def test_pagefind_is_found_without_configuration() -> None:
-    from builder.search import pagefind_binary
+    from builder.output.search import pagefind_binary
 
     assert "PAGEFIND_BINARY_PATH" not in os.environ  # the one `pagefind[extended]` installs
     assert pagefind_binary().is_file()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.chart import month_range, posts_per_month
+from builder.output.chart import month_range, posts_per_month
 from support import PUBLISHED, REPO, build, file_for, html_files, read_page, text_of
 
 STYLESHEET = REPO / "static" / "css" / "style.css"

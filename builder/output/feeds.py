@@ -20,7 +20,7 @@ from urllib.parse import urljoin, urlsplit
 from builder.core import urls
 from builder.site.index import SiteIndex
 from builder.core.model import Channel, Config, Post
-from builder.seo import rfc3339
+from builder.output.seo import rfc3339
 from builder.content.typography import typeset
 
 RSS_NAMESPACES = {

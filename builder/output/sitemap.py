@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 from builder.core import urls
 from builder.core.model import Config, Page
-from builder.seo import rfc3339
+from builder.output.seo import rfc3339
 
 SITEMAP_NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 

@@ -34,7 +34,7 @@ _HOST = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9
 
 def headers_file(posts: tuple[Post, ...]) -> Page:
     """Give `_headers`: the policy on every path, with the image hosts the posts show."""
-    text = ("# Written by `blog build` (builder/headers.py): the Content-Security-Policy, with the\n"
+    text = ("# Written by `blog build` (builder/output/headers.py): the Content-Security-Policy, with the\n"
             "# hosts of the posts' remote images. netlify.toml sets the other headers.\n"
             f"/*\n  Content-Security-Policy: {content_security_policy(image_origins(posts))}\n")
     return Page(HEADERS, urls.output_path(HEADERS), text.encode("utf-8"), "Content-Security-Policy")
