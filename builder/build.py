@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from builder import cache, ledger, quick, state
+from builder.incremental import cache, ledger, quick, state
 
 from builder.core import collector, urls
 from builder.output.assets import fingerprint as fingerprint_assets

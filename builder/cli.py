@@ -15,11 +15,13 @@ from typing import TextIO
 
 from zoneinfo import ZoneInfo
 
-from builder import __version__, state
+from builder import __version__
+
+from builder.incremental import state
 
 from builder.core import collector
 from builder.core.errors import BuildFailed, Problem, counted, display_path
-from builder.ledger import output_as_recorded
+from builder.incremental.ledger import output_as_recorded
 from builder.core.parallel import aside, default_jobs
 from builder.progress import TerminalProgress
 from builder.content.folders import theme_folders

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from builder import cache
+from builder.incremental import cache
 from builder.content.config import load_config
 from builder.core.model import Asset, Heading, Page, Post, PostLink, Reference, Tag, Topic
 from support import build, snapshot
@@ -265,7 +265,7 @@ def _code_digest_of(package_parent: Path) -> str:
     import subprocess
     import sys
 
-    return subprocess.run([sys.executable, "-c", "from builder.state import code_digest; print(code_digest())"],
+    return subprocess.run([sys.executable, "-c", "from builder.incremental.state import code_digest; print(code_digest())"],
                           env={**os.environ, "PYTHONPATH": str(package_parent)}, cwd=package_parent,
                           capture_output=True, text=True, check=True).stdout.strip()
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.state import LIBRARIES, library_versions
+from builder.incremental.state import LIBRARIES, library_versions
 from builder.output.write import MARKER
 from support import CYBERATTAQUES, NOW, blog, delete_premier, file_for, snapshot
 

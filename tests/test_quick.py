@@ -15,7 +15,7 @@ from xml.etree import ElementTree
 import pytest
 from bs4 import BeautifulSoup
 
-from builder import ledger, quick, state
+from builder.incremental import ledger, quick, state
 from builder.build import BuildOptions, BuildReport, Memo, build as build_site
 from builder.serve import Preview
 from support import NOW, blog, edit as edit_file, snapshot

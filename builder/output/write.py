@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from builder.core.errors import BuildFailed, Problem
-from builder.ledger import Ledger, file_untouched
+from builder.incremental.ledger import Ledger, file_untouched
 from builder.core.model import Page, Stored
 from builder.content.sources import outside
 

@@ -3,7 +3,7 @@ it is (`Stored`), kept in `.cache/outputs/` (a file per output folder: a site's 
 preview keep theirs apart), so that the next build makes again only the files whose inputs
 changed and writes only those whose bytes changed.
 
-A whole build writes the ledger whole. A quick build (`builder/quick.py`) makes a few files: it
+A whole build writes the ledger whole. A quick build (`builder/incremental/quick.py`) makes a few files: it
 keeps them in a small file of edits beside the ledger, which names the ledger it amends (by its
 checksum) and the output's marker since, rather than decode and write 17,000 entries again.
 
@@ -23,7 +23,7 @@ import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
-from builder.cache import unpickled
+from builder.incremental.cache import unpickled
 from builder.core.model import Stored
 
 LEDGER_DIR = Path(".cache") / "outputs"

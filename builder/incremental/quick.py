@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from builder import cache
+from builder.incremental import cache
 
 from builder.core import urls
 from builder.output.headers import remote_images
@@ -35,7 +35,7 @@ from builder.content.links import missing_static_images, post_link_targets, reso
 from builder.content.load import UNCHANGED, file_stamp, load_post, post_assets
 from builder.core.model import Channel, Config, Post, shown_by_card
 from builder.content.folders import POSTS_DIR
-from builder.state import Inputs
+from builder.incremental.state import Inputs
 
 RECORD_FILE = Path(".cache") / "quick.pickle"
 FORMAT = b"blog-quick-3"

@@ -34,7 +34,7 @@ from builder import __version__
 
 from builder.core import collector
 from builder.core.model import Asset, Config, Heading, Post, PostLink, Reference, Tag, Topic
-from builder.state import code_digest, library_versions
+from builder.incremental.state import code_digest, library_versions
 
 CACHE_DIR = ".cache"
 SHARDS_DIR = Path(CACHE_DIR) / "posts"
