@@ -279,9 +279,9 @@ def test_editing_a_module_of_a_subpackage_makes_the_caches_stale(tmp_path: Path)
     shutil.copytree(Path(builder.__file__).parent, copy / "builder",
                     ignore=shutil.ignore_patterns("__pycache__", "theme"))
     before = _code_digest_of(copy)
-    nested = sorted((copy / "builder").glob("*/*.py"))[0]  # a module of a subpackage (the importers')
+    nested = sorted((copy / "builder").glob("*/*.py"))[0]  # a module of a subpackage
     nested.write_text(nested.read_text("utf-8") + "\n# edited\n", "utf-8")
     edited = _code_digest_of(copy)
     moved = copy / "builder" / "importers" / "errors_moved.py"
-    (copy / "builder" / "errors.py").rename(moved)  # the same bytes under another path
+    (copy / "builder" / "core" / "errors.py").rename(moved)  # the same bytes under another path
     assert len({before, edited, _code_digest_of(copy)}) == 3

@@ -24,7 +24,7 @@ from builder.content.folders import POSTS_DIR
 
 STATE_FILE = Path(".cache") / "state.json"
 FORMAT = 1
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent  # the `builder` package, every subpackage in it
 
 
 @dataclass(frozen=True, slots=True)
