@@ -15,30 +15,28 @@ from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from builder.incremental import cache, ledger, quick, state
-
-from builder.core import collector, urls
-from builder.output.assets import fingerprint as fingerprint_assets
 from builder.content.config import load_config, read_config
-from builder.core.errors import BuildFailed, Problem, sort_problems
-from builder.output.feeds import channel_jobs, feed_jobs
-from builder.output.headers import headers_file, image_problems
-from builder.site.index import SiteIndex, build_index, published, related_positions
+from builder.content.folders import POSTS_DIR, theme_dirs, theme_folders
 from builder.content.links import links_to_unpublished, missing_static_images, resolve_links, site_link_problems
-from builder.content.folders import POSTS_DIR
 from builder.content.load import load_posts, raw_html_warnings
 from builder.content.markdown import code_stylesheet
+from builder.core import collector, urls
+from builder.core.errors import BuildFailed, Problem, sort_problems
 from builder.core.model import Channel, Config, Page, Post, Stored
 from builder.core.parallel import aside, in_parallel, shared as shared_work
+from builder.incremental import cache, ledger, quick, state
+from builder.output.assets import fingerprint as fingerprint_assets
+from builder.output.feeds import channel_jobs, feed_jobs
+from builder.output.headers import headers_file, image_problems
 from builder.output.redirects import redirect_rules
-from builder.output.render import (Templates, fingerprint, load_templates, make_environment, render_post_pages, render_site,
-                            shared_values)
+from builder.output.render import (Templates, fingerprint, load_templates, make_environment, render_post_pages,
+                                   render_site, shared_values)
 from builder.output.schedule import schedule_file
 from builder.output.search import index_site
 from builder.output.sitemap import robots, sitemap
-from builder.content.folders import theme_dirs, theme_folders
-from builder.output.write import (MARKER, Target, check_pages, holds, merged_view, publish, put, recover, staged, static_pages,
-                           write_pages)
+from builder.output.write import (MARKER, Target, check_pages, holds, merged_view, publish, put, recover, staged,
+                                  static_pages, write_pages)
+from builder.site.index import SiteIndex, build_index, published, related_positions
 
 CODE_CSS = "/css/code.css"
 T = TypeVar("T")

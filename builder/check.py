@@ -6,10 +6,10 @@ from datetime import datetime
 from pathlib import Path
 
 from builder.build import BuildOptions, BuildReport, Sources, moment, read_site, render_pages
-from builder.core.errors import BuildFailed, Problem, Severity, counted, cut, quoted, sort_problems
-from builder.site.index import published
 from builder.content.load import raw_html_warnings
+from builder.core.errors import BuildFailed, Problem, Severity, counted, cut, quoted, sort_problems
 from builder.core.model import Post
+from builder.site.index import published
 
 # Beyond these, search engines cut the text they show.
 TITLE_MAX = 70

@@ -16,16 +16,14 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from builder import __version__
-
-from builder.incremental import state
-
+from builder.content.folders import theme_folders
 from builder.core import collector
 from builder.core.errors import BuildFailed, Problem, counted, display_path
-from builder.incremental.ledger import output_as_recorded
 from builder.core.parallel import aside, default_jobs
-from builder.progress import TerminalProgress
-from builder.content.folders import theme_folders
+from builder.incremental import state
+from builder.incremental.ledger import output_as_recorded
 from builder.output.write import MARKER, replaceable
+from builder.progress import TerminalProgress
 
 # The rest of the builder is imported by the commands that need it: `blog build` with nothing
 # to do answers before loading Jinja, markdown-it, Pygments or YAML. Hence this name, written

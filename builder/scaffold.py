@@ -7,9 +7,9 @@ from datetime import datetime
 from pathlib import Path
 
 from builder.content.config import CONFIG_NAME
-from builder.core.errors import quoted
 from builder.content.folders import POSTS_DIR
 from builder.content.load import existing_names
+from builder.core.errors import quoted
 from builder.core.model import Config
 from builder.core.urls import long_slug, slugify
 

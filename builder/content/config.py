@@ -7,12 +7,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from builder.core.errors import BuildFailed, Problem, cut, quoted
 from builder.content.fields import type_problem, unknown_keys
-from builder.core.model import Config, Topic
 from builder.content.sources import control_characters, read_text
-from builder.core.urls import long_slug, slugify
 from builder.content.yamldoc import Mapping, parse_mapping
+from builder.core.errors import BuildFailed, Problem, cut, quoted
+from builder.core.model import Config, Topic
+from builder.core.urls import long_slug, slugify
 
 CONFIG_NAME = "site.yaml"
 

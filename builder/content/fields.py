@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from builder.core.errors import Problem, cut, quoted
 from builder.content.yamldoc import Mapping
+from builder.core.errors import Problem, cut, quoted
 
 _TYPE_NAMES = {str: "a text", int: "a whole number", bool: "true or false", list: "a list", dict: "a mapping"}
 

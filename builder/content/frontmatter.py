@@ -8,11 +8,11 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from builder.core.errors import Problem, quoted
 from builder.content.fields import describe, type_problem, unknown_keys
+from builder.content.yamldoc import Mapping, parse_mapping
+from builder.core.errors import Problem, quoted
 from builder.core.model import Config, Tag, Topic
 from builder.core.urls import long_slug, slugify
-from builder.content.yamldoc import Mapping, parse_mapping
 
 FENCE = "---"
 # An alias becomes a line of Netlify's _redirects, where spaces, `:name` and `*` mean something.

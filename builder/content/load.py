@@ -13,14 +13,14 @@ from html import unescape
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from builder.core.errors import Problem, Severity, cut, display_path, quoted
+from builder.content.folders import POSTS_DIR
 from builder.content.frontmatter import FrontMatter, Source, split, validate
-from builder.content.markdown import render_markdown
 from builder.content.links import is_local
+from builder.content.markdown import render_markdown
+from builder.content.sources import control_characters, decode, outside, read_source, read_text
+from builder.core.errors import Problem, Severity, cut, display_path, quoted
 from builder.core.model import CARD, Asset, Config, Post, view_digest
 from builder.core.parallel import in_parallel
-from builder.content.sources import control_characters, decode, outside, read_source, read_text
-from builder.content.folders import POSTS_DIR
 from builder.core.urls import post_url, slugify
 
 SUMMARY_WORDS = 40

@@ -17,8 +17,8 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-from builder.core.model import Heading, Reference
 from builder.content.typography import OPAQUE, typeset_runs
+from builder.core.model import Heading, Reference
 from builder.core.urls import slugify
 
 CODE_CSS_CLASS = "highlight"

@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from builder.core.errors import Problem
 from builder.content.yamldoc import Mapping
+from builder.core.errors import Problem
 
 # A post is text: past this size it is a mistake (a pasted export, an image saved as .md).
 MAX_SOURCE_BYTES = 1_000_000

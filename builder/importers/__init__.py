@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from builder.importers.posts import Imported, ImportFailed, ImportReport, Skipped, write_posts
 from builder.core.model import Config
+from builder.importers.posts import Imported, ImportFailed, ImportReport, Skipped, write_posts
 
 Reader = Callable[[Path, Config], tuple[list[Imported], list[Skipped]]]
 

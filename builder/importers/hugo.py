@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from builder.content.sources import read_text
 from builder.core.errors import Problem
+from builder.core.model import Config
+from builder.core.urls import long_slug, slugify
 from builder.importers.posts import Imported, ImportFailed, Skipped
 from builder.importers.texts import html_blocks, local_images, moment, split_front_matter, text, urlize, words
-from builder.core.model import Config
-from builder.content.sources import read_text
-from builder.core.urls import long_slug, slugify
 
 CONFIG_FILES = ("hugo.toml", "hugo.yaml", "hugo.yml", "config.toml", "config.yaml", "config.yml")
 _SHORTCODE = re.compile(r"\{\{(?P<open>[<%])\s*(?P<name>/?[\w.-]+)(?P<arguments>.*?)\s*[>%]\}\}", re.S)

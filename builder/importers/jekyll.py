@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from builder.content.sources import read_text
 from builder.core.errors import Problem
+from builder.core.model import Config
+from builder.core.urls import long_slug, slugify
 from builder.importers.posts import Imported, ImportFailed, Skipped
 from builder.importers.texts import html_blocks, local_images, moment, split_front_matter, text, words
-from builder.core.model import Config
-from builder.content.sources import read_text
-from builder.core.urls import long_slug, slugify
 
 SUFFIXES = (".md", ".markdown")
 _DATED = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.+)")

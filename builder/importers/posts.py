@@ -11,10 +11,10 @@ from pathlib import Path
 import yaml
 
 from builder.content.config import CONFIG_NAME, read_config
-from builder.core.errors import Problem, Severity, counted, quoted
-from builder.content.frontmatter import MAX_TAGS, YEARS, alias_problem
 from builder.content.folders import POSTS_DIR
+from builder.content.frontmatter import MAX_TAGS, YEARS, alias_problem
 from builder.content.load import existing_names
+from builder.core.errors import Problem, Severity, counted, quoted
 from builder.core.model import Config
 from builder.core.urls import long_slug, post_url, slugify
 

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 
 from markdown_it import MarkdownIt
 
+from builder.content.yamldoc import parse_mapping
 from builder.core.errors import Problem, counted
 from builder.importers.html import to_markdown
-from builder.content.yamldoc import parse_mapping
 
 # `![description](target "title")`: the images a post names, to copy those the source holds.
 _IMAGE = re.compile(r"(?P<head>!\[[^\]]*\]\()(?P<target>[^)\s]+)(?P<tail>(?:\s+\"[^\"]*\")?\))")

@@ -13,10 +13,10 @@ from bs4 import BeautifulSoup
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 
-from builder.importers.html import to_markdown
-from builder.importers.posts import Imported, ImportFailed, Skipped
 from builder.core.model import Config
 from builder.core.urls import long_slug, slugify
+from builder.importers.html import to_markdown
+from builder.importers.posts import Imported, ImportFailed, Skipped
 
 # The export's statuses: what becomes of a post of each.
 _PUBLISHED = ("publish", "future")  # a post dated in the future waits for its date here too

@@ -31,7 +31,6 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from builder import __version__
-
 from builder.core import collector
 from builder.core.model import Asset, Config, Heading, Post, PostLink, Reference, Tag, Topic
 from builder.incremental.state import code_digest, library_versions

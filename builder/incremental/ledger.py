@@ -23,8 +23,8 @@ import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
-from builder.incremental.cache import unpickled
 from builder.core.model import Stored
+from builder.incremental.cache import unpickled
 
 LEDGER_DIR = Path(".cache") / "outputs"
 FORMAT = 4

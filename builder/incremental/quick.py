@@ -26,16 +26,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from builder.incremental import cache
-
-from builder.core import urls
-from builder.output.headers import remote_images
-from builder.site.index import Neighbours, SiteIndex
+from builder.content.folders import POSTS_DIR
 from builder.content.links import missing_static_images, post_link_targets, resolve_links, site_link_problems, site_links
 from builder.content.load import UNCHANGED, file_stamp, load_post, post_assets
+from builder.core import urls
 from builder.core.model import Channel, Config, Post, shown_by_card
-from builder.content.folders import POSTS_DIR
+from builder.incremental import cache
 from builder.incremental.state import Inputs
+from builder.output.headers import remote_images
+from builder.site.index import Neighbours, SiteIndex
 
 RECORD_FILE = Path(".cache") / "quick.pickle"
 FORMAT = b"blog-quick-3"

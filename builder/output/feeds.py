@@ -17,11 +17,11 @@ from html.parser import HTMLParser
 from itertools import accumulate
 from urllib.parse import urljoin, urlsplit
 
+from builder.content.typography import typeset
 from builder.core import urls
-from builder.site.index import SiteIndex
 from builder.core.model import Channel, Config, Post
 from builder.output.seo import rfc3339
-from builder.content.typography import typeset
+from builder.site.index import SiteIndex
 
 RSS_NAMESPACES = {
     "xmlns:atom": "http://www.w3.org/2005/Atom",

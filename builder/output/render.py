@@ -16,19 +16,17 @@ from typing import Any
 import jinja2
 from jinja2 import meta
 
-from builder.output import chart
-
 from builder.content import french, typography
-
 from builder.core import urls
 from builder.core.errors import BuildFailed, Problem
-from builder.core.parallel import in_parallel, shared as shared_work
-from builder.site.index import Neighbours, PageOfPosts, SiteIndex, TagGroup, TopicGroup, paginate
 from builder.core.model import CARD, Channel, Config, Page, Post, Stored, shown_by_card, view_digest
+from builder.core.parallel import in_parallel, shared as shared_work
+from builder.output import chart
 from builder.output.reads import listed_post_names, template_reads
 from builder.output.seo import Crumb, Meta, page_meta
 from builder.output.share import share_links
 from builder.output.write import Target, holds, put
+from builder.site.index import Neighbours, PageOfPosts, SiteIndex, TagGroup, TopicGroup, paginate
 
 
 def make_environment(template_dirs: tuple[Path, ...], config: Config) -> jinja2.Environment:

@@ -16,8 +16,8 @@ from pathlib import Path
 from urllib.request import urlopen
 from zoneinfo import ZoneInfo
 
-from builder.core import urls
 from builder.content.load import Dated
+from builder.core import urls
 from builder.core.model import Config, Page, Post
 
 SCHEDULE = "/schedule.json"

@@ -8,9 +8,9 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from builder.content.typography import typeset
 from builder.core import urls
 from builder.core.model import Channel, Config, Post
-from builder.content.typography import typeset
 
 RSS_TYPE = "application/rss+xml"
 ATOM_TYPE = "application/atom+xml"

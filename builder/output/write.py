@@ -20,10 +20,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from builder.core.errors import BuildFailed, Problem
-from builder.incremental.ledger import Ledger, file_untouched
-from builder.core.model import Page, Stored
 from builder.content.sources import outside
+from builder.core.errors import BuildFailed, Problem
+from builder.core.model import Page, Stored
+from builder.incremental.ledger import Ledger, file_untouched
 
 # Marks a folder as one `blog build` made, so that it never replaces a folder it did not make.
 MARKER = ".blog-build"

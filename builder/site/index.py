@@ -13,8 +13,8 @@ from itertools import chain, combinations, groupby
 from operator import attrgetter
 
 from builder.content.french import tag_heading
-from builder.core.model import Channel, Config, Post, Tag, Topic
 from builder.content.typography import typeset
+from builder.core.model import Channel, Config, Post, Tag, Topic
 from builder.core.urls import HOME, month_url, paginated, tag_url, topic_url, year_url
 
 RELATED_COUNT = 3
