@@ -34,7 +34,7 @@ from builder.output.render import (Templates, fingerprint, load_templates, make_
 from builder.output.schedule import schedule_file
 from builder.output.search import index_site
 from builder.output.sitemap import robots, sitemap
-from builder.output.write import (MARKER, Target, check_pages, holds, merged_view, publish, put, recover, staged,
+from builder.writer.write import (MARKER, Target, check_pages, holds, merged_view, publish, put, recover, staged,
                                   static_pages, write_pages)
 from builder.site.index import SiteIndex, build_index, published, related_positions
 

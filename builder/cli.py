@@ -22,7 +22,7 @@ from builder.core.errors import BuildFailed, Problem, counted, display_path
 from builder.core.parallel import aside, default_jobs
 from builder.incremental import state
 from builder.incremental.ledger import output_as_recorded
-from builder.output.write import MARKER, replaceable
+from builder.writer.write import MARKER, replaceable
 from builder.progress import TerminalProgress
 
 # The rest of the builder is imported by the commands that need it: `blog build` with nothing

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from builder.incremental.state import LIBRARIES, library_versions
-from builder.output.write import MARKER
+from builder.writer.write import MARKER
 from support import CYBERATTAQUES, NOW, blog, delete_premier, file_for, snapshot
 
 UP_TO_DATE = "Nothing changed"

@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 from builder.build import BuildOptions, Memo, build as build_site
 from builder.content.folders import default_theme
 from builder.core.urls import slugify
-from builder.output.write import MARKER
+from builder.writer.write import MARKER
 from support import FIXTURE_SITE, NOW, build, copy_site, snapshot
 
 POSTS_DIR = "content/posts"

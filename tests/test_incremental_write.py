@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-import builder.output.write
+import builder.writer.write
 from builder.build import BuildOptions, Memo, build as build_site
 from builder.content.folders import default_theme
-from builder.output.write import MARKER, recover
+from builder.writer.write import MARKER, recover
 from support import NOW, blog, delete_premier, edit, snapshot
 
 POSTS = "content/posts"
@@ -117,7 +117,7 @@ def test_a_build_stopped_while_moving_files_in_finishes_the_move(site: Path, tmp
             raise KeyboardInterrupt
         real_replace(source, target)
 
-    monkeypatch.setattr(builder.output.write.os, "replace", stopped_once)
+    monkeypatch.setattr(builder.writer.write.os, "replace", stopped_once)
     with pytest.raises(KeyboardInterrupt):
         build(site, output)
     monkeypatch.undo()

@@ -25,7 +25,7 @@ from builder.output import chart
 from builder.output.reads import listed_post_names, template_reads
 from builder.output.seo import Crumb, Meta, page_meta
 from builder.output.share import share_links
-from builder.output.write import Target, holds, put
+from builder.writer.write import Target, holds, put
 from builder.site.index import Neighbours, PageOfPosts, SiteIndex, TagGroup, TopicGroup, paginate
 
 
