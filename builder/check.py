@@ -5,11 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from builder.build import BuildOptions, BuildReport, Sources, moment, read_site, render_pages
+from builder.build import read_site
+from builder.content.folders import theme_dirs
 from builder.content.load import raw_html_warnings
 from builder.core.errors import BuildFailed, Problem, Severity, counted, cut, quoted, sort_problems
-from builder.core.model import Post
+from builder.core.model import Post, Sources
+from builder.core.report import BuildOptions, BuildReport
+from builder.output.assemble import assemble
+from builder.output.render import load_templates
 from builder.site.index import published
+from builder.site.publishing import moment
 
 # Beyond these, search engines cut the text they show.
 TITLE_MAX = 70
@@ -28,9 +33,10 @@ def check_site(site_root: Path, now: datetime | None = None) -> tuple[Problem, .
     problems = list(sources.problems)
     for post in sources.posts:
         problems += post_warnings(post)
+    templates = load_templates(theme_dirs(site_root, "templates"), sources.config)
     for options in _builds(sources, now):
         try:  # the pages a build makes, from every post that could be read: what fails it fails here
-            render_pages(site_root, sources, options, report)
+            assemble(site_root, sources, templates, options, report)
         except BuildFailed as failure:
             problems += failure.problems
     return sort_problems(list(dict.fromkeys(problems)))  # a problem both builds find is one

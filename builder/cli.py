@@ -7,7 +7,6 @@ import os
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
-from contextlib import nullcontext
 from datetime import datetime, timezone
 from enum import IntEnum
 from pathlib import Path
@@ -16,12 +15,10 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from builder import __version__
-from builder.content.folders import theme_folders
 from builder.core import collector
 from builder.core.errors import BuildFailed, Problem, counted, display_path
-from builder.core.parallel import aside, default_jobs
-from builder.incremental import state
-from builder.incremental.ledger import output_as_recorded
+from builder.core.parallel import default_jobs
+from builder.incremental import up_to_date
 from builder.writer.write import MARKER, replaceable
 from builder.progress import TerminalProgress
 
@@ -140,8 +137,7 @@ def _run_build(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO,
     # "Nothing changed" and a quick build check every file of the output against the ledger: from
     # now on, in another process beside this one's work (stopped if neither asks for its answer).
     # The collector is paused from here, as a build pauses it, over the imports and the inputs too.
-    checking = aside(output_as_recorded, source, output) if args.cache else nullcontext()
-    with collector.paused(), checking as output_checked:
+    with collector.paused(), up_to_date.check_output(source, output, args.cache) as output_checked:
         return _build_and_report(source, output, args, now, stdout, stderr, output_checked)
 
 
@@ -149,8 +145,9 @@ def _build_and_report(source: Path, output: Path, args: argparse.Namespace, now:
                       stderr: TextIO, output_checked: Callable[[], bool] | None) -> int:
     """Build the site, unless nothing changed, and report problems as `_run_build` says."""
     started = time.perf_counter()
-    inputs = state.read_inputs(source, theme_folders(source)) if args.cache else None
-    sources_unchanged = inputs is not None and _up_to_date(source, output, args, now, inputs.digest)
+    inputs = up_to_date.read_inputs(source) if args.cache else None
+    sources_unchanged = inputs is not None and up_to_date.nothing_to_do(source, output, args.drafts, args.future,
+                                                                        args.search, now, inputs)
     # The output too must be as the last build left it: a file changed or deleted by hand since
     # is written again (the check started beside this process; it waits on the disk meanwhile).
     if sources_unchanged and output_checked is not None and output_checked():
@@ -158,7 +155,7 @@ def _build_and_report(source: Path, output: Path, args: argparse.Namespace, now:
               f"in {time.perf_counter() - started:.2f} s", file=stdout)
         if args.explain:
             print("  the sizes and times of every input, the options, the output and the moment match "
-                  f"the last build ({state.STATE_FILE}), and so do those of every file of the output "
+                  f"the last build ({up_to_date.STATE_FILE}), and so do those of every file of the output "
                   "(its ledger)", file=stdout)
         return ExitCode.OK
     from builder.build import BuildOptions, build  # the whole builder, only when there is work
@@ -394,18 +391,6 @@ def _failed(problems: Sequence[Problem], stderr: TextIO) -> int:
         print(problem.format(), file=stderr)
     print(f"blog: {counted(sum(problem.is_error for problem in problems), 'error')}", file=stderr)
     return ExitCode.CONTENT_ERROR
-
-
-def _up_to_date(source: Path, output: Path, args: argparse.Namespace, now: datetime | None, inputs: str) -> bool:
-    """Tell, from sizes and times alone (`inputs`, their digest), whether the last build's
-    output is what a build would write now: same inputs, options and output, and no post
-    published or unpublished by the passing of time."""
-    moment = now or datetime.now(timezone.utc)
-    if moment.tzinfo is None:  # read in the site's timezone: leave it to a real build
-        return False
-    return state.is_current(state.read_state(source), inputs,
-                            state.options_digest(args.drafts, args.future, args.search, output),
-                            moment, state.marker_of(output, MARKER))
 
 
 def _site_root(source: Path, option: str = "--source") -> Path:

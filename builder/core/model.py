@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from builder.core.errors import Problem
+
 _HREF = re.compile(r'href="([^"]*)"')
 
 
@@ -220,3 +222,14 @@ class Channel:
     def updated(self) -> datetime | None:
         """Give the last change of the feed's posts, if it has any."""
         return max((post.modified for post in self.posts), default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class Sources:
+    """A site read and cross-checked: its config, every post (drafts included), static files."""
+
+    config: Config
+    posts: tuple[Post, ...]
+    static: tuple[Page, ...]
+    problems: tuple[Problem, ...]  # errors and warnings, all located
+    unread: tuple[Path, ...] = ()  # post files that could not be loaded (their problems say why)

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from builder.core.model import Stored
 from builder.incremental.cache import unpickled
+from builder.writer.write import as_written, file_untouched
 
 LEDGER_DIR = Path(".cache") / "outputs"
 FORMAT = 4
@@ -101,7 +102,7 @@ def output_as_recorded(site_root: Path, output: Path) -> bool:
     except Exception:  # (no ledger, or a damaged one: never trusted)
         return False
     folder = os.path.join(output, "")
-    return all(_as_written(folder + path, size, mtime_ns)
+    return all(as_written(folder + path, size, mtime_ns)
                for path, (_key, _digest, size, mtime_ns) in entries.items())
 
 
@@ -109,20 +110,6 @@ def untouched(output: Path, files: Ledger) -> bool:
     """Tell whether every file of `files` is in the output as it was written."""
     folder = os.path.join(output, "")  # paths joined as text: 17,000 of them at 10,000 posts
     return all(file_untouched(folder + path, entry) for path, entry in files.items())
-
-
-def file_untouched(path: Path | str, entry: Stored) -> bool:
-    """Tell whether a file of the output still has the size and time it was written with."""
-    return _as_written(path, entry.size, entry.mtime_ns)
-
-
-def _as_written(path: Path | str, size: int, mtime_ns: int) -> bool:
-    """Tell whether a file has this size and time (it was not changed or deleted since)."""
-    try:
-        info = os.stat(path)
-    except OSError:
-        return False
-    return info.st_size == size and info.st_mtime_ns == mtime_ns
 
 
 def write_files(site_root: Path, output: Path, scope: str, marker: tuple[int, int], files: Ledger) -> None:

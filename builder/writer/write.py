@@ -20,59 +20,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from builder.content.sources import outside
 from builder.core.errors import BuildFailed, Problem
 from builder.core.model import Page, Stored
-from builder.incremental.ledger import Ledger, file_untouched
+from builder.output.paths import check_pages, leaves_folder, path_problem
+
+# What the output holds, as far as a build knows: each file's `Stored`, by output path.
+Ledger = dict[str, Stored]
 
 # Marks a folder as one `blog build` made, so that it never replaces a folder it did not make.
 MARKER = ".blog-build"
 MARKER_TEXT = b"This folder is written by `blog build`; each build replaces what it holds.\n"
-
-
-def path_problem(page: Page) -> Problem | None:
-    """Give a problem when a page's path would leave the output folder."""
-    if leaves_folder(page.path):
-        return Problem(Path(page.origin), 1, 1, f"output path {page.path!r} is outside the output folder")
-    return None
-
-
-def leaves_folder(path: str) -> bool:
-    """Tell whether a relative output path is anything but a plain path inside its folder."""
-    parts = [part for part in path.split("/") if part not in ("", ".")]  # as PurePosixPath's, faster
-    return not parts or path.startswith("/") or "\\" in path or "\0" in path or ".." in parts
-
-
-def check_pages(pages: list[Page]) -> list[Problem]:
-    """Give a problem for each page whose path leaves the output folder or is already taken."""
-    problems, owners = [], {}
-    for page in pages:
-        problem = path_problem(page)
-        if problem:
-            problems.append(problem)
-        elif page.path in owners:
-            problems.append(Problem(Path(page.origin), 1, 1,
-                                    f"{page.path} is written twice: {owners[page.path]} writes it too"))
-        else:
-            owners[page.path] = page.origin
-    return problems
-
-
-def static_pages(folders: tuple[Path, ...]) -> tuple[list[Page], list[Problem]]:
-    """Read the static files to copy, the first folder's winning over later ones; a file
-    that links out of its folder is a problem, not a page."""
-    found: dict[str, Path] = {}
-    problems = []
-    for folder in reversed(folders):  # later (default) first, so the site's files replace them
-        for path in sorted(folder.rglob("*")):
-            if not path.is_file() or path.name.startswith("."):
-                continue
-            problem = outside(path, folder)
-            if problem:
-                problems.append(problem)
-            else:
-                found[path.relative_to(folder).as_posix()] = path
-    return [Page("/" + rel, rel, path.read_bytes(), str(path)) for rel, path in sorted(found.items())], problems
 
 
 def replaceable(output: Path) -> bool:
@@ -92,6 +49,14 @@ class Target:
     output: Path
     previous: Ledger
     replaces_whole: bool
+
+    def held(self, path: str, key: str) -> Stored | None:
+        """Give what the output holds at `path`, if made from the same inputs (see `holds`)."""
+        return holds(self, path, key)
+
+    def put(self, page: Page, key: str = "") -> Page:
+        """Stage a page (see `put`); give it back without its bytes."""
+        return put(self, page, key)
 
 
 @contextmanager
@@ -346,3 +311,17 @@ def atomic_write(target: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def file_untouched(path: Path | str, entry: Stored) -> bool:
+    """Tell whether a file of the output still has the size and time it was written with."""
+    return as_written(path, entry.size, entry.mtime_ns)
+
+
+def as_written(path: Path | str, size: int, mtime_ns: int) -> bool:
+    """Tell whether a file has this size and time (it was not changed or deleted since)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return False
+    return info.st_size == size and info.st_mtime_ns == mtime_ns
