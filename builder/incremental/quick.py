@@ -180,8 +180,43 @@ Fetch = Callable[[set[str]], dict[str, Post]]
 
 def plan(site_root: Path, config: Config, record: Record, inputs: Inputs, fetch: Fetch) -> Plan | str:
     """Give what to make for the post files changed since the record was made, or why the
-    quick way cannot build them (then a build takes the whole way, which also reports every
-    problem)."""
+    fast path cannot build them (then a complete build does, which also reports every problem)."""
+    edits = _edited_posts(site_root, config, record, inputs, fetch)
+    if isinstance(edits, str):
+        return edits
+    changed, before, loaded = edits
+    # The posts their pages and feeds show, and those they link to, with their links resolved.
+    where = {path: number for number, path in enumerate(record.order)}
+    shown = [number for number in map(where.get, changed) if number is not None]
+    touching = [number for number, (*_page, posts) in enumerate(record.channels) if set(shown) & set(posts)]
+    around = _posts_around(site_root, record, changed, loaded, shown, touching, fetch)
+    if isinstance(around, str):
+        return around
+    others, targets, warned = around
+    edited = _resolved(loaded, [others[path] for path in sorted(targets)], site_root, record, where)
+    if edited is None:
+        return "an edited post has a broken link or image"
+    shown_posts = tuple(post for path, post in zip(changed, edited) if path in where)
+    why_not = _site_link_problem(shown_posts, site_root, record, config)
+    if why_not:
+        return why_not
+    posts = {**{path: _as_resolved(post, record.resolved.get(path)) for path, post in others.items()},
+             **dict(zip(changed, edited))}
+    pages, channels, advertised = _pages_and_feeds(record, posts, shown, touching)
+    resolved = {path: entry for path, entry in record.resolved.items() if path not in changed}
+    resolved |= {path: (post.digest, post.hrefs) for path, post in zip(changed, edited) if post.hrefs and path in where}
+    after = dataclasses.replace(record, inputs=inputs.digest, files=dict(inputs.posts), resolved=resolved)
+    rendered = sum(path not in before or post.source_digest != before[path].source_digest
+                   for path, post in zip(changed, loaded))
+    warned_posts = [post for post in loaded if post.raw_html] + [warned[path] for path in sorted(warned)]
+    return Plan(pages, channels, advertised, loaded, changed, rendered, after, warned_posts)
+
+
+def _edited_posts(site_root: Path, config: Config, record: Record, inputs: Inputs,
+                  fetch: Fetch) -> tuple[list[str], dict[str, Post], list[Post]] | str:
+    """Give the post files changed since the record was made, the posts they held then, and
+    the posts they hold now, each showing other pages what it showed them at the last build;
+    or why the fast path cannot build them."""
     if record.others != inputs.others:
         return "a file other than a post changed (the config, a template, a static file, an image…)"
     if record.files.keys() != inputs.posts.keys():
@@ -191,7 +226,6 @@ def plan(site_root: Path, config: Config, record: Record, inputs: Inputs, fetch:
     changed = sorted(path for path, stamp in inputs.posts.items() if record.files[path] != stamp)
     if not changed or len(changed) > MOST_EDITS:
         return f"{len(changed)} post files changed (the quick way takes 1 to {MOST_EDITS})"
-    # The edited posts, each showing other pages what it showed them at the last build.
     before = fetch(set(changed))
     loaded = [_reloaded(site_root / path, site_root, config, before.get(path)) for path in changed]
     for path, post in zip(changed, loaded):
@@ -201,14 +235,17 @@ def plan(site_root: Path, config: Config, record: Record, inputs: Inputs, fetch:
             return f"{path} shows other pages something new (its title, date, tags, summary, images or headings)"
         if bool(post.raw_html) != (path in record.warned):
             return f"{path} has raw HTML shown as text, or no longer has: the last build warned otherwise"
-    # The posts their pages and feeds show, and those they link to, with their links resolved.
-    where = {path: number for number, path in enumerate(record.order)}
-    shown = [number for number in map(where.get, changed) if number is not None]
+    return changed, before, loaded
+
+
+def _posts_around(site_root: Path, record: Record, changed: list[str], loaded: list[Post], shown: list[int],
+                  touching: list[int], fetch: Fetch) -> tuple[dict[str, Post], set[str], dict[str, Post]] | str:
+    """Give the posts, other than the edited ones, that their pages and feeds show; the post
+    files they link to; and the posts whose warnings the last build gave: all from `fetch`."""
     targets = {f"{POSTS_DIR.as_posix()}/{name}" for post in loaded
                for name in post_link_targets(post, site_root / POSTS_DIR)} - set(changed)
     if not targets <= record.files.keys():
         return "an edited post links to a post file that does not exist"
-    touching = [number for number, (*_page, posts) in enumerate(record.channels) if set(shown) & set(posts)]
     wanted = {record.order[number] for at in shown for number in _around(record, at) if number != NONE}
     wanted |= {record.order[number] for channel in touching for number in record.channels[channel][3]}
     others = fetch((wanted | targets) - set(changed))
@@ -217,25 +254,29 @@ def plan(site_root: Path, config: Config, record: Record, inputs: Inputs, fetch:
     warned = fetch(set(record.warned) - set(changed))
     if len(warned) != len(set(record.warned) - set(changed)):
         return "the build cache lacks a post whose warnings the last build gave"
-    edited = _resolved(loaded, [others[path] for path in sorted(targets)], site_root, record, where)
-    if edited is None:
-        return "an edited post has a broken link or image"
-    # Its links to pages of the site, by address, as `build.site_problems` checks them: the
-    # quick way makes no page and removes none, so the last build's addresses are the site's.
-    shown_posts = tuple(post for path, post in zip(changed, edited) if path in where)
+    return others, targets, warned
+
+
+def _site_link_problem(shown_posts: tuple[Post, ...], site_root: Path, record: Record, config: Config) -> str:
+    """Say why the edited posts' links to pages of the site, by address, keep the fast path
+    out, as `assemble.site_problems` checks them; "" when they do not. The fast path makes
+    no page and removes none, so the last build's addresses are the site's."""
     if site_link_problems(shown_posts, shown_posts, site_root / POSTS_DIR, set(record.addresses), config.base_url):
         return "an edited post has a broken link"
     own = {post.url for post in shown_posts}
     if any(fragment and path not in own
            for post in shown_posts for path, fragment, _ in site_links(post, config.base_url)):
         return "an edited post links to an anchor of another post's page by its address"
-    posts = {**{path: _as_resolved(post, record.resolved.get(path)) for path, post in others.items()},
-             **dict(zip(changed, edited))}
+    return ""
 
+
+def _pages_and_feeds(record: Record, posts: dict[str, Post], shown: list[int],
+                     touching: list[int]) -> tuple[list[tuple[Post, Neighbours]], list[Channel], dict[str, Channel]]:
+    """Give the edited posts' pages, with the posts around them; the feeds that hold one; and
+    the feeds a post's page links to."""
     def at(number: int) -> Post | None:
         return posts[record.order[number]] if number != NONE else None
 
-    # Their pages, with the posts around them, and the feeds that hold one.
     pages = []
     for number in shown:
         older, newer, related = record.around[number]
@@ -244,13 +285,7 @@ def plan(site_root: Path, config: Config, record: Record, inputs: Inputs, fetch:
                 for page, title, description, numbers in map(record.channels.__getitem__, touching)]
     advertised = {page: Channel(page, title, description, ()) for page, title, description, _posts in record.channels
                   if page == urls.HOME}
-    resolved = {path: entry for path, entry in record.resolved.items() if path not in changed}
-    resolved |= {path: (post.digest, post.hrefs) for path, post in zip(changed, edited) if post.hrefs and path in where}
-    after = dataclasses.replace(record, inputs=inputs.digest, files=dict(inputs.posts), resolved=resolved)
-    rendered = sum(path not in before or post.source_digest != before[path].source_digest
-                   for path, post in zip(changed, loaded))
-    warned_posts = [post for post in loaded if post.raw_html] + [warned[path] for path in sorted(warned)]
-    return Plan(pages, channels, advertised, loaded, changed, rendered, after, warned_posts)
+    return pages, channels, advertised
 
 
 def _around(record: Record, number: int) -> list[int]:
