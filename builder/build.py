@@ -19,7 +19,7 @@ from builder.content.config import load_config, read_config
 from builder.content.folders import POSTS_DIR, theme_dirs, theme_folders
 from builder.content.links import links_to_unpublished, missing_static_images, resolve_links, site_link_problems
 from builder.content.load import load_posts, raw_html_warnings
-from builder.content.markdown import code_stylesheet
+from builder.content.highlight import code_stylesheet
 from builder.core import collector, urls
 from builder.core.errors import BuildFailed, Problem, sort_problems
 from builder.core.model import Channel, Config, Page, Post, Stored
