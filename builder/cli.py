@@ -73,6 +73,13 @@ def _parser(stdout: TextIO, stderr: TextIO) -> argparse.ArgumentParser:
     parser = Parser(prog="blog", description="Build the Buzz Médecin blog from Markdown.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
+    for add in (_add_build, _add_check, _add_serve, _add_new, _add_due, _add_init, _add_import):
+        add(commands)  # in the order `blog --help` lists them
+    return parser
+
+
+def _add_build(commands: argparse._SubParsersAction) -> None:
+    """Add `blog build` and its options."""
     build_ = commands.add_parser("build", help="build the site into the output folder")
     build_.add_argument("--source", type=Path, default=Path("."), help="site root holding site.yaml (default: .)")
     build_.add_argument("--output", type=Path, default=None, help="output folder (default: SOURCE/public)")
@@ -89,10 +96,16 @@ def _parser(stdout: TextIO, stderr: TextIO) -> argparse.ArgumentParser:
                         help="skip the search index (quicker; /recherche/ then finds nothing)")
     build_.set_defaults(run=_run_build)
 
+
+def _add_check(commands: argparse._SubParsersAction) -> None:
+    """Add `blog check`."""
     check = commands.add_parser("check", help="list every problem of the site without writing anything")
     check.add_argument("--source", type=Path, default=Path("."), help="site root holding site.yaml (default: .)")
     check.set_defaults(run=_run_check)
 
+
+def _add_serve(commands: argparse._SubParsersAction) -> None:
+    """Add `blog serve` and its options."""
     serve = commands.add_parser("serve", help="preview the site, drafts included, reloading on every change")
     serve.add_argument("--source", type=Path, default=Path("."), help="site root holding site.yaml (default: .)")
     serve.add_argument("--output", type=Path, default=None, help="preview folder (default: SOURCE/.cache/serve)")
@@ -100,6 +113,9 @@ def _parser(stdout: TextIO, stderr: TextIO) -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
     serve.set_defaults(run=_run_serve)
 
+
+def _add_new(commands: argparse._SubParsersAction) -> None:
+    """Add `blog new` and its options."""
     new = commands.add_parser("new", help="write a new draft post and print its path")
     new.add_argument("title", help="the post's title, in quotes")
     new.add_argument("--topic", help="one of the topics of site.yaml (default: the first)")
@@ -107,6 +123,9 @@ def _parser(stdout: TextIO, stderr: TextIO) -> argparse.ArgumentParser:
     new.add_argument("--source", type=Path, default=Path("."), help="site root holding site.yaml (default: .)")
     new.set_defaults(run=_run_new)
 
+
+def _add_due(commands: argparse._SubParsersAction) -> None:
+    """Add `blog due` and its options."""
     due = commands.add_parser("due", help="print due=true when a post came due since the deployed site's build, "
                                           "else due=false (for a scheduled CI run)")
     due.add_argument("--source", type=Path, default=Path("."), help="site root holding site.yaml (default: .)")
@@ -116,10 +135,16 @@ def _parser(stdout: TextIO, stderr: TextIO) -> argparse.ArgumentParser:
                           "(default: BASE_URL/schedule.json)")
     due.set_defaults(run=_run_due)
 
+
+def _add_init(commands: argparse._SubParsersAction) -> None:
+    """Add `blog init`."""
     init = commands.add_parser("init", help="create a new site that builds as it is")
     init.add_argument("folder", type=Path, help="where to create it (absent or empty)")
     init.set_defaults(run=_run_init)
 
+
+def _add_import(commands: argparse._SubParsersAction) -> None:
+    """Add `blog import` and its options."""
     import_ = commands.add_parser("import",
                                   help="import the posts of a WordPress, Jekyll or Hugo blog; never overwrites")
     import_.add_argument("kind", choices=("wordpress", "jekyll", "hugo"), help="what the source is")
@@ -127,7 +152,6 @@ def _parser(stdout: TextIO, stderr: TextIO) -> argparse.ArgumentParser:
                          help="a WordPress export file (WXR), or the folder of a Jekyll or Hugo site")
     import_.add_argument("--into", type=Path, default=Path("."), help="site root holding site.yaml (default: .)")
     import_.set_defaults(run=_run_import)
-    return parser
 
 
 def _run_build(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO, stderr: TextIO) -> int:
