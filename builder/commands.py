@@ -57,7 +57,7 @@ def init(folder: Path, now: datetime | None, stdout: TextIO, stderr: TextIO) -> 
 def import_blog(kind: str, source: Path, site_root: Path, stdout: TextIO, stderr: TextIO) -> int:
     """Import another blog's posts, then print what was done: files, warnings and a table."""
     from builder.content.config import load_config
-    from builder.importers import ImportFailed, import_posts
+    from builder.importers.posts import ImportFailed, import_posts
 
     try:
         config = load_config(site_root)
