@@ -1,6 +1,7 @@
 """The builder's layers, read from its source with `ast`: core < content < site < output <
 incremental < commands; only the commands that build reach the incremental layer, only they
-use the writer; modules and functions stay short enough to read."""
+use the writer; modules and functions stay short enough to read; each package opens with a
+table of its modules."""
 
 from __future__ import annotations
 
@@ -30,6 +31,8 @@ RULES = {
          "builder/importers/ only content and core)",
     "c": "only the commands use the writer: no module of builder/output/ but write.py imports builder.output.write",
     "d": f"a module stays within {MAX_MODULE_LINES} lines, a function within {MAX_FUNCTION_LINES}",
+    "e": "a package's __init__.py is its table of contents: a docstring naming each of its modules, and no code "
+         "(importing a package imports none of its modules)",
 }
 
 # Today's violations, left by the moves into packages and being fixed in parallel (issue 18).
@@ -142,6 +145,23 @@ def functions(tree: ast.AST, prefix: str = "") -> Iterator[tuple[str, ast.Functi
             yield from functions(node, prefix)
 
 
+def contents_violations(path: Path, shown: str, root: Path) -> Iterator[Violation]:
+    """Give the rule (e) that a package's `__init__.py` breaks: code in it (but the version, at
+    the root), or a module of the package, or a package in it, that it does not name."""
+    tree = ast.parse(path.read_text("utf-8"), str(path))
+    contents = ast.get_docstring(tree) or ""
+    for node in tree.body[1 if contents else 0:]:
+        version = isinstance(node, ast.Assign) and [ast.unparse(target) for target in node.targets] == ["__version__"]
+        if not (version and path.parent == root):
+            yield Violation(shown, node.lineno, "code in a table of contents", "e")
+    folder = path.parent
+    names = [entry.stem for entry in folder.glob("*.py") if not entry.name.startswith("__")]
+    names += [entry.name for entry in folder.iterdir() if (entry / "__init__.py").is_file()]
+    for name in sorted(names):
+        if f"`{name}`" not in contents:
+            yield Violation(shown, 1, f"does not name {name}", "e")
+
+
 def violations(root: Path) -> list[Violation]:
     """Give every rule broken by the package at `root`, module by module."""
     known = modules(root)
@@ -149,6 +169,8 @@ def violations(root: Path) -> list[Violation]:
     for module, path in known.items():
         shown = path.relative_to(root.parent).as_posix()
         found += [*import_violations(module, path, shown, known), *size_violations(path, shown)]
+        if path.name == "__init__.py":
+            found += contents_violations(path, shown, root)
     return found
 
 
@@ -166,13 +188,16 @@ def test_every_allowed_violation_still_exists() -> None:
 
 
 def fake_package(root: Path, files: dict[str, str]) -> Path:
-    """Write a package named `builder` under `root`, its folders' `__init__.py` included, and give its folder."""
-    for name, text in {"builder/__init__.py": '__version__ = "0"\n', **files}.items():
-        path = root / name
-        for folder in reversed(path.relative_to(root).parents[:-1]):
-            (root / folder).mkdir(exist_ok=True)
-            (root / folder / "__init__.py").touch()
-        path.write_text(text, "utf-8")
+    """Write a package named `builder` under `root` and give its folder; each folder's
+    `__init__.py`, unless given, names what the folder holds."""
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, "utf-8")
+    for folder in [root / PACKAGE, *(root / PACKAGE).rglob("*/")]:
+        if not (folder / "__init__.py").exists():
+            names = [f"`{entry.stem}`" for entry in sorted(folder.iterdir()) if entry.name != "__init__.py"]
+            version = '__version__ = "0"\n' if folder == root / PACKAGE else ""
+            (folder / "__init__.py").write_text(f'"""The package: {", ".join(names)}."""\n{version}', "utf-8")
     return root / PACKAGE
 
 
@@ -219,9 +244,13 @@ def test_a_package_that_keeps_the_rules_breaks_none(tmp_path: Path) -> None:
      "d", f"builder/core/long.py: module over {MAX_MODULE_LINES} lines"),
     ({"builder/core/long.py": "class A:\n    def f(self):\n" + "        pass\n" * MAX_FUNCTION_LINES},
      "d", f"builder/core/long.py: function A.f over {MAX_FUNCTION_LINES} lines"),
+    ({"builder/core/__init__.py": '"""`model`."""\nfrom builder.core import model\n', "builder/core/model.py": ""},
+     "e", "builder/core/__init__.py: code in a table of contents"),
+    ({"builder/content/__init__.py": '"""The content."""\n', "builder/content/load.py": ""},
+     "e", "builder/content/__init__.py: does not name load"),
 ], ids=["a-top-level", "a-in-a-function", "b-from-pkg-import-module", "b-from-builder-import-package",
         "b-relative", "b-output-imports-a-command", "b-importers", "c-from-write", "c-from-output-import-write",
-        "d-module", "d-method"])
+        "d-module", "d-method", "e-code", "e-a-module-left-out"])
 def test_each_rule_catches_a_module_that_breaks_it(files: dict[str, str], rule: str, key: str,
                                                    tmp_path: Path) -> None:
     found = violations(fake_package(tmp_path, files))

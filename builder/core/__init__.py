@@ -1,1 +1,11 @@
-"""core"""
+"""The core: what every layer shares, and needs nothing of the builder to work.
+
+The lowest layer (core < content < site < output < incremental < commands): it imports no
+other package of the builder.
+
+- `errors`: `Problem(path, line, col, message, severity, hint)`, and `BuildFailed`, raised once with them all;
+- `model`: frozen data that flows through a build (`Config`, `Post`, `Page`…), no I/O;
+- `urls`: the one URL scheme of the site, the output path of each URL, and slugs;
+- `parallel`: independent work spread over processes, the results kept in order;
+- `collector`: Python's garbage collector, paused over work that makes many objects and few cycles.
+"""

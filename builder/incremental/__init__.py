@@ -1,1 +1,12 @@
-"""incremental"""
+"""The incremental layer: the work of skipping work, and everything kept in `.cache/`.
+
+Above the output (core < content < site < output < incremental < commands): only `build`,
+`serve` and `cli` import it; no other layer knows that a cache exists. Importing this package
+imports none of its modules, so that the check that a build has nothing to do loads only the
+few it needs.
+
+- `state`: what the last build was made from (`state.json`), so that "nothing to do" is known at once;
+- `cache`: posts as loaded, kept in shards between builds;
+- `ledger`: what the output holds, and what each of its files was made from;
+- `quick`: the fast path after editing posts' bodies: its record, and the plan of what to make.
+"""
