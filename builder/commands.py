@@ -10,7 +10,7 @@ from typing import TextIO
 
 from zoneinfo import ZoneInfo
 
-from builder.cli import ExitCode, UsageError
+from builder.cli import ExitCode, UsageError  # cli imports this module only as a command runs: whole by then
 from builder.core.errors import BuildFailed, Problem, counted, display_path, named
 
 
