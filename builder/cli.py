@@ -12,11 +12,10 @@ from enum import IntEnum
 from pathlib import Path
 from typing import TextIO
 
-from zoneinfo import ZoneInfo
-
 from builder import __version__
 from builder.core import collector
-from builder.core.errors import BuildFailed, Problem, counted, display_path
+from builder.core.errors import BuildFailed, counted, display_path
+from builder.core.errors import named as _named  # under the name `_build_and_report` has always used
 from builder.core.parallel import default_jobs
 from builder.incremental import up_to_date
 from builder.writer.write import MARKER, replaceable
@@ -70,6 +69,13 @@ def _parser(stdout: TextIO, stderr: TextIO) -> argparse.ArgumentParser:
     parser = Parser(prog="blog", description="Build the Buzz Médecin blog from Markdown.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
+    for add in (_add_build, _add_check, _add_serve, _add_new, _add_due, _add_init, _add_import):
+        add(commands)  # in the order `blog --help` lists them
+    return parser
+
+
+def _add_build(commands: argparse._SubParsersAction) -> None:
+    """Add `blog build` and its options."""
     build_ = commands.add_parser("build", help="build the site into the output folder")
     build_.add_argument("--source", type=Path, default=Path("."), help="site root holding site.yaml (default: .)")
     build_.add_argument("--output", type=Path, default=None, help="output folder (default: SOURCE/public)")
@@ -86,10 +92,16 @@ def _parser(stdout: TextIO, stderr: TextIO) -> argparse.ArgumentParser:
                         help="skip the search index (quicker; /recherche/ then finds nothing)")
     build_.set_defaults(run=_run_build)
 
+
+def _add_check(commands: argparse._SubParsersAction) -> None:
+    """Add `blog check`."""
     check = commands.add_parser("check", help="list every problem of the site without writing anything")
     check.add_argument("--source", type=Path, default=Path("."), help="site root holding site.yaml (default: .)")
     check.set_defaults(run=_run_check)
 
+
+def _add_serve(commands: argparse._SubParsersAction) -> None:
+    """Add `blog serve` and its options."""
     serve = commands.add_parser("serve", help="preview the site, drafts included, reloading on every change")
     serve.add_argument("--source", type=Path, default=Path("."), help="site root holding site.yaml (default: .)")
     serve.add_argument("--output", type=Path, default=None, help="preview folder (default: SOURCE/.cache/serve)")
@@ -97,6 +109,9 @@ def _parser(stdout: TextIO, stderr: TextIO) -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
     serve.set_defaults(run=_run_serve)
 
+
+def _add_new(commands: argparse._SubParsersAction) -> None:
+    """Add `blog new` and its options."""
     new = commands.add_parser("new", help="write a new draft post and print its path")
     new.add_argument("title", help="the post's title, in quotes")
     new.add_argument("--topic", help="one of the topics of site.yaml (default: the first)")
@@ -104,6 +119,9 @@ def _parser(stdout: TextIO, stderr: TextIO) -> argparse.ArgumentParser:
     new.add_argument("--source", type=Path, default=Path("."), help="site root holding site.yaml (default: .)")
     new.set_defaults(run=_run_new)
 
+
+def _add_due(commands: argparse._SubParsersAction) -> None:
+    """Add `blog due` and its options."""
     due = commands.add_parser("due", help="print due=true when a post came due since the deployed site's build, "
                                           "else due=false (for a scheduled CI run)")
     due.add_argument("--source", type=Path, default=Path("."), help="site root holding site.yaml (default: .)")
@@ -113,10 +131,16 @@ def _parser(stdout: TextIO, stderr: TextIO) -> argparse.ArgumentParser:
                           "(default: BASE_URL/schedule.json)")
     due.set_defaults(run=_run_due)
 
+
+def _add_init(commands: argparse._SubParsersAction) -> None:
+    """Add `blog init`."""
     init = commands.add_parser("init", help="create a new site that builds as it is")
     init.add_argument("folder", type=Path, help="where to create it (absent or empty)")
     init.set_defaults(run=_run_init)
 
+
+def _add_import(commands: argparse._SubParsersAction) -> None:
+    """Add `blog import` and its options."""
     import_ = commands.add_parser("import",
                                   help="import the posts of a WordPress, Jekyll or Hugo blog; never overwrites")
     import_.add_argument("kind", choices=("wordpress", "jekyll", "hugo"), help="what the source is")
@@ -124,7 +148,6 @@ def _parser(stdout: TextIO, stderr: TextIO) -> argparse.ArgumentParser:
                          help="a WordPress export file (WXR), or the folder of a Jekyll or Hugo site")
     import_.add_argument("--into", type=Path, default=Path("."), help="site root holding site.yaml (default: .)")
     import_.set_defaults(run=_run_import)
-    return parser
 
 
 def _run_build(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO, stderr: TextIO) -> int:
@@ -246,12 +269,6 @@ def _listed(urls_by_reason: dict[str, list[str]], shown: int = 3) -> str:
     return "; ".join(parts) or "none"
 
 
-def _named(paths: tuple[str, ...], shown: int = 10) -> str:
-    """Name the first few paths, and say how many more there are."""
-    more = f" and {len(paths) - shown} more" if len(paths) > shown else ""
-    return ", ".join(paths[:shown]) + more
-
-
 def _run_check(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO, stderr: TextIO) -> int:
     """List every problem, errors and warnings; fail when there is an error."""
     from builder.check import check_site
@@ -281,116 +298,30 @@ def _run_serve(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO,
 
 def _run_new(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO, stderr: TextIO) -> int:
     """Write a new draft post and print its path."""
-    from builder.content.config import load_config
-    from builder.scaffold import ScaffoldError, new_post
+    from builder.commands import new
 
-    source = _site_root(args.source)
-    try:
-        config = load_config(source)
-    except BuildFailed as failure:
-        for problem in failure.problems:
-            print(problem.format(), file=stderr)
-        return ExitCode.CONTENT_ERROR
-    zone = ZoneInfo(config.timezone)
-    now = _now(None, env) or datetime.now(zone)
-    tags = [tag.strip() for tag in args.tags.split(",") if tag.strip()]
-    try:
-        path = new_post(source, config, args.title, args.topic, tags, now.astimezone(zone))
-    except ScaffoldError as error:
-        print(f"blog: error: {error}", file=stderr)
-        return ExitCode.CONTENT_ERROR
-    print(display_path(path), file=stdout)
-    return ExitCode.OK
+    return new(_site_root(args.source), args.title, args.topic, args.tags, lambda: _now(None, env), stdout, stderr)
 
 
 def _run_init(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO, stderr: TextIO) -> int:
     """Create a new site and say how to build it."""
-    from builder.scaffold import ScaffoldError, init_site
+    from builder.commands import init
 
-    now = _now(None, env) or datetime.now(timezone.utc)
-    try:
-        files = init_site(args.folder, now.astimezone(ZoneInfo("Europe/Paris")))
-    except ScaffoldError as error:
-        raise UsageError(str(error)) from None
-    for path in files:
-        print(display_path(path), file=stdout)
-    print(f"Build it with: blog build --source {args.folder}", file=stderr)
-    return ExitCode.OK
+    return init(args.folder, _now(None, env), stdout, stderr)
 
 
 def _run_import(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO, stderr: TextIO) -> int:
-    """Import another blog's posts, then print what was done: files, warnings and a table."""
-    from builder.content.config import load_config
-    from builder.importers import ImportFailed, import_posts
+    """Import another blog's posts, then print what was done."""
+    from builder.commands import import_blog
 
-    site_root = _site_root(args.into, "--into")
-    try:
-        config = load_config(site_root)
-        report = import_posts(args.kind, args.from_, site_root, config)
-    except BuildFailed as failure:
-        for problem in failure.problems:
-            print(problem.format(), file=stderr)
-        return ExitCode.CONTENT_ERROR
-    except ImportFailed as error:
-        print(f"blog: error: {error}", file=stderr)
-        return ExitCode.CONTENT_ERROR
-    for path in report.written:
-        print(display_path(path), file=stdout)
-    for skipped in sorted(report.skipped, key=lambda skipped: (str(skipped.source), skipped.line)):
-        print(f"{display_path(skipped.source)}:{skipped.line}:1: skipped: {skipped.reason}", file=stdout)
-    for warning in report.warnings:
-        print(warning.format(), file=stderr)
-    print(report.table(), file=stdout)
-    return ExitCode.OK
+    return import_blog(args.kind, args.from_, _site_root(args.into, "--into"), stdout, stderr)
 
 
 def _run_due(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO, stderr: TextIO) -> int:
-    """Print `due=true` (a line for $GITHUB_OUTPUT) when a post, drafts aside, is dated after the
-    newest post of the deployed site and no later than now, or when the deployed site cannot
-    tell which that is; else `due=false`. Say why on stderr."""
-    from builder.content.config import load_config
-    from builder.content.load import read_post_dates
-    from builder.output.schedule import SCHEDULE, came_due, deployed_since, in_site_zone, next_due
+    """Print `due=true` when a post came due since the deployed site's build, else `due=false`."""
+    from builder.commands import due
 
-    source = _site_root(args.source)
-    now = _now(args.now, env)
-    try:
-        config = load_config(source)
-    except BuildFailed as failure:
-        return _failed(failure.problems, stderr)
-    posts, problems = read_post_dates(source, config)
-    if problems:  # a build would fail on them: there is nothing to deploy
-        return _failed(problems, stderr)
-    now = in_site_zone(now or datetime.now(timezone.utc), config)
-    where = args.deployed or config.base_url + SCHEDULE
-    since, unread = deployed_since(where)
-    due = came_due(posts, since, now)
-    waiting = next_due(posts, now)
-    if unread:
-        print(f"blog due: {unread}: building, as if every post had come due", file=stderr)
-    elif due:
-        print(f"blog due: {counted(len(due), 'post')} came due {_since(since, where)}: "
-              f"{_named(tuple(display_path(post.source) for post in due))}", file=stderr)
-    else:
-        print(f"blog due: no post came due {_since(since, where)}", file=stderr)
-    if waiting is not None:
-        print(f"blog due: the next post is due at {waiting.date.isoformat()}: {display_path(waiting.source)}",
-              file=stderr)
-    print(f"due={'true' if unread or due else 'false'}", file=stdout)
-    return ExitCode.OK
-
-
-def _since(moment: datetime | None, where: str) -> str:
-    """Say since when posts are counted: the deployed site's newest post, or ever if it had none."""
-    return f"since {moment.isoformat()} (the newest post of {where})" if moment else f"({where} names no post)"
-
-
-def _failed(problems: Sequence[Problem], stderr: TextIO) -> int:
-    """Print the problems that stop a command, and give its exit code."""
-    for problem in problems:
-        print(problem.format(), file=stderr)
-    print(f"blog: {counted(sum(problem.is_error for problem in problems), 'error')}", file=stderr)
-    return ExitCode.CONTENT_ERROR
+    return due(_site_root(args.source), _now(args.now, env), args.deployed, stdout, stderr)
 
 
 def _site_root(source: Path, option: str = "--source") -> Path:

@@ -300,7 +300,7 @@ def test_no_feed_carries_an_event_handler_or_a_script_url_whatever_the_post_hold
     output = tmp_path / "out"
     run = build(site, output)
     assert run.code == 0, run.stderr
-    # Where raw HTML is allowed, the fixture's own <script> is the sanitiser's work (markdown.py):
+    # Where raw HTML is allowed, the fixture's own <script> is the sanitiser’s work (content/sanitise.py):
     # the feeds' own part is that no tag they rewrite lets an attribute through.
     fields = [(where, html) for where, html in html_fields(output) if not raw_html or "autre" in html]
     assert [where for where, html in fields if active_content(html)] == []

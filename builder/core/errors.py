@@ -72,6 +72,12 @@ def counted(count: int, noun: str, plural: str = "") -> str:
     return f"{count} {noun if count == 1 else plural or noun + 's'}"
 
 
+def named(paths: tuple[str, ...], shown: int = 10) -> str:
+    """Name the first few paths, and say how many more there are."""
+    more = f" and {len(paths) - shown} more" if len(paths) > shown else ""
+    return ", ".join(paths[:shown]) + more
+
+
 def display_path(path: Path, relative_to: Path | None = None) -> str:
     """Give a path relative to `relative_to` (default: the working folder) when it is inside it."""
     return _shown_path(path, str(relative_to) if relative_to else os.getcwd())

@@ -1,9 +1,11 @@
-"""What every importer gives, and how it becomes files of the site: posts written from typed
-front-matter (never by pasting strings), images copied beside them, topics added to site.yaml."""
+"""The import itself (`import_posts`), what every importer gives, and how it becomes files of
+the site: posts written from typed front-matter (never by pasting strings), images copied
+beside them, topics added to site.yaml."""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -76,6 +78,26 @@ class ImportReport:
         rows += [("topics added to site.yaml", str(len(self.topics_added))), ("warnings", str(len(self.warnings)))]
         width = max(len(name) for name, _ in rows)
         return "\n".join(f"{name:<{width}}  {count:>5}" for name, count in rows)
+
+
+Reader = Callable[[Path, Config], tuple[list[Imported], list[Skipped]]]
+
+
+def readers() -> dict[str, Reader]:
+    """Give the reader of each kind of source, by the name the command takes."""
+    from builder.importers import hugo, jekyll, wordpress  # here: each of them imports this module
+
+    return {"wordpress": wordpress.read_export, "jekyll": jekyll.read_site, "hugo": hugo.read_site}
+
+
+def import_posts(kind: str, source: Path, site_root: Path, config: Config) -> ImportReport:
+    """Read `source`, a blog of `kind`, and write its posts into the site at `site_root`."""
+    if not source.exists():
+        raise ImportFailed(f"{source}: no such file or folder")
+    posts, skipped = readers()[kind](source, config)
+    report = ImportReport(skipped=list(skipped))
+    write_posts(site_root, config, posts, report)
+    return report
 
 
 def write_posts(site_root: Path, config: Config, posts: list[Imported], report: ImportReport) -> None:

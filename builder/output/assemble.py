@@ -11,7 +11,7 @@ from pathlib import Path
 
 from builder.content.folders import POSTS_DIR
 from builder.content.links import links_to_unpublished, site_link_problems
-from builder.content.markdown import code_stylesheet
+from builder.content.highlight import code_stylesheet
 from builder.core import urls
 from builder.core.errors import BuildFailed, Problem
 from builder.core.model import Channel, Config, Page, Post, Sources
