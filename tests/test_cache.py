@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import io
 import os
 import pickle
 import re
@@ -17,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from builder.incremental import cache
+from builder.incremental import cache, store
 from builder.content.config import load_config
 from builder.core.model import Asset, Heading, Page, Post, PostLink, Reference, Tag, Topic
 from support import build, snapshot
@@ -46,8 +45,9 @@ def shard_holding(site: Path, post: Path) -> Path:
 def reseal(data: bytes, body: bytes) -> bytes:
     """Give a shard file with `body` under the header of the shard file `data`, its checksum
     made right again: as anyone could, the checksum being no secret."""
-    header = data.partition(b"\n")[0].rsplit(b" ", 1)[0]
-    return header + b" " + hashlib.sha256(body).hexdigest().encode() + b"\n" + body
+    header = store.parse_header(data.partition(b"\n")[0])
+    assert header is not None
+    return store.header_line(dataclasses.replace(header, checksum=hashlib.sha256(body).hexdigest())) + b"\n" + body
 
 
 def shard_versions(site: Path) -> dict[str, tuple[int, int]]:
@@ -168,7 +168,7 @@ def test_a_class_outside_the_allow_list_is_refused_under_a_valid_checksum(site: 
                                                 protocol=0, fix_imports=False),
     }[refused]
     with pytest.raises(pickle.UnpicklingError, match=rf"^{re.escape(refused)} is not allowed"):
-        cache._Unpickler(io.BytesIO(payload)).load()
+        store.unpickled(payload)
     assert build(site, tmp_path / "warm").code == 0
     everything = cached(site)
     shard = shard_holding(site, PREMIER)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from builder.core.model import Stored
-from builder.incremental.cache import unpickled
+from builder.incremental.store import unpickled
 
 LEDGER_DIR = Path(".cache") / "outputs"
 FORMAT = 4

@@ -31,16 +31,16 @@ from builder.content.links import missing_static_images, post_link_targets, reso
 from builder.content.load import UNCHANGED, file_stamp, load_post, post_assets
 from builder.core import urls
 from builder.core.model import Channel, Config, Post, shown_by_card
-from builder.incremental import cache
+from builder.incremental import cache, store
 from builder.incremental.state import Inputs
 from builder.output.headers import remote_images
 from builder.site.index import Neighbours, SiteIndex
 
 RECORD_FILE = Path(".cache") / "quick.pickle"
-FORMAT = b"blog-quick-3"
+KIND, VERSION = "record", 3
 # What quick builds changed in the record since it was written whole (see `write_edits`).
 EDITS_FILE = Path(".cache") / "quick-edits.pickle"
-EDITS_FORMAT = b"blog-quick-edits-1"
+EDITS_KIND, EDITS_VERSION = "record-edits", 1
 MOST_EDITED_POSTS = 1_000  # post files edited by quick builds since the record was written whole: beyond, it is again
 MOST_EDITS = 16  # beyond as many edited posts, the whole way is about as quick
 NONE = -1  # the position of no post: the oldest has no older one
@@ -116,7 +116,7 @@ def make_record(site_root: Path, inputs: Inputs, scope: str, posts: tuple[Post, 
 def read_record(site_root: Path) -> Record | None:
     """Give the record of the last complete build (as the edits of quick builds since amend
     it), or None when there is none or it is damaged."""
-    value = cache.load_checked(site_root / RECORD_FILE, FORMAT)
+    value = store.load(site_root / RECORD_FILE, KIND, VERSION)
     fields = dataclasses.fields(Record)
     if not isinstance(value, tuple) or len(value) != len(fields):
         return None
@@ -137,7 +137,7 @@ def read_record(site_root: Path) -> Record | None:
 def write_record(site_root: Path, record: Record) -> None:
     """Keep the record of a complete build, whole (its edits go first: they amend the last)."""
     (site_root / EDITS_FILE).unlink(missing_ok=True)
-    cache.save_checked(site_root / RECORD_FILE, FORMAT, tuple(getattr(record, field.name)
+    store.save(site_root / RECORD_FILE, KIND, VERSION, record.base, tuple(getattr(record, field.name)
                                                              for field in dataclasses.fields(Record)))
 
 
@@ -152,7 +152,7 @@ def write_edits(site_root: Path, record: Record, edited: list[str]) -> None:
     if len(files) > MOST_EDITED_POSTS:
         write_record(site_root, dataclasses.replace(record, base=record.inputs))
     else:
-        cache.save_checked(site_root / EDITS_FILE, EDITS_FORMAT, (record.base, record.inputs, files, resolved))
+        store.save(site_root / EDITS_FILE, EDITS_KIND, EDITS_VERSION, record.base, (record.base, record.inputs, files, resolved))
 
 
 def forget_record(site_root: Path) -> None:
@@ -165,7 +165,7 @@ def _edits(site_root: Path, base: str) -> tuple[str, dict, dict] | None:
     """Give what quick builds changed in the record written whole with `base` for its inputs:
     the inputs since, and the files and resolved links (None: none any more) they changed;
     None when there are no such edits, or they amend another record, or they are damaged."""
-    value = cache.load_checked(site_root / EDITS_FILE, EDITS_FORMAT)
+    value = store.load(site_root / EDITS_FILE, EDITS_KIND, EDITS_VERSION)
     if not (isinstance(value, tuple) and len(value) == 4 and value[0] == base):
         return None
     _base, inputs, files, resolved = value
