@@ -5,7 +5,6 @@ other change takes the whole way. Either way the output equals a clean build's."
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import tempfile
 from datetime import datetime
@@ -15,7 +14,7 @@ from xml.etree import ElementTree
 import pytest
 from bs4 import BeautifulSoup
 
-from builder.incremental import ledger, quick, state
+from builder.incremental import ledger, quick, state, store
 from builder.build import BuildOptions, BuildReport, Memo, build as build_site
 from builder.serve import Preview
 from support import NOW, blog, edit as edit_file, snapshot
@@ -294,7 +293,9 @@ def test_damaged_or_stale_edits_of_the_ledger_lead_to_the_whole_way(site: Path, 
     edits = ledger.edits_path(site, output)
     if damage == "stale":  # edits of another ledger: they amend this one no more
         data = edits.read_bytes()
-        edits.write_bytes(data.replace(json.loads(data.partition(b"\n")[0])["ledger"].encode(), b"0" * 32, 1))
+        header = store.parse_header(data.partition(b"\n")[0])
+        assert header is not None
+        edits.write_bytes(data.replace(header.made_for.encode(), b"0" * 64, 1))
     else:  # removed, the ledger alone names the output's marker before the quick build
         damage_file(edits, damage)
     edit(site, PREMIER, "Un autre paragraphe", "Un troisième paragraphe")
