@@ -219,6 +219,40 @@ def test_a_damaged_record_leads_to_the_whole_way(site: Path, tmp_path: Path, dam
     assert rebuild(site, output).quick_way  # the whole build recorded the site again
 
 
+def test_the_record_is_read_back_by_field_name_not_by_position(site: Path, tmp_path: Path) -> None:
+    output = tmp_path / "public"
+    build_site(site, output, OPTIONS)
+    path = site / quick.RECORD_FILE
+    header = store.read_header(path, quick.KIND, quick.VERSION)
+    fields = store.load(path, quick.KIND, quick.VERSION)
+    assert header is not None and isinstance(fields, dict)
+    written = quick.read_record(site)
+    store.save(path, quick.KIND, quick.VERSION, header.made_for, dict(reversed(fields.items())))
+    assert quick.read_record(site) == written  # the same fields, in another order: the same record
+    edit(site, PREMIER, "Un second paragraphe", "Un autre paragraphe")
+    assert rebuild(site, output).quick_way
+
+
+@pytest.mark.parametrize("wrong", ["a field of another type", "a field missing", "a field unknown", "by position"])
+def test_a_record_with_fields_not_of_the_record_leads_to_the_whole_way(site: Path, tmp_path: Path, wrong: str) -> None:
+    output = tmp_path / "public"
+    build_site(site, output, OPTIONS)
+    path = site / quick.RECORD_FILE
+    header = store.read_header(path, quick.KIND, quick.VERSION)
+    fields = store.load(path, quick.KIND, quick.VERSION)
+    assert header is not None and isinstance(fields, dict)
+    body = {"a field of another type": {**fields, "order": list(fields["order"])},
+            "a field missing": {name: value for name, value in fields.items() if name != "warned"},
+            "a field unknown": {**fields, "extra": ()},
+            "by position": tuple(fields.values())}[wrong]
+    store.save(path, quick.KIND, quick.VERSION, header.made_for, body)  # well-formed for the store, checksum and all
+    assert quick.read_record(site) is None
+    edit(site, PREMIER, "Un second paragraphe", "Un autre paragraphe")
+    assert not rebuild(site, output).quick_way
+    edit(site, PREMIER, "Un autre paragraphe", "Un troisième paragraphe")
+    assert rebuild(site, output).quick_way  # the whole build recorded the site again
+
+
 def test_quick_builds_keep_their_files_beside_the_ledger_until_a_whole_build(site: Path, tmp_path: Path) -> None:
     output = tmp_path / "public"
     build_site(site, output, OPTIONS)
