@@ -332,8 +332,8 @@ def test_every_file_a_build_leaves_in_the_cache_is_a_checked_file_of_the_store(s
 
 @pytest.mark.parametrize("damage", ["truncate", "flip-a-byte", "older-version", "made-for-another", "misplaced"])
 @pytest.mark.parametrize("kind", EACH_STORE)
-def test_a_damaged_stale_or_misplaced_file_of_any_store_changes_no_byte_of_the_output(site: Path, tmp_path: Path, kind: str,
-                                                                  damage: str) -> None:
+def test_a_damaged_stale_or_misplaced_file_of_any_store_changes_no_byte_of_the_output(
+        site: Path, tmp_path: Path, kind: str, damage: str) -> None:
     output = tmp_path / "public"
     build_site(site, output, OPTIONS)
     edit(site / PREMIER, "Un second paragraphe", "Un autre paragraphe")
