@@ -141,8 +141,8 @@ def _as_written(path: Path | str, size: int, mtime_ns: int) -> bool:
 def write_files(site_root: Path, output: Path, scope: str, marker: tuple[int, int], files: Ledger) -> None:
     """Record what the output holds after a complete build, in a file of the store made for
     `scope`, whose body lists the files (a pickle of plain values: at 17,000 files, a third
-    of the time JSON takes both ways). Edits recorded
-    since the last such build go: they amend a ledger that is no more."""
+    of the time JSON takes both ways). Edits recorded since the last such build go: they
+    amend a ledger that is no more."""
     about = {"output": str(output.resolve()), "marker": list(marker), "count": len(files)}
     store.write(ledger_path(site_root, output), KIND, VERSION, scope, _body(files), about)
     edits_path(site_root, output).unlink(missing_ok=True)
