@@ -360,3 +360,19 @@ def test_a_damaged_stale_or_misplaced_file_of_any_store_changes_no_byte_of_the_o
     build_site(site, output, OPTIONS)  # and the builds after it too
     assert build(site, tmp_path / "clean-2", "--no-cache").code == 0
     assert snapshot(output) == snapshot(tmp_path / "clean-2")
+
+
+def test_a_write_that_fails_leaves_the_file_as_it_was_and_no_temporary_file(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / ".cache" / "memo" / "squares.pickle"
+    store.save(path, "memo", 1, "before", (1, 4))
+
+    def interrupted(*_args: object) -> None:
+        raise KeyboardInterrupt  # as an editor's Ctrl-C between the writing and the renaming
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        store.save(path, "memo", 1, "after", (9, 16))
+    monkeypatch.undo()
+    assert store.load(path, "memo", 1, "before") == (1, 4) and store.load(path, "memo", 1, "after") is None
+    assert [child.name for child in path.parent.iterdir()] == [path.name]
