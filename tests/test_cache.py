@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import io
 import os
 import pickle
 import re
@@ -17,10 +16,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from builder.incremental import cache
+from builder.build import BuildOptions, build as build_site
+from builder.incremental import cache, ledger, quick, state, store
 from builder.content.config import load_config
 from builder.core.model import Asset, Heading, Page, Post, PostLink, Reference, Tag, Topic
-from support import build, snapshot
+from support import NOW, build, edit, snapshot
 
 SHARDS = Path(".cache") / "posts"
 PREMIER = Path("content") / "posts" / "premier-article.md"
@@ -43,11 +43,13 @@ def shard_holding(site: Path, post: Path) -> Path:
     return shard
 
 
-def reseal(data: bytes, body: bytes) -> bytes:
-    """Give a shard file with `body` under the header of the shard file `data`, its checksum
-    made right again: as anyone could, the checksum being no secret."""
-    header = data.partition(b"\n")[0].rsplit(b" ", 1)[0]
-    return header + b" " + hashlib.sha256(body).hexdigest().encode() + b"\n" + body
+def reseal(data: bytes, body: bytes, **changes: object) -> bytes:
+    """Give a file of the store with `body` under the header of the file `data` (with these
+    `changes`), its checksum made right again: as anyone could, the checksum being no secret."""
+    header = store.parse_header(data.partition(b"\n")[0])
+    assert header is not None
+    header = dataclasses.replace(header, checksum=hashlib.sha256(body).hexdigest(), **changes)
+    return store.header_line(header) + b"\n" + body
 
 
 def shard_versions(site: Path) -> dict[str, tuple[int, int]]:
@@ -168,7 +170,7 @@ def test_a_class_outside_the_allow_list_is_refused_under_a_valid_checksum(site: 
                                                 protocol=0, fix_imports=False),
     }[refused]
     with pytest.raises(pickle.UnpicklingError, match=rf"^{re.escape(refused)} is not allowed"):
-        cache._Unpickler(io.BytesIO(payload)).load()
+        store.unpickled(payload)
     assert build(site, tmp_path / "warm").code == 0
     everything = cached(site)
     shard = shard_holding(site, PREMIER)
@@ -285,3 +287,92 @@ def test_editing_a_module_of_a_subpackage_makes_the_caches_stale(tmp_path: Path)
     moved = copy / "builder" / "importers" / "errors_moved.py"
     (copy / "builder" / "core" / "errors.py").rename(moved)  # the same bytes under another path
     assert len({before, edited, _code_digest_of(copy)}) == 3
+
+
+# --- the store: every file of .cache/ in one checked format -------------------------------------
+
+OPTIONS = BuildOptions(now=datetime.fromisoformat(NOW), cache=True, search=False)
+# A file of each store, as a build and then a fast-path build leave them.
+EACH_STORE = {"posts": None, "memo": cache.MEMO_DIR / "related.pickle", "ledger": None, "ledger-edits": None,
+              "record": quick.RECORD_FILE, "record-edits": quick.EDITS_FILE, "state": state.STATE_FILE}
+
+
+def store_files(site: Path) -> dict[Path, store.Header | None]:
+    """Give every file of the site's `.cache/`, with its header if it is a file of the store
+    (its first line in the store's format) whose body passes its checksum."""
+    return {path: store.verify(path) for path in sorted((site / ".cache").rglob("*")) if path.is_file()}
+
+
+def file_of(site: Path, output: Path, kind: str) -> Path:
+    """Give the file of a store (`EACH_STORE`) that a build of `site` into `output` left."""
+    chosen = {"posts": site / shard_holding(site, PREMIER).relative_to(site),
+              "ledger": ledger.ledger_path(site, output), "ledger-edits": ledger.edits_path(site, output)}
+    return chosen.get(kind) or site / EACH_STORE[kind]
+
+
+def test_every_file_a_build_leaves_in_the_cache_is_a_checked_file_of_the_store(site: Path, tmp_path: Path) -> None:
+    grow(site)
+    output = tmp_path / "public"
+    kinds = set()
+    edits = [(PREMIER, "Un second paragraphe", "Un autre paragraphe"),  # the fast path
+             (Path("site.yaml"), "\n", "\n\n"),  # a whole rebuild, the cache warm
+             (PREMIER, "Un autre paragraphe", "Un dernier paragraphe")]  # the fast path again
+    assert not build_site(site, output, OPTIONS).quick_way
+    for path, old, new in [(None, "", ""), *edits]:
+        if path is not None:
+            edit(site / path, old, new)
+            assert build_site(site, output, OPTIONS).quick_way == (path == PREMIER)
+        files = store_files(site)
+        assert files and all(header is not None for header in files.values()), [
+            path for path, header in files.items() if header is None]
+        assert all(path.read_bytes().startswith(store.MAGIC) for path in files)
+        kinds |= {header.kind for header in files.values()}
+    assert kinds == EACH_STORE.keys()
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip-a-byte", "older-version", "made-for-another", "misplaced"])
+@pytest.mark.parametrize("kind", EACH_STORE)
+def test_a_damaged_stale_or_misplaced_file_of_any_store_changes_no_byte_of_the_output(
+        site: Path, tmp_path: Path, kind: str, damage: str) -> None:
+    output = tmp_path / "public"
+    build_site(site, output, OPTIONS)
+    edit(site / PREMIER, "Un second paragraphe", "Un autre paragraphe")
+    assert build_site(site, output, OPTIONS).quick_way  # it leaves the edits of the ledger and of the record
+    path = file_of(site, output, kind)
+    data = path.read_bytes()
+    header = store.parse_header(data.partition(b"\n")[0])
+    assert header is not None and header.kind == kind
+    others = {other: found.kind for other, found in store_files(site).items() if other != path and found}
+    # A file of its own store if there is one (a shard of another number), or else of another.
+    misplaced = sorted(others, key=lambda other: (others[other] != kind, other))[0]
+    path.write_bytes({
+        "truncate": lambda: data[: len(data) // 2],
+        "flip-a-byte": lambda: data[:-3] + bytes([data[-3] ^ 0xFF]) + data[-2:],
+        "older-version": lambda: reseal(data, data.partition(b"\n")[2], version=header.version - 1),
+        "made-for-another": lambda: reseal(data, data.partition(b"\n")[2], made_for="0" * len(header.made_for or "0")),
+        "misplaced": misplaced.read_bytes,
+    }[damage]())
+    edit(site / PREMIER, "Un autre paragraphe", "Un dernier paragraphe")
+    build_site(site, output, OPTIONS)
+    assert build(site, tmp_path / "clean", "--no-cache").code == 0
+    assert snapshot(output) == snapshot(tmp_path / "clean")
+    edit(site / PREMIER, "Un dernier paragraphe", "Un ultime paragraphe")
+    build_site(site, output, OPTIONS)  # and the builds after it too
+    assert build(site, tmp_path / "clean-2", "--no-cache").code == 0
+    assert snapshot(output) == snapshot(tmp_path / "clean-2")
+
+
+def test_a_write_that_fails_leaves_the_file_as_it_was_and_no_temporary_file(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / ".cache" / "memo" / "squares.pickle"
+    store.save(path, "memo", 1, "before", (1, 4))
+
+    def interrupted(*_args: object) -> None:
+        raise KeyboardInterrupt  # as an editor's Ctrl-C between the writing and the renaming
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        store.save(path, "memo", 1, "after", (9, 16))
+    monkeypatch.undo()
+    assert store.load(path, "memo", 1, "before") == (1, 4) and store.load(path, "memo", 1, "after") is None
+    assert [child.name for child in path.parent.iterdir()] == [path.name]

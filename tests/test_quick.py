@@ -5,7 +5,6 @@ other change takes the whole way. Either way the output equals a clean build's."
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import tempfile
 from datetime import datetime
@@ -15,7 +14,7 @@ from xml.etree import ElementTree
 import pytest
 from bs4 import BeautifulSoup
 
-from builder.incremental import ledger, quick, state
+from builder.incremental import ledger, quick, state, store
 from builder.build import BuildOptions, BuildReport, Memo, build as build_site
 from builder.serve import Preview
 from support import NOW, blog, edit as edit_file, snapshot
@@ -220,6 +219,40 @@ def test_a_damaged_record_leads_to_the_whole_way(site: Path, tmp_path: Path, dam
     assert rebuild(site, output).quick_way  # the whole build recorded the site again
 
 
+def test_the_record_is_read_back_by_field_name_not_by_position(site: Path, tmp_path: Path) -> None:
+    output = tmp_path / "public"
+    build_site(site, output, OPTIONS)
+    path = site / quick.RECORD_FILE
+    header = store.read_header(path, quick.KIND, quick.VERSION)
+    fields = store.load(path, quick.KIND, quick.VERSION)
+    assert header is not None and isinstance(fields, dict)
+    written = quick.read_record(site)
+    store.save(path, quick.KIND, quick.VERSION, header.made_for, dict(reversed(fields.items())))
+    assert quick.read_record(site) == written  # the same fields, in another order: the same record
+    edit(site, PREMIER, "Un second paragraphe", "Un autre paragraphe")
+    assert rebuild(site, output).quick_way
+
+
+@pytest.mark.parametrize("wrong", ["a field of another type", "a field missing", "a field unknown", "by position"])
+def test_a_record_with_fields_not_of_the_record_leads_to_the_whole_way(site: Path, tmp_path: Path, wrong: str) -> None:
+    output = tmp_path / "public"
+    build_site(site, output, OPTIONS)
+    path = site / quick.RECORD_FILE
+    header = store.read_header(path, quick.KIND, quick.VERSION)
+    fields = store.load(path, quick.KIND, quick.VERSION)
+    assert header is not None and isinstance(fields, dict)
+    body = {"a field of another type": {**fields, "order": list(fields["order"])},
+            "a field missing": {name: value for name, value in fields.items() if name != "warned"},
+            "a field unknown": {**fields, "extra": ()},
+            "by position": tuple(fields.values())}[wrong]
+    store.save(path, quick.KIND, quick.VERSION, header.made_for, body)  # well-formed for the store, checksum and all
+    assert quick.read_record(site) is None
+    edit(site, PREMIER, "Un second paragraphe", "Un autre paragraphe")
+    assert not rebuild(site, output).quick_way
+    edit(site, PREMIER, "Un autre paragraphe", "Un troisième paragraphe")
+    assert rebuild(site, output).quick_way  # the whole build recorded the site again
+
+
 def test_quick_builds_keep_their_files_beside_the_ledger_until_a_whole_build(site: Path, tmp_path: Path) -> None:
     output = tmp_path / "public"
     build_site(site, output, OPTIONS)
@@ -294,7 +327,9 @@ def test_damaged_or_stale_edits_of_the_ledger_lead_to_the_whole_way(site: Path, 
     edits = ledger.edits_path(site, output)
     if damage == "stale":  # edits of another ledger: they amend this one no more
         data = edits.read_bytes()
-        edits.write_bytes(data.replace(json.loads(data.partition(b"\n")[0])["ledger"].encode(), b"0" * 32, 1))
+        header = store.parse_header(data.partition(b"\n")[0])
+        assert header is not None
+        edits.write_bytes(data.replace(header.made_for.encode(), b"0" * 64, 1))
     else:  # removed, the ledger alone names the output's marker before the quick build
         damage_file(edits, damage)
     edit(site, PREMIER, "Un autre paragraphe", "Un troisième paragraphe")

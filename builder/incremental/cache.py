@@ -3,79 +3,46 @@ kept between builds so that an unchanged file is neither read nor rendered again
 
 The posts are spread over a fixed number of shard files by a stable hash of their path, so
 that an edit rewrites one small file, not the whole cache; within a file, each post is pickled
-on its own, so that a quick build decodes only the few posts it wants. Each file carries a header that
-says what it was made by and for (format, builder version, config, its own shard number), and
-a checksum of its body: a file that is stale, truncated, corrupted or misplaced is detected and
-ignored, never trusted, and only its posts are read again. Only the builder's own data types
-can be read back from it.
+on its own, so that a quick build decodes only the few posts it wants. Each file is a file of
+the store (`builder/incremental/store.py`): its header says it holds posts, made for the
+cache key (builder, libraries, config) and its own shard number, with a checksum of its body;
+a file that is stale, truncated, corrupted or misplaced is detected and ignored, never
+trusted, and only its posts are read again. Only the builder's own data types can be read
+back from it.
 
 Beside the posts, `.cache/memo/` keeps the last result of a few pure functions over the whole
-site (`remembered`: related posts), in files checked the same way.
-"""
+site (`remembered`: related posts), in files of the store too, made for a digest of their
+argument."""
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-import io
 import operator
 import os
 import pickle
-import tempfile
 import zlib
 from collections.abc import Callable
-from functools import lru_cache
-from datetime import datetime, timedelta, timezone
-from pathlib import Path, PosixPath, PurePosixPath, WindowsPath
+from pathlib import Path
 from typing import TypeVar
-from zoneinfo import ZoneInfo
 
 from builder import __version__
-from builder.core import collector
-from builder.core.model import Asset, Config, Heading, Post, PostLink, Reference, Tag, Topic
+from builder.core.model import Config, Post
+from builder.incremental import store
 from builder.incremental.state import code_digest, library_versions
 
 CACHE_DIR = ".cache"
 SHARDS_DIR = Path(CACHE_DIR) / "posts"
 SHARDS = 64  # at 10,000 posts, about 150 posts and 1 MB a file
-FORMAT = b"blog-cache-3"
+KIND, VERSION = "posts", 3  # a shard file's, in its header (see `store`)
 LEGACY_FILE = Path(CACHE_DIR) / "posts.pickle"  # the single file of format 1, removed on write
 MEMO_DIR = Path(CACHE_DIR) / "memo"  # results of pure functions over the whole site (`remembered`)
-MEMO_FORMAT = b"blog-memo-1"
+MEMO_KIND, MEMO_VERSION = "memo", 1
 A, R = TypeVar("A"), TypeVar("R")
 
-# What a post holds besides plain values; each is pickled as its class and its fields, in order.
-# The post itself is not pickled: `read_posts` makes it, from its path and its other fields.
-_MODEL_TYPES = (Topic, Tag, Heading, Reference, PostLink, Asset)
-# What a cache file may contain: the types above and the values they hold, by module and name.
-_ALLOWED = {(cls.__module__, cls.__qualname__): cls for cls in (
-    *_MODEL_TYPES, datetime, timezone, timedelta, ZoneInfo, PosixPath, WindowsPath, PurePosixPath)}
 # A post is kept as its fields after `source`, its first: the path is kept apart, relative.
+# The post itself is not pickled: `read_posts` makes it, from its path and its other fields.
 _post_rest = operator.attrgetter(*(field.name for field in dataclasses.fields(Post)[1:]))
-
-
-def _reducer(cls: type) -> Callable[[object], tuple]:
-    """Give how to pickle a model object: as one call of its class with its fields (every
-    model type has several), cheaper both ways than the field-by-field state of dataclasses."""
-    fields = operator.attrgetter(*(field.name for field in dataclasses.fields(cls)))
-    return lambda obj: (cls, fields(obj))
-
-
-class _Pickler(pickle.Pickler):
-    """A pickler that writes model objects as their fields, and time zones by name (their own
-    pickling goes through a getattr that the unpickler refuses)."""
-
-    dispatch_table = {cls: _reducer(cls) for cls in _MODEL_TYPES} | {ZoneInfo: lambda zone: (ZoneInfo, (zone.key,))}
-
-
-class _Unpickler(pickle.Unpickler):
-    """An unpickler that refuses every class but the model's: a cache file is data, never code."""
-
-    def find_class(self, module: str, name: str):
-        try:
-            return _ALLOWED[module, name]  # (a lookup: each post's fields name a few classes)
-        except KeyError:
-            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache") from None
 
 
 def cache_key(config: Config) -> bytes:
@@ -96,19 +63,18 @@ def _shard_name(number: int) -> str:
     return f"{number:02x}.pickle"
 
 
-def _tag(key: bytes, number: int) -> bytes:
-    """Give what a shard file's header says it was made for: format, key and shard number."""
-    return b" ".join((FORMAT, key.hex().encode(), b"%d" % number))
+def _made_for(key: bytes, number: int) -> str:
+    """Give what a shard file's header says it was made for: the cache key and its number."""
+    return f"{key.hex()} {number}"
 
 
 def read_posts(site_root: Path, key: bytes) -> dict[Path, Post]:
     """Give the cached posts by source path: those of every shard file that is present, was
     made for this builder and config, and passes its checksum and the allow-list."""
     posts = {}
-    with collector.paused():  # unpickling makes many objects, none in a cycle
-        for number in range(SHARDS):
-            decoded = _decoded(site_root, _read_shard(site_root, key, number))
-            posts.update((post.source, post) for post in decoded.values())
+    for number in range(SHARDS):  # (many objects, none in a cycle: `build` pauses the collector)
+        decoded = _decoded(site_root, _read_shard(site_root, key, number))
+        posts.update((post.source, post) for post in decoded.values())
     return posts
 
 
@@ -116,10 +82,9 @@ def read_some(site_root: Path, key: bytes, relatives: list[str] | set[str]) -> d
     """Give the cached posts at these paths (from the site root, with forward slashes) that the
     cache holds, by path, reading only their shards, and decoding only them."""
     posts = {}
-    with collector.paused():
-        for number in sorted({shard_of(relative) for relative in relatives}):
-            entries = _read_shard(site_root, key, number)
-            posts.update(_decoded(site_root, [entry for entry in entries if entry[0] in relatives]))
+    for number in sorted({shard_of(relative) for relative in relatives}):
+        entries = _read_shard(site_root, key, number)
+        posts.update(_decoded(site_root, [entry for entry in entries if entry[0] in relatives]))
     return posts
 
 
@@ -139,11 +104,11 @@ def update_posts(site_root: Path, key: bytes, posts: list[Post]) -> None:
 def _read_shard(site_root: Path, key: bytes, number: int) -> list[tuple[str, bytes]]:
     """Give the posts of one shard file, each as its path from the site root and its fields
     pickled (see `_decoded`), or nothing if anything is wrong with the file."""
-    body = read_checked(site_root / SHARDS_DIR / _shard_name(number), _tag(key, number))
-    if body is None:
+    found = store.read(site_root / SHARDS_DIR / _shard_name(number), KIND, VERSION, _made_for(key, number))
+    if found is None:
         return []
     try:
-        entries = _Unpickler(io.BytesIO(body)).load()
+        entries = store.unpickled(found[1])
     except Exception:  # any damage the checksum missed: read the posts again rather than trust it
         return []
     well_formed = isinstance(entries, list) and all(
@@ -158,7 +123,7 @@ def _decoded(site_root: Path, entries: list[tuple[str, bytes]]) -> dict[str, Pos
     try:
         for relative, data in entries:
             # Kept with paths relative to the site root, so that the cache survives a move.
-            fields = _Unpickler(io.BytesIO(data)).load()
+            fields = store.unpickled(data)
             if isinstance(fields, tuple):
                 posts[relative] = Post(site_root / relative, *fields)
     except Exception:  # any damage the checksum missed: read the posts again rather than trust them
@@ -169,9 +134,7 @@ def _decoded(site_root: Path, entries: list[tuple[str, bytes]]) -> dict[str, Pos
 def _encoded(post: Post) -> bytes:
     """Give a post's fields but its path, pickled on their own: a shard is a list of such
     entries, so that a quick build decodes only the few posts it wants of a shard."""
-    buffer = io.BytesIO()
-    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(_post_rest(post))
-    return buffer.getvalue()
+    return store.pickled(_post_rest(post))
 
 
 def write_posts(site_root: Path, key: bytes, posts: dict[Path, Post],
@@ -220,60 +183,7 @@ def site_relative(path: Path, prefix: str) -> str | None:
 def _write_shard(folder: Path, key: bytes, number: int, entries: list[tuple[str, bytes]]) -> None:
     """Write one shard file: its posts, each as its path from the site root and `_encoded`."""
     body = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
-    write_checked(folder / _shard_name(number), _tag(key, number), body)
-
-
-def read_checked(path: Path, tag: bytes) -> bytes | None:
-    """Give the body of a cache file written by `write_checked` with the same `tag`, or None
-    when it is absent, was made for something else, or fails its checksum."""
-    try:
-        header, _, body = path.read_bytes().partition(b"\n")
-    except OSError:
-        return None
-    return body if header == _header(tag, body) else None
-
-
-def write_checked(path: Path, tag: bytes, body: bytes | memoryview) -> None:
-    """Write a cache file atomically (temp file, then rename): a header line that says what
-    it was made for (`tag`) with a checksum of the body, then the body."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(_header(tag, body) + b"\n")
-            file.write(body)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def load_checked(path: Path, tag: bytes) -> object | None:
-    """Give the plain value (or model object) pickled in a file by `save_checked` with the same
-    `tag`, or None when it is absent, was made for something else, or is damaged."""
-    body = read_checked(path, tag)
-    if body is None:
-        return None
-    try:
-        return unpickled(body)
-    except Exception:  # damage the checksum missed: never trusted
-        return None
-
-
-def unpickled(body: bytes) -> object:
-    """Give what `body` pickles, refusing any class but the model's (see `_Unpickler`)."""
-    return _Unpickler(io.BytesIO(body)).load()
-
-
-def save_checked(path: Path, tag: bytes, value: object) -> None:
-    """Pickle a plain value to a checked cache file (see `write_checked`)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_checked(path, tag, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-
-
-def _header(tag: bytes, body: bytes | memoryview) -> bytes:
-    """Give the header line of a cache file: its tag and the checksum of its body."""
-    # SHA-256 rather than BLAKE2: as strong, and twice as fast where the CPU has SHA instructions.
-    return tag + b" " + hashlib.sha256(body).hexdigest().encode()
+    store.write(folder / _shard_name(number), KIND, VERSION, _made_for(key, number), body)
 
 
 def remembered(site_root: Path, key: bytes, name: str, compute: Callable[[A], R]) -> Callable[[A], R]:
@@ -284,12 +194,11 @@ def remembered(site_root: Path, key: bytes, name: str, compute: Callable[[A], R]
     path = site_root / MEMO_DIR / f"{name}.pickle"
 
     def call(argument: A) -> R:
-        asked = hashlib.blake2b(key + repr(argument).encode(), digest_size=16).hexdigest().encode()
-        tag = MEMO_FORMAT + b" " + asked
-        result = load_checked(path, tag)
+        asked = hashlib.blake2b(key + repr(argument).encode(), digest_size=16).hexdigest()
+        result = store.load(path, MEMO_KIND, MEMO_VERSION, asked)
         if result is None:  # never remembered, or damaged: computed again, never trusted
             result = compute(argument)
-            save_checked(path, tag, result)
+            store.save(path, MEMO_KIND, MEMO_VERSION, asked, result)
         return result
 
     return call

@@ -12,24 +12,37 @@ every file changed (its `scope`: the builder, the libraries, the config, the opt
 own key holds its templates), or when the output is not the one recorded (its marker file was
 replaced or removed).
 A damaged record is ignored; each file's size and time are checked before it is trusted.
+
+Both are files of the store (`builder/incremental/store.py`). The ledger's header says it was
+made for the scope, and holds the output's path and marker and the count of its files, so
+that a quick build reads the header alone, not the 17,000 entries; the edits' header says
+they were made for the ledger with that checksum, and holds the marker and count since. The
+body of each maps output paths to entries (`ENTRY`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-import json
+import operator
 import os
-import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
 from builder.core.model import Stored
-from builder.incremental.cache import unpickled
+from builder.incremental import store
 from builder.writer.write import as_written, file_untouched
 
 LEDGER_DIR = Path(".cache") / "outputs"
-FORMAT = 4
+KIND, VERSION = "ledger", 5
+EDITS_KIND, EDITS_VERSION = "ledger-edits", 1
 MOST_EDITED_FILES = 2_000  # files made by quick builds since the ledger was written whole: beyond, it is again
+
+# A body's entries are compact tuples, not `Stored` objects (making 17,605 of them costs a
+# tenth of the up-to-date check's CPU time): the fields of `Stored`, in this order.
+ENTRY = tuple(field.name for field in dataclasses.fields(Stored))  # key, digest, size, mtime_ns
+_SIZE, _MTIME = ENTRY.index("size"), ENTRY.index("mtime_ns")
+_entry = operator.attrgetter(*ENTRY)
 
 # What the output holds, by output path.
 Ledger = dict[str, Stored]
@@ -82,7 +95,7 @@ def read_edits(site_root: Path, output: Path, scope: str, marker: tuple[int, int
     another process: see `build._quick`); or None and why, as `read_ledger` gives."""
     try:
         header, _body, edits = _read(site_root, output, scope, marker, whole=False)
-        return edits or Edits({}, header["checksum"], header["count"]), ""
+        return edits or Edits({}, header.checksum, header.about["count"]), ""
     except _Void as void:
         return None, str(void)
     except Exception:  # damage the checksums missed
@@ -93,17 +106,17 @@ def output_as_recorded(site_root: Path, output: Path) -> bool:
     """Tell whether every file the ledger lists (with its edits) is in the output as it was
     written. Whether the ledger is the output's, for the build's scope, is for the build to
     tell (`read_edits`): this runs beside it, in another process (see `build._quick`)."""
-    try:
-        header, body = _checked(ledger_path(site_root, output))
-        edits = _edits(site_root, output, header["checksum"])
-        # The entries as pickled, (key, digest, size, time): a `Stored` made of each of 17,605
-        # costs a tenth of the check's CPU time, which `blog build` with nothing to do waits for.
-        entries = _entries(body) | (_entries(edits[1]) if edits else {})
-    except Exception:  # (no ledger, or a damaged one: never trusted)
+    found = store.read(ledger_path(site_root, output), KIND, VERSION)
+    if found is None:  # no ledger, or a damaged one: never trusted
         return False
-    folder = os.path.join(output, "")
-    return all(as_written(folder + path, size, mtime_ns)
-               for path, (_key, _digest, size, mtime_ns) in entries.items())
+    header, body = found
+    try:
+        edits = _edits(site_root, output, header.checksum)
+        entries = _entries(body) | (_entries(edits[1]) if edits else {})
+        folder = os.path.join(output, "")
+        return all(as_written(folder + path, entry[_SIZE], entry[_MTIME]) for path, entry in entries.items())
+    except Exception:  # damage the checksums missed: never trusted
+        return False
 
 
 def untouched(output: Path, files: Ledger) -> bool:
@@ -113,24 +126,21 @@ def untouched(output: Path, files: Ledger) -> bool:
 
 
 def write_files(site_root: Path, output: Path, scope: str, marker: tuple[int, int], files: Ledger) -> None:
-    """Record what the output holds after a complete build (temp file, then rename): a line
-    of JSON saying what for, with a checksum of the rest, which lists the files (a pickle of
-    plain values: at 17,000 files, a third of the time JSON takes both ways). Edits recorded
-    since the last such build go: they amend a ledger that is no more."""
-    body = _body(files)
-    header = {"format": FORMAT, "scope": scope, "output": str(output.resolve()), "marker": list(marker),
-              "count": len(files), "checksum": _checksum(body)}
-    _write(ledger_path(site_root, output), header, body)
+    """Record what the output holds after a complete build, in a file of the store made for
+    `scope`, whose body lists the files (a pickle of plain values: at 17,000 files, a third
+    of the time JSON takes both ways). Edits recorded since the last such build go: they
+    amend a ledger that is no more."""
+    about = {"output": str(output.resolve()), "marker": list(marker), "count": len(files)}
+    store.write(ledger_path(site_root, output), KIND, VERSION, scope, _body(files), about)
     edits_path(site_root, output).unlink(missing_ok=True)
 
 
 def write_edits(site_root: Path, output: Path, marker: tuple[int, int], edits: Edits, made: Ledger) -> None:
     """Record the files a quick build made (`made`) beside those quick builds made since the
     ledger was written whole (`edits`), and the output's marker once they are in place."""
-    body = _body({**edits.files, **made})
-    header = {"format": FORMAT, "ledger": edits.ledger, "marker": list(marker), "count": edits.count,
-              "checksum": _checksum(body)}
-    _write(edits_path(site_root, output), header, body)
+    about = {"marker": list(marker), "count": edits.count}
+    store.write(edits_path(site_root, output), EDITS_KIND, EDITS_VERSION, edits.ledger, _body({**edits.files, **made}),
+                about)
 
 
 def forget_ledger(site_root: Path, output: Path) -> None:
@@ -147,42 +157,38 @@ class _Void(Exception):
 
 
 def _read(site_root: Path, output: Path, scope: str, marker: tuple[int, int],
-          whole: bool = True) -> tuple[dict, bytes, Edits | None]:
+          whole: bool = True) -> tuple[store.Header, bytes, Edits | None]:
     """Give the ledger's header and body (checked, not decoded; not even read unless `whole`)
     and its edits, if any; raise `_Void` when they do not tell what the output holds now."""
     path = ledger_path(site_root, output)
-    try:
-        header, body = _checked(path) if whole else (_header(path), b"")
-    except FileNotFoundError:
-        raise _Void("no record of the output yet (a first build, or one that stopped)") from None
-    if header["scope"] != scope:
+    if whole:
+        header, body = store.read(path, KIND, VERSION) or (None, b"")
+    else:
+        header, body = store.read_header(path, KIND, VERSION), b""
+    if header is None:
+        raise _Void(_DAMAGED if path.exists() else "no record of the output yet (a first build, or one that stopped)")
+    if header.made_for != scope:
         raise _Void("the config, an option or the builder changed")
-    edits = _edits(site_root, output, header["checksum"])
-    recorded = tuple(edits[0]["marker"] if edits else header["marker"])
-    if header["output"] != str(output.resolve()) or recorded != marker or marker == (0, 0):
+    edits = _edits(site_root, output, header.checksum)
+    recorded = tuple((edits[0] if edits else header).about["marker"])
+    if header.about["output"] != str(output.resolve()) or recorded != marker or marker == (0, 0):
         raise _Void("the output was replaced, moved or removed since the last build")
     if edits is None:
         return header, body, None
-    return header, body, Edits(_files(edits[1]), header["checksum"], edits[0]["count"])
+    return header, body, Edits(_files(edits[1]), header.checksum, edits[0].about["count"])
 
 
-def _edits(site_root: Path, output: Path, ledger: str) -> tuple[dict, bytes] | None:
+def _edits(site_root: Path, output: Path, ledger: str) -> tuple[store.Header, bytes] | None:
     """Give the header and body of the edits that amend the ledger with checksum `ledger`, or
-    None when there are none for it (left by an earlier ledger: they amend it no more)."""
-    try:
-        header, body = _checked(edits_path(site_root, output))
-    except FileNotFoundError:
+    None when there are none for it (left by an earlier ledger: they amend it no more); raise
+    `_Void` when they are damaged."""
+    path = edits_path(site_root, output)
+    found = store.read(path, EDITS_KIND, EDITS_VERSION)
+    if found is None:
+        if path.exists():  # (only then: a stat on the fast path's way would cost for nothing)
+            raise _Void(_DAMAGED)
         return None
-    return (header, body) if header["ledger"] == ledger else None
-
-
-def _checked(path: Path) -> tuple[dict, bytes]:
-    """Give a record file's header and body, having checked its format and checksum."""
-    head, _, body = path.read_bytes().partition(b"\n")
-    header = json.loads(head)
-    if header["format"] != FORMAT or header["checksum"] != _checksum(body):
-        raise _Void(_DAMAGED)
-    return header, body
+    return found if found[0].made_for == ledger else None
 
 
 def _files(body: bytes) -> Ledger:
@@ -190,9 +196,9 @@ def _files(body: bytes) -> Ledger:
     return {path: Stored(*entry) for path, entry in _entries(body).items()}
 
 
-def _entries(body: bytes) -> dict[str, tuple[str, str, int, int]]:
+def _entries(body: bytes) -> dict[str, tuple]:
     """Give the entries a record file's body lists, as `_body` wrote them."""
-    entries = unpickled(body)
+    entries = store.unpickled(body)
     if not isinstance(entries, dict):
         raise _Void(_DAMAGED)
     return entries
@@ -200,27 +206,5 @@ def _entries(body: bytes) -> dict[str, tuple[str, str, int, int]]:
 
 def _body(files: Ledger) -> bytes:
     """Give the body of a record file that lists `files` (`_files` reads it back)."""
-    listed = {path: (entry.key, entry.digest, entry.size, entry.mtime_ns) for path, entry in sorted(files.items())}
-    return pickle.dumps(listed, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _header(path: Path) -> dict:
-    """Give a record file's header alone, unchecked (its first line)."""
-    with path.open("rb") as file:
-        header = json.loads(file.readline())
-    if header["format"] != FORMAT:
-        raise _Void(_DAMAGED)
-    return header
-
-
-def _write(path: Path, header: dict, body: bytes) -> None:
-    """Write a record file whole or not at all: to a temporary file, then renamed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}")
-    temporary.write_bytes(json.dumps(header).encode() + b"\n" + body)
-    os.replace(temporary, path)
-
-
-def _checksum(body: bytes) -> str:
-    """Give a digest of the list of files, to notice a record damaged on disk."""
-    return hashlib.blake2b(body, digest_size=16).hexdigest()
+    listed = {path: _entry(stored) for path, stored in sorted(files.items())}
+    return store.pickled(listed)

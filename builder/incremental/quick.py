@@ -14,6 +14,10 @@ shows other pages the same card (title, date, tags, summary…), the same images
 headings' anchors, its links resolve, and it has raw HTML shown as text only if it had.
 Otherwise, or when the record is missing or damaged, a build takes the whole way. Both give the
 same bytes (tests/test_quick.py, and the property test, check it).
+
+Both files are files of the store (`builder/incremental/store.py`), their bodies pickled dicts
+of named fields (the record's are `Record`'s), each checked for its type as it is read back;
+the edits' header says which record they amend (its `base`).
 """
 
 from __future__ import annotations
@@ -31,16 +35,16 @@ from builder.content.links import missing_static_images, post_link_targets, reso
 from builder.content.load import UNCHANGED, file_stamp, load_post, post_assets
 from builder.core import urls
 from builder.core.model import Channel, Config, Post, shown_by_card
-from builder.incremental import cache
+from builder.incremental import cache, store
 from builder.incremental.state import Inputs
 from builder.output.headers import remote_images
 from builder.site.index import Neighbours, SiteIndex
 
 RECORD_FILE = Path(".cache") / "quick.pickle"
-FORMAT = b"blog-quick-3"
+KIND, VERSION = "record", 4  # a record file's, in its header (see `store`): its body is the fields by name
 # What quick builds changed in the record since it was written whole (see `write_edits`).
 EDITS_FILE = Path(".cache") / "quick-edits.pickle"
-EDITS_FORMAT = b"blog-quick-edits-1"
+EDITS_KIND, EDITS_VERSION = "record-edits", 2
 MOST_EDITED_POSTS = 1_000  # post files edited by quick builds since the record was written whole: beyond, it is again
 MOST_EDITS = 16  # beyond as many edited posts, the whole way is about as quick
 NONE = -1  # the position of no post: the oldest has no older one
@@ -67,6 +71,22 @@ class Record:
     warned: tuple[str, ...] = ()  # the posts with raw HTML shown as text, whose warnings a quick build gives again
     addresses: tuple[str, ...] = ()  # every page's, feed's, static file's and alias's: what links may name
     left_out: tuple[int, int] = (0, 0)  # the drafts and the future posts the build left out
+
+
+# Each field of a record and its type (from its annotation: str, dict or tuple), by which a
+# record file's body, a dict of the fields by name, is checked as it is read back.
+_FIELD_KINDS = {field.name: {"str": str, "dict": dict, "tuple": tuple}[str(field.type).partition("[")[0]]
+                for field in dataclasses.fields(Record)}
+# The fields of the edits' body, likewise (the record they amend is what their file is made for).
+_EDITS_KINDS = {"inputs": str, "files": dict, "resolved": dict}
+
+
+def _as_record(value: object) -> Record | None:
+    """Give the record a file's body holds: a dict of each field of `Record` by name, with a
+    value of its type; None for anything else."""
+    if not (isinstance(value, dict) and value.keys() == _FIELD_KINDS.keys()):
+        return None
+    return Record(**value) if all(isinstance(value[name], kind) for name, kind in _FIELD_KINDS.items()) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,15 +136,8 @@ def make_record(site_root: Path, inputs: Inputs, scope: str, posts: tuple[Post, 
 def read_record(site_root: Path) -> Record | None:
     """Give the record of the last complete build (as the edits of quick builds since amend
     it), or None when there is none or it is damaged."""
-    value = cache.load_checked(site_root / RECORD_FILE, FORMAT)
-    fields = dataclasses.fields(Record)
-    if not isinstance(value, tuple) or len(value) != len(fields):
-        return None
-    record = Record(*value)
-    kinds = {"inputs": str, "base": str, "scope": str, "others": str, "files": dict, "shapes": dict,
-             "order": tuple, "around": tuple, "resolved": dict, "channels": tuple, "shared": dict, "digests": dict,
-             "listed": tuple, "static": tuple, "warned": tuple, "addresses": tuple, "left_out": tuple}
-    if not all(isinstance(getattr(record, name), kind) for name, kind in kinds.items()):
+    record = _as_record(store.load(site_root / RECORD_FILE, KIND, VERSION))
+    if record is None:
         return None
     edits = _edits(site_root, record.base)
     if edits is None:
@@ -137,8 +150,8 @@ def read_record(site_root: Path) -> Record | None:
 def write_record(site_root: Path, record: Record) -> None:
     """Keep the record of a complete build, whole (its edits go first: they amend the last)."""
     (site_root / EDITS_FILE).unlink(missing_ok=True)
-    cache.save_checked(site_root / RECORD_FILE, FORMAT, tuple(getattr(record, field.name)
-                                                             for field in dataclasses.fields(Record)))
+    fields = {name: getattr(record, name) for name in _FIELD_KINDS}  # (not `asdict`: it copies every value)
+    store.save(site_root / RECORD_FILE, KIND, VERSION, record.base, fields)
 
 
 def write_edits(site_root: Path, record: Record, edited: list[str]) -> None:
@@ -152,7 +165,8 @@ def write_edits(site_root: Path, record: Record, edited: list[str]) -> None:
     if len(files) > MOST_EDITED_POSTS:
         write_record(site_root, dataclasses.replace(record, base=record.inputs))
     else:
-        cache.save_checked(site_root / EDITS_FILE, EDITS_FORMAT, (record.base, record.inputs, files, resolved))
+        edits = {"inputs": record.inputs, "files": files, "resolved": resolved}
+        store.save(site_root / EDITS_FILE, EDITS_KIND, EDITS_VERSION, record.base, edits)
 
 
 def forget_record(site_root: Path) -> None:
@@ -165,12 +179,11 @@ def _edits(site_root: Path, base: str) -> tuple[str, dict, dict] | None:
     """Give what quick builds changed in the record written whole with `base` for its inputs:
     the inputs since, and the files and resolved links (None: none any more) they changed;
     None when there are no such edits, or they amend another record, or they are damaged."""
-    value = cache.load_checked(site_root / EDITS_FILE, EDITS_FORMAT)
-    if not (isinstance(value, tuple) and len(value) == 4 and value[0] == base):
+    edits = store.load(site_root / EDITS_FILE, EDITS_KIND, EDITS_VERSION, base)
+    if not (isinstance(edits, dict) and edits.keys() == _EDITS_KINDS.keys()
+            and all(isinstance(edits[name], kind) for name, kind in _EDITS_KINDS.items())):
         return None
-    _base, inputs, files, resolved = value
-    well_formed = isinstance(inputs, str) and isinstance(files, dict) and isinstance(resolved, dict)
-    return (inputs, files, resolved) if well_formed else None
+    return edits["inputs"], edits["files"], edits["resolved"]
 
 
 # Gives the posts at these paths (from the site root) as loaded, before their links resolve:

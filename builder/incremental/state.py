@@ -3,9 +3,10 @@
 After each complete build, `.cache/state.json` records a digest of every input's size and
 time (config, posts, templates, static files, the builder's own code), the options, the
 window of time in which the same posts are published (or, with --future, marked as
-scheduled), and the output's marker file. A build whose inputs, options, moment and output
-all match has nothing to write. This module imports little on purpose: it runs before the
-rest of the builder is loaded.
+scheduled), and the output's marker file: a file of the store (`builder/incremental/store.py`)
+of kind `state` whose body is JSON. A build whose inputs, options, moment and output all match
+has nothing to write. This module imports little on purpose (the store uses the standard
+library alone): it runs before the rest of the builder is loaded.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from builder.content.folders import POSTS_DIR
+from builder.incremental import store
 
 STATE_FILE = Path(".cache") / "state.json"
-FORMAT = 1
+KIND, FORMAT = "state", 2  # the store's kind and version of the body (`State.format`)
 _PACKAGE = Path(__file__).resolve().parent.parent  # the `builder` package, every subpackage in it
 
 
@@ -144,21 +146,20 @@ def marker_of(output: Path, marker: str) -> tuple[int, int]:
 
 def read_state(site_root: Path) -> State | None:
     """Give the recorded state, or None when there is none or it cannot be read."""
+    found = store.read(site_root / STATE_FILE, KIND, FORMAT)
+    if found is None:
+        return None
     try:
-        data = json.loads((site_root / STATE_FILE).read_text("utf-8"))
+        data = json.loads(found[1])
         state = State(**{**data, "output_marker": tuple(data["output_marker"])})
-    except (OSError, ValueError, TypeError, KeyError):
+    except (ValueError, TypeError, KeyError):
         return None
     return state if state.format == FORMAT else None
 
 
 def write_state(site_root: Path, state: State) -> None:
-    """Record the state of a complete build (temp file, then rename)."""
-    path = site_root / STATE_FILE
-    path.parent.mkdir(exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}")
-    temporary.write_text(json.dumps(asdict(state), sort_keys=True), "utf-8")
-    os.replace(temporary, path)
+    """Record the state of a complete build (see `store.write`), for any build of the site."""
+    store.write(site_root / STATE_FILE, KIND, FORMAT, "", json.dumps(asdict(state), sort_keys=True).encode())
 
 
 def forget_state(site_root: Path) -> None:
