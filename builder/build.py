@@ -29,11 +29,12 @@ from builder.output.assets import fingerprint as fingerprint_assets
 from builder.output.feeds import channel_jobs, feed_jobs
 from builder.output.headers import headers_file, image_problems
 from builder.output.redirects import redirect_rules
-from builder.output.render import (Templates, fingerprint, load_templates, make_environment, render_post_pages,
-                                   render_site, shared_values)
+from builder.output.keys import fingerprint
+from builder.output.render import render_post_pages, render_site, shared_values
 from builder.output.schedule import schedule_file
 from builder.output.search import index_site
 from builder.output.sitemap import robots, sitemap
+from builder.output.templates import Templates, load_templates, make_environment
 from builder.output.write import (MARKER, Target, check_pages, holds, merged_view, publish, put, recover, staged,
                                   static_pages, write_pages)
 from builder.site.index import SiteIndex, build_index, published, related_positions
