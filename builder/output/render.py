@@ -3,7 +3,6 @@ locate the errors of broken templates."""
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -16,27 +15,27 @@ from builder.core import urls
 from builder.core.errors import BuildFailed, Problem
 from builder.core.model import Channel, Config, Page, Post, Stored
 from builder.core.parallel import in_parallel, shared as shared_work
+from builder.output.destination import WHOLE, Destination
 from builder.output.keys import fingerprint, keyer, post_views, seen_by
 from builder.output.pages import PageJob, page_jobs, post_job, with_meta
 from builder.output.templates import Templates
-from builder.output.write import Target, holds, put
 from builder.site.index import Neighbours, SiteIndex
 
 
 def render_site(templates: Templates, index: SiteIndex, config: Config, shared: dict[str, Any],
                 searchable: bool = False, jobs: int = 1,
                 progress: Callable[[int, int], None] | None = None,
-                target: Target | None = None) -> tuple[list[Page], Rendered]:
+                destination: Destination | None = None) -> tuple[list[Page], Rendered]:
     """Render every HTML page of the site on `jobs` processes; give the pages, and the URLs of
     those rendered anew by why. `shared` is what every page's context holds (`shared_values`);
-    `searchable` says whether a search index will be built. Given a `target`, each page is put
-    there at once (and given back without its bytes), and a page the target's output holds,
+    `searchable` says whether a search index will be built. Given a `destination`, each page
+    is put there at once (and given back without its bytes), and a page the output holds,
     made from the same inputs, is not rendered at all. Raise `BuildFailed` naming each broken
     template."""
     views = post_views(index.posts, templates.listed)
     key = keyer(fingerprint(shared), templates.digests)
     work = list(page_jobs(index, config, searchable, key, seen_by(views)))
-    return _render_all(templates.env, work, shared, jobs, progress, target, index.channels, config)
+    return _render_all(templates.env, work, shared, jobs, progress, destination, index.channels, config)
 
 
 def shared_values(posts: tuple[Post, ...], now: datetime, assets: Mapping[str, str]) -> dict[str, Any]:
@@ -47,42 +46,40 @@ def shared_values(posts: tuple[Post, ...], now: datetime, assets: Mapping[str, s
 
 def render_post_pages(env: jinja2.Environment, digests: dict[str, str], listed: tuple[str, ...],
                       posts: list[tuple[Post, Neighbours]], channels: dict[str, Channel], config: Config,
-                      shared: dict[str, Any], target: Target) -> tuple[list[Page], Rendered]:
+                      shared: dict[str, Any], destination: Destination) -> tuple[list[Page], Rendered]:
     """Render the pages of these posts alone, each with the posts around it, as `render_site`
     would (`digests`, `listed`: the templates'; `channels`: the feeds pages link to, by
-    listing URL), into the target."""
+    listing URL), into the destination."""
     key = keyer(fingerprint(shared), digests)
     views = post_views(tuple({other.url: other for post, around in posts
                               for other in (post, around.older, around.newer, *around.related) if other}.values()),
                        listed)
     work = [post_job(post, around, config, key, seen_by(views)) for post, around in posts]
-    return _render_all(env, work, shared, 1, None, target, channels, config)
+    return _render_all(env, work, shared, 1, None, destination, channels, config)
 
 
 _CHUNK = 64  # pages a worker renders per task: few round trips, an even spread
-# The URLs of the pages rendered anew, by why: a new page, inputs changed, the output replaced whole…
+# The URLs of the pages rendered anew, by why (`destination.NEW_PAGE`…).
 Rendered = dict[str, list[str]]
-NEW_PAGE, NEW_INPUTS, CHANGED_FILE, WHOLE = ("new", "whose inputs changed", "whose file was changed in the output",
-                                             "made for an output replaced whole")
 
 
 def _render_all(env: jinja2.Environment, work: list[PageJob], shared: dict[str, Any], jobs: int,
-                progress: Callable[[int, int], None] | None, target: Target | None,
+                progress: Callable[[int, int], None] | None, destination: Destination | None,
                 channels: dict[str, Channel], config: Config) -> tuple[list[Page], Rendered]:
-    """Render the jobs whose page the target does not hold already, on `jobs` processes that
-    share the jobs and the environment, putting each page in the target when given; give every
+    """Render the jobs whose page the destination does not hold already, on `jobs` processes
+    that share the jobs and the environment, putting each page there when given; give every
     page, and the URLs of those rendered by why. Raise `BuildFailed` with the first problem
     of each broken template."""
     results: dict[int, bytes | Stored | Problem] = {}
-    if target is not None:
+    if destination is not None:
         for position, job in enumerate(work):
-            stored = holds(target, urls.output_path(job.url), job.key)
+            stored = destination.held(urls.output_path(job.url), job.key)
             if stored is not None:
                 results[position] = stored
     todo = [position for position in range(len(work)) if position not in results]
     spans = [(start, min(start + _CHUNK, len(todo))) for start in range(0, len(todo), _CHUNK)]
     pages_done = (lambda done, total: progress(min(done * _CHUNK, len(todo)), len(todo))) if progress else None
-    chunks = in_parallel(_render_span, spans, jobs, share=(env, work, shared, todo, target, channels, config),
+    chunks = in_parallel(_render_span, spans, jobs, share=(env, work, shared, todo, destination, channels, config),
                          progress=pages_done)
     results.update(zip(todo, (item for chunk in chunks for item in chunk)))
     problems = {}
@@ -98,25 +95,16 @@ def _render_all(env: jinja2.Environment, work: list[PageJob], shared: dict[str, 
         pages.append(Page(job.url, urls.output_path(job.url), data, job.origin, job.modified, stored))
     why: Rendered = {}
     for position in todo:
-        why.setdefault(_why(work[position], target), []).append(work[position].url)
+        job = work[position]
+        reason = destination.why_made(urls.output_path(job.url), job.key) if destination is not None else WHOLE
+        why.setdefault(reason, []).append(job.url)
     return pages, why
-
-
-def _why(job: PageJob, target: Target | None) -> str:
-    """Say why a page was rendered rather than taken as the target's output holds it."""
-    if target is None or target.replaces_whole:
-        return WHOLE
-    path = urls.output_path(job.url)
-    held = target.previous.get(path)
-    if held is None:  # not in the ledger, or a quick build's target, which knows only some files
-        return NEW_INPUTS if os.path.isfile(f"{target.output}/{path}") else NEW_PAGE
-    return NEW_INPUTS if held.key != job.key else CHANGED_FILE
 
 
 def _render_span(start: int, stop: int) -> list[bytes | Stored | Problem]:
     """Render the jobs `todo[start:stop]` of the shared work (in a worker, or in this process);
-    give each page's bytes, or what is known of its file once put in the shared target."""
-    env, work, shared, todo, target, channels, config = shared_work()
+    give each page's bytes, or what is known of its file once put in the shared destination."""
+    env, work, shared, todo, destination, channels, config = shared_work()
     results: list[bytes | Stored | Problem] = []
     for position in todo[start:stop]:
         job = work[position]
@@ -128,7 +116,7 @@ def _render_span(start: int, stop: int) -> list[bytes | Stored | Problem]:
             results.append(template_problem(error, env, job.template))
             continue
         page = Page(job.url, urls.output_path(job.url), html, job.origin)
-        results.append(html if target is None else put(target, page, job.key).stored)
+        results.append(html if destination is None else destination.put(page, job.key).stored)
     return results
 
 
