@@ -23,10 +23,10 @@ from builder.content.markdown import code_stylesheet
 from builder.core import collector, urls
 from builder.core.errors import BuildFailed, Problem, sort_problems
 from builder.core.model import Channel, Config, Page, Post, Stored
-from builder.core.parallel import aside, in_parallel, shared as shared_work
+from builder.core.parallel import aside, in_parallel
 from builder.incremental import cache, ledger, quick, state
 from builder.output.assets import fingerprint as fingerprint_assets
-from builder.output.feeds import channel_jobs, feed_jobs
+from builder.output.feeds import FeedJob, channel_jobs, feed_jobs
 from builder.output.headers import headers_file, image_problems
 from builder.output.redirects import redirect_rules
 from builder.output.keys import fingerprint
@@ -268,7 +268,7 @@ def _feeds(index: SiteIndex, config: Config, target: Target | None, jobs: int) -
     # Those held are found here: after an edit, most are, and then no worker need start.
     feeds = [_held(target, job.url, job.origin, key) for job, key in work]
     todo = [(position,) for position, feed in enumerate(feeds) if feed is None]
-    for (position,), feed in zip(todo, in_parallel(_make_feed, todo, jobs, share=(work, target))):
+    for (position,), feed in zip(todo, in_parallel(_make_feed, todo, jobs, share=FeedWork(work, target))):
         feeds[position] = feed
     return feeds
 
@@ -280,11 +280,18 @@ def _channel_feeds(channels: list[Channel], config: Config, target: Target) -> l
             for key in [fingerprint((job.url, job.channel))]]
 
 
-def _make_feed(position: int) -> Page:
-    """Make the feed at `position` of the shared work (in a worker, or in this process)."""
-    work, target = shared_work()
-    job, key = work[position]
-    return _make(target, job.url, job.origin, key, job.make)
+@dataclass(frozen=True, slots=True)
+class FeedWork:
+    """What the processes that make feeds share: every feed's job and key, and the target."""
+
+    feeds: list[tuple[FeedJob, str]]
+    target: Target | None
+
+
+def _make_feed(work: FeedWork, position: int) -> Page:
+    """Make the feed at `position` of the work (in a worker, or in this process)."""
+    job, key = work.feeds[position]
+    return _make(work.target, job.url, job.origin, key, job.make)
 
 
 def _sitemap(pages: list[Page], config: Config, target: Target | None) -> Page:

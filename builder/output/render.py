@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ import jinja2
 from builder.core import urls
 from builder.core.errors import BuildFailed, Problem
 from builder.core.model import Channel, Config, Page, Post, Stored
-from builder.core.parallel import in_parallel, shared as shared_work
+from builder.core.parallel import in_parallel
 from builder.output.destination import WHOLE, Destination
 from builder.output.keys import fingerprint, keyer, post_views, seen_by
 from builder.output.pages import PageJob, page_jobs, post_job, with_meta
@@ -58,6 +59,21 @@ def render_post_pages(env: jinja2.Environment, digests: dict[str, str], listed: 
     return _render_all(env, work, shared, 1, None, destination, channels, config)
 
 
+@dataclass(frozen=True, slots=True)
+class RenderWork:
+    """What the processes that render pages share: the environment, every job and the
+    positions of those to render, what every context holds, where pages go, and the feeds
+    pages link to. A forked worker inherits it: it is never pickled."""
+
+    env: jinja2.Environment
+    jobs: list[PageJob]
+    shared: dict[str, Any]
+    todo: list[int]
+    destination: Destination | None
+    channels: dict[str, Channel]
+    config: Config
+
+
 _CHUNK = 64  # pages a worker renders per task: few round trips, an even spread
 # The URLs of the pages rendered anew, by why (`destination.NEW_PAGE`…).
 Rendered = dict[str, list[str]]
@@ -79,8 +95,8 @@ def _render_all(env: jinja2.Environment, work: list[PageJob], shared: dict[str, 
     todo = [position for position in range(len(work)) if position not in results]
     spans = [(start, min(start + _CHUNK, len(todo))) for start in range(0, len(todo), _CHUNK)]
     pages_done = (lambda done, total: progress(min(done * _CHUNK, len(todo)), len(todo))) if progress else None
-    chunks = in_parallel(_render_span, spans, jobs, share=(env, work, shared, todo, destination, channels, config),
-                         progress=pages_done)
+    shared_work = RenderWork(env, work, shared, todo, destination, channels, config)
+    chunks = in_parallel(_render_span, spans, jobs, share=shared_work, progress=pages_done)
     results.update(zip(todo, (item for chunk in chunks for item in chunk)))
     problems = {}
     for position in todo:
@@ -101,16 +117,16 @@ def _render_all(env: jinja2.Environment, work: list[PageJob], shared: dict[str, 
     return pages, why
 
 
-def _render_span(start: int, stop: int) -> list[bytes | Stored | Problem]:
-    """Render the jobs `todo[start:stop]` of the shared work (in a worker, or in this process);
-    give each page's bytes, or what is known of its file once put in the shared destination."""
-    env, work, shared, todo, destination, channels, config = shared_work()
+def _render_span(work: RenderWork, start: int, stop: int) -> list[bytes | Stored | Problem]:
+    """Render the jobs `work.todo[start:stop]` (in a worker, or in this process); give each
+    page's bytes, or what is known of its file once put in the work's destination."""
+    env, shared, destination = work.env, work.shared, work.destination
     results: list[bytes | Stored | Problem] = []
-    for position in todo[start:stop]:
-        job = work[position]
+    for position in work.todo[start:stop]:
+        job = work.jobs[position]
         try:
             # The context and its metadata are made here, page by page, not held for every page.
-            context = with_meta(job.url, {**job.context(), **shared}, channels, config)
+            context = with_meta(job.url, {**job.context(), **shared}, work.channels, work.config)
             html = env.get_template(job.template).render(context, page_url=job.url).encode("utf-8")
         except jinja2.TemplateError as error:
             results.append(template_problem(error, env, job.template))
