@@ -1,5 +1,5 @@
-"""The job of every page of the site: its template, its URL, its key and how to make its
-context, which is made only for a page that is rendered."""
+"""The job of every page of the site: its template and URL, the values its context is made of
+(from which its key is made), and the plain function that makes that context of them."""
 
 from __future__ import annotations
 
@@ -12,163 +12,145 @@ from builder.content import french
 from builder.core import urls
 from builder.core.model import Channel, Config, Post
 from builder.output import chart
-from builder.output.keys import Keyer
+from builder.output.keys import PageKeys
 from builder.output.seo import Crumb, Meta, page_meta
 from builder.output.share import share_links
 from builder.output.templates import NavLink
-from builder.site.index import Neighbours, PageOfPosts, SiteIndex, TagGroup, TopicGroup, paginate
+from builder.site.index import Neighbours, PageOfPosts, SiteIndex, paginate
 
-Seen = Callable[..., list[str]]  # (*posts) -> what tells them apart in a key (`keys.seen_by`)
+Context = Callable[[dict[str, Any], Config], dict[str, Any]]  # (inputs, config) -> a template's context
 
 
 @dataclass(frozen=True, slots=True)
 class PageJob:
-    """One page to render: its template and URL, what it comes from (to name in problems), a
-    key (a digest of every value its context is made from, so that a page whose key did not
-    change need not be rendered again), its last change, and how to make its context, which
-    is made only for a page that is rendered."""
+    """One page to render: its template and URL, what it comes from (to name in problems), its
+    last change, the values its context is made from (`inputs`), the function that makes that
+    context of them and of the config alone, and its key (`PageKeys.key`: of those inputs, so
+    that a page whose key did not change need not be rendered again). The context is made only
+    for a page that is rendered."""
 
     template: str
     url: str
     origin: str
-    key: str
     modified: datetime | None
-    context: Callable[[], dict[str, Any]]
+    inputs: dict[str, Any]
+    context: Context
+    key: str
 
 
 HOME_CRUMB = Crumb("Accueil", urls.HOME)
 
 
-def page_jobs(index: SiteIndex, config: Config, searchable: bool, key: Keyer, seen: Seen) -> Iterator[PageJob]:
+def _job(keys: PageKeys, template: str, url: str, origin: str, modified: datetime | None,
+         context: Context, **inputs: Any) -> PageJob:
+    """Give the job of a page, keyed by its inputs: the one place a page's key is made."""
+    return PageJob(template, url, origin, modified, inputs, context, keys.key(template, url, inputs))
+
+
+def page_jobs(index: SiteIndex, config: Config, searchable: bool, keys: PageKeys) -> Iterator[PageJob]:
     """Give the job of every page, in a fixed order. Each key is made of the page's template
-    and of every value its context is made from (a post's page by its post's digest, any
-    other post by its view), but of the config and the builder, which decide whether any key
-    can be trusted at all (the ledger's scope)."""
+    and of every value its context is made from, but of the config and the builder, which
+    decide whether any key can be trusted at all (the ledger's scope)."""
     newest_change = max((post.modified for post in index.posts), default=None)  # of pages that sum up all posts
     for post in index.posts:
-        yield post_job(post, index.neighbours[post.url], config, key, seen)
-    yield from _listing_jobs(key, seen, paginate(index.posts, config.posts_per_page, urls.HOME), "home.html", "home",
-                             (), lambda page: {
-        "title": config.title, "heading": "Derniers articles", "description": config.description, "crumbs": [],
-    })
-    yield from _tag_jobs(index, config, key, seen, newest_change)
-    yield from _topic_jobs(index, config, key, seen, newest_change)
-    yield from _archive_jobs(index, config, key, seen, newest_change)
-    yield PageJob("search.html", urls.SEARCH, "search", key("search.html", str(searchable)), newest_change, lambda: {
-        "title": "Rechercher", "description": f"Chercher parmi tous les articles de {config.title}.",
-        "crumbs": [HOME_CRUMB, Crumb("Recherche")], "searchable": searchable,
-    })
-    yield PageJob("404.html", urls.NOT_FOUND, "404", key("404.html"), newest_change, lambda: {
-        "title": "Page introuvable", "description": "Cette page n’existe pas ou plus.", "crumbs": [],
-    })
+        yield post_job(post, index.neighbours[post.url], keys)
+    yield from _listing_jobs(keys, paginate(index.posts, config.posts_per_page, urls.HOME), "home.html", "home",
+                             title=config.title, heading="Derniers articles", description=config.description, crumbs=())
+    yield from _tag_jobs(index, config, keys, newest_change)
+    yield from _topic_jobs(index, config, keys, newest_change)
+    yield from _archive_jobs(index, config, keys, newest_change)
+    yield _job(keys, "search.html", urls.SEARCH, "search", newest_change, _plain_context,
+               title="Rechercher", description=f"Chercher parmi tous les articles de {config.title}.",
+               crumbs=(HOME_CRUMB, Crumb("Recherche")), searchable=searchable)
+    yield _job(keys, "404.html", urls.NOT_FOUND, "404", newest_change, _plain_context,
+               title="Page introuvable", description="Cette page n’existe pas ou plus.", crumbs=())
 
 
-def _tag_jobs(index: SiteIndex, config: Config, key: Keyer, seen: Seen,
-              newest_change: datetime | None) -> Iterator[PageJob]:
+def _tag_jobs(index: SiteIndex, config: Config, keys: PageKeys, newest_change: datetime | None) -> Iterator[PageJob]:
     """Give the jobs of the page of all tags and of each tag's listing."""
-    home = HOME_CRUMB
-    yield PageJob("tags.html", urls.TAGS, "tags", key("tags.html", *_groups(index.tags, seen)), newest_change, lambda: {
-        "tags": index.tags, "title": "Tous les mots-clés", "description": f"Les mots-clés de {config.title}.",
-        "crumbs": [home, Crumb("Mots-clés")],
-    })
+    yield _job(keys, "tags.html", urls.TAGS, "tags", newest_change, _plain_context,
+               tags=index.tags, title="Tous les mots-clés", description=f"Les mots-clés de {config.title}.",
+               crumbs=(HOME_CRUMB, Crumb("Mots-clés")))
     for group in index.tags:
         name, heading = group.tag.name, french.tag_heading(group.tag.name)
         channel = index.channels.get(group.url)  # its description is the tag's
-        description = channel.description if channel else ""
-        yield from _listing_jobs(key, seen, paginate(group.posts, config.posts_per_page, group.url), "listing.html",
-                                 f"tag {name}", (name, description),
-                                 lambda page, name=name, heading=heading, description=description: {
-            "title": heading, "heading": heading, "description": description,
-            "crumbs": [home, Crumb("Mots-clés", urls.TAGS), Crumb(name)],
-        })
+        yield from _listing_jobs(keys, paginate(group.posts, config.posts_per_page, group.url), "listing.html",
+                                 f"tag {name}", title=heading, heading=heading,
+                                 description=channel.description if channel else "",
+                                 crumbs=(HOME_CRUMB, Crumb("Mots-clés", urls.TAGS), Crumb(name)))
 
 
-def _topic_jobs(index: SiteIndex, config: Config, key: Keyer, seen: Seen,
-                newest_change: datetime | None) -> Iterator[PageJob]:
+def _topic_jobs(index: SiteIndex, config: Config, keys: PageKeys, newest_change: datetime | None) -> Iterator[PageJob]:
     """Give the jobs of the page of all topics and of each topic's listing."""
-    home = HOME_CRUMB
-    yield PageJob("topics.html", urls.TOPICS, "topics", key("topics.html", *_groups(index.topics, seen)), newest_change, lambda: {
-        "topics": index.topics, "title": "Rubriques", "description": f"Les rubriques de {config.title}.",
-        "crumbs": [home, Crumb("Rubriques")],
-    })
+    yield _job(keys, "topics.html", urls.TOPICS, "topics", newest_change, _plain_context,
+               topics=index.topics, title="Rubriques", description=f"Les rubriques de {config.title}.",
+               crumbs=(HOME_CRUMB, Crumb("Rubriques")))
     for group in index.topics:
         topic = group.topic
-        yield from _listing_jobs(key, seen, paginate(group.posts, config.posts_per_page, group.url), "listing.html",
-                                 f"topic {topic.slug}", (topic.slug,), lambda page, topic=topic: {
-            "title": topic.title, "heading": topic.title, "description": topic.description,
-            "crumbs": [home, Crumb("Rubriques", urls.TOPICS), Crumb(topic.title)],
-        })
+        yield from _listing_jobs(keys, paginate(group.posts, config.posts_per_page, group.url), "listing.html",
+                                 f"topic {topic.slug}", title=topic.title, heading=topic.title,
+                                 description=topic.description,
+                                 crumbs=(HOME_CRUMB, Crumb("Rubriques", urls.TOPICS), Crumb(topic.title)))
 
 
-def _archive_jobs(index: SiteIndex, config: Config, key: Keyer, seen: Seen,
+def _archive_jobs(index: SiteIndex, config: Config, keys: PageKeys,
                   newest_change: datetime | None) -> Iterator[PageJob]:
     """Give the jobs of the archives' page and of each year's and month's listing."""
-    home, per_page = HOME_CRUMB, config.posts_per_page
-    months = [(month.year, month.month, month.posts) for year in index.years for month in year.months]
-    yield PageJob("archives.html", urls.ARCHIVES, "archives",
-                  key("archives.html", *(part for year, month, posts in months
-                                              for part in (f"{year}-{month}", *seen(*posts)))),
-                  newest_change, lambda: {
-        "years": index.years, "chart": chart.posts_per_month([(y, m, len(posts)) for y, m, posts in months]),
-        "title": "Archives", "description": f"Tous les articles de {config.title}, par mois.",
-        "crumbs": [home, Crumb("Archives")],
-    })
-    archives = Crumb("Archives", urls.ARCHIVES)
+    home, archives, per_page = HOME_CRUMB, Crumb("Archives", urls.ARCHIVES), config.posts_per_page
+    yield _job(keys, "archives.html", urls.ARCHIVES, "archives", newest_change, _archives_context,
+               years=index.years, title="Archives", description=f"Tous les articles de {config.title}, par mois.",
+               crumbs=(home, Crumb("Archives")))
     for year in index.years:
-        yield from _listing_jobs(key, seen, paginate(year.posts, per_page, year.url), "listing.html",
-                                 f"year {year.year}", (), lambda page, year=year: {
-            "title": f"Archives {year.year}", "heading": f"Articles de {year.year}",
-            "description": f"Les articles de {config.title} publiés en {year.year}.",
-            "crumbs": [home, archives, Crumb(str(year.year))],
-        })
+        yield from _listing_jobs(keys, paginate(year.posts, per_page, year.url), "listing.html", f"year {year.year}",
+                                 title=f"Archives {year.year}", heading=f"Articles de {year.year}",
+                                 description=f"Les articles de {config.title} publiés en {year.year}.",
+                                 crumbs=(home, archives, Crumb(str(year.year))))
         for month in year.months:
             name = french.month_name(month.year, month.month)
-            yield from _listing_jobs(key, seen, paginate(month.posts, per_page, month.url), "listing.html",
-                                     f"month {name}", (), lambda page, name=name, year=year: {
-                "title": f"Archives {name}", "heading": f"Articles de {name}",
-                "description": f"Les articles de {config.title} publiés en {name}.",
-                "crumbs": [home, archives, Crumb(str(year.year), year.url), Crumb(name)],
-            })
+            yield from _listing_jobs(keys, paginate(month.posts, per_page, month.url), "listing.html",
+                                     f"month {name}", title=f"Archives {name}", heading=f"Articles de {name}",
+                                     description=f"Les articles de {config.title} publiés en {name}.",
+                                     crumbs=(home, archives, Crumb(str(year.year), year.url), Crumb(name)))
 
 
-def post_job(post: Post, around: Neighbours, config: Config, key: Keyer, seen: Seen) -> PageJob:
-    """Give the job of a post's page: keyed by the post's digest and by the views (`seen`) of
-    the posts around it."""
-    return PageJob("post.html", post.url, str(post.source),
-                   key("post.html", post.url, post.digest, *seen(around.older, around.newer, *around.related)),
-                   post.modified, lambda: {
-        "post": post, "older": around.older, "newer": around.newer, "related": around.related,
-        "title": post.title, "description": post.summary, "share": share_links(post, config),
-        "crumbs": [HOME_CRUMB, Crumb(post.topic.title, urls.topic_url(post.topic.slug)), Crumb(post.title)],
-    })
+def post_job(post: Post, around: Neighbours, keys: PageKeys) -> PageJob:
+    """Give the job of a post's page: made of the post (keyed by its whole digest) and of the
+    posts around it (by their views)."""
+    return _job(keys, "post.html", post.url, str(post.source), post.modified, _post_context,
+                post=post, older=around.older, newer=around.newer, related=around.related)
 
 
-def _listing_jobs(key: Keyer, seen: Seen, pages: tuple[PageOfPosts, ...], template: str, origin: str,
-                  basis: tuple[str, ...], context: Callable[[PageOfPosts], dict[str, Any]]) -> Iterator[PageJob]:
-    """Give a job for each page of a paginated listing; `basis` holds the values, besides the
-    page of posts, that its context is made from (the URL aside)."""
+def _post_context(inputs: dict[str, Any], config: Config) -> dict[str, Any]:
+    """Give the context of a post's page."""
+    post: Post = inputs["post"]
+    return {**inputs, "title": post.title, "description": post.summary, "share": share_links(post, config),
+            "crumbs": [HOME_CRUMB, Crumb(post.topic.title, urls.topic_url(post.topic.slug)), Crumb(post.title)]}
+
+
+def _listing_jobs(keys: PageKeys, pages: tuple[PageOfPosts, ...], template: str, origin: str,
+                  **values: Any) -> Iterator[PageJob]:
+    """Give a job for each page of a paginated listing, made of the page of posts and of
+    `values`, the same for every page (its title, heading, description and crumbs)."""
     for page in pages:
-        values = (page.url, *basis, str(page.number), str(page.count), str(page.total),
-                  page.latest.isoformat() if page.latest else "", *seen(*page.posts))
         changes = [post.modified for post in page.posts]  # the newest post shifts every page
         modified = max([*changes, page.latest] if page.latest else changes, default=None)
-        yield PageJob(template, page.url, origin, key(template, *values), modified,
-                      lambda page=page: _paged(page, context(page)))
+        yield _job(keys, template, page.url, origin, modified, _listing_context, pagination=page, **values)
 
 
-def _paged(page: PageOfPosts, values: dict[str, Any]) -> dict[str, Any]:
+def _listing_context(inputs: dict[str, Any], config: Config) -> dict[str, Any]:
     """Give the context of a page of a listing."""
-    return {"pagination": page, **values, "crumbs": paged_crumbs(values["crumbs"], page)}
+    return {**inputs, "crumbs": paged_crumbs(list(inputs["crumbs"]), inputs["pagination"])}
 
 
-def _groups(groups: tuple[TagGroup, ...] | tuple[TopicGroup, ...], seen: Seen) -> Iterator[str]:
-    """Give what tells a tag or topic group apart: its URL and name, and its posts."""
-    for group in groups:
-        name = group.tag.name if isinstance(group, TagGroup) else group.topic.title
-        yield group.url
-        yield name
-        yield str(len(group.posts))
-        yield from seen(*group.posts)
+def _plain_context(inputs: dict[str, Any], config: Config) -> dict[str, Any]:
+    """Give the context of a page that is its inputs as they are."""
+    return {**inputs, "crumbs": list(inputs["crumbs"])}
+
+
+def _archives_context(inputs: dict[str, Any], config: Config) -> dict[str, Any]:
+    """Give the context of the archives' page, with its chart of posts per month."""
+    months = [(month.year, month.month, len(month.posts)) for year in inputs["years"] for month in year.months]
+    return {**_plain_context(inputs, config), "chart": chart.posts_per_month(months)}
 
 
 def paged_crumbs(crumbs: list[Crumb], page: PageOfPosts) -> list[Crumb]:

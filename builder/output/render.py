@@ -17,7 +17,7 @@ from builder.core.errors import BuildFailed, Problem
 from builder.core.model import Channel, Config, Page, Post, Stored
 from builder.core.parallel import in_parallel
 from builder.output.destination import WHOLE, Destination
-from builder.output.keys import fingerprint, keyer, post_views, seen_by
+from builder.output.keys import PageKeys, fingerprint, post_views
 from builder.output.pages import PageJob, page_jobs, post_job, with_meta
 from builder.output.templates import Templates
 from builder.site.index import Neighbours, SiteIndex
@@ -33,9 +33,8 @@ def render_site(templates: Templates, index: SiteIndex, config: Config, shared: 
     is put there at once (and given back without its bytes), and a page the output holds,
     made from the same inputs, is not rendered at all. Raise `BuildFailed` naming each broken
     template."""
-    views = post_views(index.posts, templates.listed)
-    key = keyer(fingerprint(shared), templates.digests)
-    work = list(page_jobs(index, config, searchable, key, seen_by(views)))
+    keys = PageKeys(fingerprint(shared), templates.digests, post_views(index.posts, templates.listed))
+    work = list(page_jobs(index, config, searchable, keys))
     return _render_all(templates.env, work, shared, jobs, progress, destination, index.channels, config)
 
 
@@ -51,11 +50,11 @@ def render_post_pages(env: jinja2.Environment, digests: dict[str, str], listed: 
     """Render the pages of these posts alone, each with the posts around it, as `render_site`
     would (`digests`, `listed`: the templates'; `channels`: the feeds pages link to, by
     listing URL), into the destination."""
-    key = keyer(fingerprint(shared), digests)
     views = post_views(tuple({other.url: other for post, around in posts
                               for other in (post, around.older, around.newer, *around.related) if other}.values()),
                        listed)
-    work = [post_job(post, around, config, key, seen_by(views)) for post, around in posts]
+    keys = PageKeys(fingerprint(shared), digests, views)
+    work = [post_job(post, around, keys) for post, around in posts]
     return _render_all(env, work, shared, 1, None, destination, channels, config)
 
 
@@ -126,7 +125,7 @@ def _render_span(work: RenderWork, start: int, stop: int) -> list[bytes | Stored
         job = work.jobs[position]
         try:
             # The context and its metadata are made here, page by page, not held for every page.
-            context = with_meta(job.url, {**job.context(), **shared}, work.channels, work.config)
+            context = with_meta(job.url, {**job.context(job.inputs, work.config), **shared}, work.channels, work.config)
             html = env.get_template(job.template).render(context, page_url=job.url).encode("utf-8")
         except jinja2.TemplateError as error:
             results.append(template_problem(error, env, job.template))
