@@ -69,14 +69,14 @@ def run_child(measure: str, amount: int, site: Path) -> None:
             for path in sorted((site / "content" / "posts").glob("*.md"))[:amount]:
                 load_post(path, site, config)
             return
-        from builder.output import render
+        from builder.output import render, templates as theme
         from builder.site import index
         from builder.build import BuildOptions, BuildReport, read_site
 
         # The posts come from the build cache, which the uncounted first run wrote.
         sources = read_site(site, BuildReport(), options=BuildOptions(cache=True))
         built = index.build_index(index.published(sources.posts, NOW), sources.config)
-        templates = render.load_templates((BENCH.parent / "templates",), sources.config)
+        templates = theme.load_templates((BENCH.parent / "templates",), sources.config)
         assets = {url: url for url in ("/css/style.css", "/css/code.css", "/js/search.js")}
         shared = render.shared_values(built.posts, NOW, assets)
         for _ in range(amount):

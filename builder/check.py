@@ -12,7 +12,7 @@ from builder.core.errors import BuildFailed, Problem, Severity, counted, cut, qu
 from builder.core.model import Post, Sources
 from builder.core.report import BuildOptions, BuildReport
 from builder.output.assemble import assemble
-from builder.output.render import load_templates
+from builder.output.templates import load_templates
 from builder.site.index import published
 from builder.site.publishing import moment
 

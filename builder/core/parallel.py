@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -18,9 +19,9 @@ if TYPE_CHECKING:
 R = TypeVar("R")
 # Below this many tasks, starting processes costs more than it saves.
 MIN_TASKS_PER_PROCESS = 32
-# What the tasks of one `in_parallel` call read, in the process that runs them. A forked worker
-# inherits it without copying it through a pipe; this is the one piece of module state, set
-# only for the time of a call (or for a worker's life).
+# What the tasks of one `in_parallel` call share, in a worker process: a forked worker is handed
+# it as it starts, without copying it through a pipe, and keeps it for its life. The one piece
+# of module state, read by nothing outside this module: `in_parallel` passes it to the work.
 _SHARED: Any = None
 
 
@@ -32,27 +33,19 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def shared() -> Any:
-    """Give the data shared with the tasks of the running `in_parallel` call."""
-    return _SHARED
-
-
 def in_parallel(work: Callable[..., R], tasks: Sequence[tuple[Any, ...]], jobs: int, share: Any = None,
                 progress: Callable[[int, int], None] | None = None) -> list[R]:
-    """Give `[work(*task) for task in tasks]`, computed on up to `jobs` processes when there
-    are enough tasks; `work` must be a module-level function, tasks and results picklable.
-    `share` is data the tasks read through `shared()`: passed to forked workers as they start,
-    so it needs no pickling; where processes cannot fork, the work stays in this process.
-    `progress(done, total)` hears of each result, in order."""
-    global _SHARED
+    """Give `[work(*task) for task in tasks]`, or `[work(share, *task) for task in tasks]`
+    when given data the tasks `share`, computed on up to `jobs` processes when there are
+    enough tasks; `work` must be a module-level function, tasks and results picklable. `share`
+    is handed to forked workers as they start, so it needs no pickling; where processes cannot
+    fork, work that shares data stays in this process. `progress(done, total)` hears of each
+    result, in order."""
     workers = min(jobs, len(tasks) // MIN_TASKS_PER_PROCESS)
     context = _context(share is not None)
     if workers < 2 or context is None:
-        _SHARED = share
-        try:
-            return _gather((work(*task) for task in tasks), len(tasks), progress)
-        finally:
-            _SHARED = None
+        calls = (work(*task) for task in tasks) if share is None else (work(share, *task) for task in tasks)
+        return _gather(calls, len(tasks), progress)
     from concurrent.futures import ProcessPoolExecutor  # here: `blog build` with nothing to do skips it
 
     # A forked or spawned worker's parent is this process; a fork server's worker's, the server.
@@ -60,7 +53,13 @@ def in_parallel(work: Callable[..., R], tasks: Sequence[tuple[Any, ...]], jobs: 
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_keep,
                              initargs=(share, parent)) as pool:
         chunk = max(1, len(tasks) // (workers * 8))
-        return _gather(pool.map(work, *zip(*tasks), chunksize=chunk), len(tasks), progress)
+        call = work if share is None else partial(_with_shared, work)
+        return _gather(pool.map(call, *zip(*tasks), chunksize=chunk), len(tasks), progress)
+
+
+def _with_shared(work: Callable[..., R], *task: Any) -> R:
+    """Do one task in a worker, with the data its tasks share (kept by `_keep`)."""
+    return work(_SHARED, *task)
 
 
 @contextmanager

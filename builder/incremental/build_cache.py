@@ -15,7 +15,7 @@ from builder.incremental import cache, ledger, quick, state
 from builder.incremental.fast_build import fast_build, output_scope
 from builder.incremental.memo import Memo
 from builder.output.assemble import Rendering, site_addresses
-from builder.output.render import Templates, load_templates
+from builder.output.templates import Templates, load_templates
 from builder.site.index import related_positions
 from builder.site.publishing import unchanged_window
 from builder.writer.write import MARKER, Ledger

@@ -22,7 +22,8 @@ from builder.core.report import BuildOptions, BuildReport
 from builder.incremental import cache, ledger, quick, state
 from builder.incremental.memo import Memo
 from builder.output.assemble import channel_feeds
-from builder.output.render import make_environment, render_post_pages
+from builder.output.render import render_post_pages
+from builder.output.templates import make_environment
 from builder.site.publishing import moment
 from builder.writer.publish import publish_site
 from builder.writer.write import MARKER, Target, recover, staged

@@ -92,7 +92,7 @@ def read_ledger(site_root: Path, output: Path, scope: str, marker: tuple[int, in
 def read_edits(site_root: Path, output: Path, scope: str, marker: tuple[int, int]) -> tuple[Edits | None, str]:
     """Give what quick builds made since the ledger was written whole, as `read_ledger` would
     amend it, reading only the ledger's header (a quick build checks the whole ledger in
-    another process: see `build._quick`); or None and why, as `read_ledger` gives."""
+    another process: see `fast_build.fast_build`); or None and why, as `read_ledger` gives."""
     try:
         header, _body, edits = _read(site_root, output, scope, marker, whole=False)
         return edits or Edits({}, header.checksum, header.about["count"]), ""
@@ -105,7 +105,7 @@ def read_edits(site_root: Path, output: Path, scope: str, marker: tuple[int, int
 def output_as_recorded(site_root: Path, output: Path) -> bool:
     """Tell whether every file the ledger lists (with its edits) is in the output as it was
     written. Whether the ledger is the output's, for the build's scope, is for the build to
-    tell (`read_edits`): this runs beside it, in another process (see `build._quick`)."""
+    tell (`read_edits`): this runs beside it, in another process (see `fast_build.fast_build`)."""
     found = store.read(ledger_path(site_root, output), KIND, VERSION)
     if found is None:  # no ledger, or a damaged one: never trusted
         return False

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from builder.core.model import Config, Post
 from builder.incremental import ledger, quick
-from builder.output.render import Templates
+from builder.output.templates import Templates
 
 
 @dataclass(slots=True)

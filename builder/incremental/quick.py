@@ -65,7 +65,7 @@ class Record:
     resolved: dict[str, tuple[str, tuple[tuple[str, str], ...]]]  # posts linking to posts: digest and hrefs
     channels: tuple[tuple[str, str, str, tuple[int, ...]], ...]  # each feed's listing URL, title, description, posts
     shared: dict[str, Any]  # what every page's context and key hold (`render.shared_values`)
-    digests: dict[str, str]  # the templates' (`render.template_digests`)
+    digests: dict[str, str]  # the templates' (`templates.template_digests`)
     listed: tuple[str, ...]  # what the templates show of a post other than a page's own
     static: tuple[str, ...]  # the URLs of the static files
     warned: tuple[str, ...] = ()  # the posts with raw HTML shown as text, whose warnings a quick build gives again

@@ -6,7 +6,10 @@ of the cache, and never imports the writer: the commands hand it down as a `Dest
 - `assemble`: every output file of a build, and the problems only those files show;
 - `destination`: where made pages go, as the code that makes them sees it;
 - `paths`: the one rule for output paths: inside the output folder, one page each;
-- `render`: pages rendered with Jinja (autoescaped, strict), each template given its context;
+- `templates`: a theme's Jinja templates: the environment (autoescaped, strict), their digests;
+- `pages`: the job of every page: its template, URL, inputs, and the context made of them alone;
+- `keys`: each page's key, a digest of its template and of the inputs its context is made of;
+- `render`: the pages' jobs rendered with Jinja, on processes, template errors located;
 - `reads`: what a theme's templates read of the posts a page lists, to key the page by it;
 - `seo`: what a page's <head> says (title, description, canonical URL, OpenGraph, JSON-LD);
 - `share`: links that share a post by e-mail and on social networks;

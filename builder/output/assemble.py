@@ -10,22 +10,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from builder.content.folders import POSTS_DIR
-from builder.content.links import links_to_unpublished, site_link_problems
 from builder.content.highlight import code_stylesheet
+from builder.content.links import links_to_unpublished, site_link_problems
 from builder.core import urls
 from builder.core.errors import BuildFailed, Problem
 from builder.core.model import Channel, Config, Page, Post, Sources
-from builder.core.parallel import in_parallel, shared as shared_work
+from builder.core.parallel import in_parallel
 from builder.core.report import BuildOptions, BuildReport, for_stage, Progress
 from builder.output.assets import fingerprint as fingerprint_assets
 from builder.output.destination import Destination
-from builder.output.feeds import channel_jobs, feed_jobs
+from builder.output.feeds import FeedJob, channel_jobs, feed_jobs
 from builder.output.headers import headers_file
+from builder.output.keys import fingerprint
 from builder.output.paths import check_pages
 from builder.output.redirects import redirect_rules
-from builder.output.render import Templates, fingerprint, render_site, shared_values
+from builder.output.render import render_site, shared_values
 from builder.output.schedule import schedule_file
 from builder.output.sitemap import robots, sitemap
+from builder.output.templates import Templates
 from builder.site.index import SiteIndex, build_index, published
 from builder.site.publishing import left_out, moment, next_due
 
@@ -105,7 +107,7 @@ def _feeds(index: SiteIndex, config: Config, destination: Destination | None, jo
     # Those held are found here: after an edit, most are, and then no worker need start.
     feeds = [_held(destination, job.url, job.origin, key) for job, key in work]
     todo = [(position,) for position, feed in enumerate(feeds) if feed is None]
-    for (position,), feed in zip(todo, in_parallel(_make_feed, todo, jobs, share=(work, destination))):
+    for (position,), feed in zip(todo, in_parallel(_make_feed, todo, jobs, share=FeedWork(work, destination))):
         feeds[position] = feed
     return feeds
 
@@ -117,11 +119,18 @@ def channel_feeds(channels: list[Channel], config: Config, destination: Destinat
             for key in [fingerprint((job.url, job.channel))]]
 
 
-def _make_feed(position: int) -> Page:
-    """Make the feed at `position` of the shared work (in a worker, or in this process)."""
-    work, destination = shared_work()
-    job, key = work[position]
-    return _make(destination, job.url, job.origin, key, job.make)
+@dataclass(frozen=True, slots=True)
+class FeedWork:
+    """What the processes that make feeds share: every feed's job and key, and the destination."""
+
+    feeds: list[tuple[FeedJob, str]]
+    destination: Destination | None
+
+
+def _make_feed(work: FeedWork, position: int) -> Page:
+    """Make the feed at `position` of the work (in a worker, or in this process)."""
+    job, key = work.feeds[position]
+    return _make(work.destination, job.url, job.origin, key, job.make)
 
 
 def _sitemap(pages: list[Page], config: Config, destination: Destination | None) -> Page:

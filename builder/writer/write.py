@@ -22,6 +22,7 @@ from pathlib import Path
 
 from builder.core.errors import BuildFailed, Problem
 from builder.core.model import Page, Stored
+from builder.output.destination import CHANGED_FILE, NEW_INPUTS, NEW_PAGE, WHOLE
 from builder.output.paths import check_pages, leaves_folder, path_problem
 
 # What the output holds, as far as a build knows: each file's `Stored`, by output path.
@@ -50,13 +51,23 @@ class Target:
     previous: Ledger
     replaces_whole: bool
 
+    # A `Destination`, for the output code, which does not import this module.
     def held(self, path: str, key: str) -> Stored | None:
         """Give what the output holds at `path`, if made from the same inputs (see `holds`)."""
         return holds(self, path, key)
 
     def put(self, page: Page, key: str = "") -> Page:
-        """Stage a page (see `put`); give it back without its bytes."""
+        """Stage a page, unless the output holds its very bytes (see `put`)."""
         return put(self, page, key)
+
+    def why_made(self, path: str, key: str) -> str:
+        """Say why the file at `path`, made from the inputs `key`, was made anew."""
+        if self.replaces_whole:
+            return WHOLE
+        held = self.previous.get(path)
+        if held is None:  # not in the ledger, or a quick build's target, which knows only some files
+            return NEW_INPUTS if os.path.isfile(f"{self.output}/{path}") else NEW_PAGE
+        return NEW_INPUTS if held.key != key else CHANGED_FILE
 
 
 @contextmanager
