@@ -49,7 +49,7 @@ def count(site: Path, measure: str, amount: int) -> int:
 def run_child(measure: str, amount: int, site: Path) -> None:
     """Do the counted work: load `amount` posts, or render the whole site `amount` times.
     Prints the number of pages rendered, for the parent to divide by."""
-    from builder.core.collector import paused
+    from builder.core.gc_pause import paused
 
     if measure == "floor":
         import tempfile

@@ -13,13 +13,13 @@ from builder.content.folders import POSTS_DIR, theme_dirs
 from builder.content.links import missing_static_images, resolve_links
 from builder.content.load import load_posts, raw_html_warnings_of
 from builder.content.static import static_pages
-from builder.core.collector import paused
+from builder.core.gc_pause import paused
 from builder.core.errors import BuildFailed, Problem
 from builder.core.model import Page, Post, Sources
 from builder.core.report import BuildOptions, BuildReport, Progress, for_stage
 from builder.incremental.build_cache import BuildCache
 from builder.incremental.memo import Memo
-from builder.incremental.state import Inputs
+from builder.incremental.last_build import Inputs
 from builder.output.assemble import assemble
 from builder.output.headers import image_problems
 from builder.writer.publish import publish_site, restored, unchanged
@@ -47,7 +47,7 @@ def build(site_root: Path, output: Path, options: BuildOptions = BuildOptions(),
         if isinstance(fast, BuildReport):
             return fast
         report = complete_build(site_root, output, options, cache, progress)
-        report.quick_way_not_because = fast
+        report.fast_path_not_because = fast
         return report
 
 
@@ -59,7 +59,7 @@ def complete_build(site_root: Path, output: Path, options: BuildOptions, cache: 
     if any(problem.is_error for problem in sources.problems):
         raise BuildFailed(sources.problems, "load")
     report.warnings = (*sources.problems, *raw_html_warnings_of(sources.posts))
-    previous, report.whole_because = cache.previous_output(sources.config)
+    previous, report.replaced_whole_because = cache.previous_output(sources.config)
     templates = report.stage("render", cache.templates, theme_dirs(site_root, "templates"), sources.config)
     with staged(output, previous) as target:
         rendering = assemble(site_root, sources, templates, options, report, target,

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TextIO
 
 from builder import __version__
-from builder.core import collector
+from builder.core import gc_pause
 from builder.core.errors import BuildFailed, counted, display_path
 from builder.core.errors import named as _named  # under the name `_build_and_report` has always used
 from builder.core.parallel import default_jobs
@@ -157,10 +157,10 @@ def _run_build(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO,
     if args.jobs < 1:
         raise UsageError(f"--jobs {args.jobs}: give at least 1")
     now = _now(args.now, env)
-    # "Nothing changed" and a quick build check every file of the output against the ledger: from
+    # "Nothing changed" and a fast-path build check every file of the output against the ledger: from
     # now on, in another process beside this one's work (stopped if neither asks for its answer).
     # The collector is paused from here, as a build pauses it, over the imports and the inputs too.
-    with collector.paused(), up_to_date.check_output(source, output, args.cache) as output_checked:
+    with gc_pause.paused(), up_to_date.check_output(source, output, args.cache) as output_checked:
         return _build_and_report(source, output, args, now, stdout, stderr, output_checked)
 
 
@@ -232,19 +232,19 @@ def _explain(report, cached: bool) -> list[str]:
         "record": ("only post files changed since the last build, and none shows other pages anything new (its "
                    "title, date, tags, summary…): only their pages and the feeds that hold them are made, "
                    "from the last build's record"),
-        "cache": ("the edited posts saved in the build cache" if report.quick_way else
+        "cache": ("the edited posts saved in the build cache" if report.fast_path else
                   "posts as last built, read from the build cache" if cached else ""),
         "load": (f"{counted(report.posts_read, 'post file')} read (a new size or time), "
                  f"{report.posts_rendered} of them changed and rendered from Markdown; "
                  "the posts their pages and feeds show came from the cache")
-                if report.quick_way else
+                if report.fast_path else
                 (f"{counted(report.posts_read, 'post file')} read (new, or a new size or time), "
                  f"{report.posts_rendered} of them changed and rendered from Markdown; "
                  "the others came from the cache") if cached else
                 f"{counted(report.posts_rendered, 'post file')} read and rendered from Markdown (--no-cache)",
         "render": f"{counted(report.rendered, 'page')} rendered" + (
             f": {_listed(report.rendered_because)}; the others were made from the same inputs as the output's files"
-            if report.merged else f", every page: {report.whole_because}, so the output is replaced whole"),
+            if report.merged else f", every page: {report.replaced_whole_because}, so the output is replaced whole"),
         "write": f"{counted(report.written, 'file')} staged beside the output" + (
             ", only those whose bytes changed" if report.merged else ""),
         "search": ("Pagefind indexed the post pages: one was written or deleted" if report.merged else
@@ -255,8 +255,8 @@ def _explain(report, cached: bool) -> list[str]:
     }
     lines = [f"{name:<8} {seconds:7.2f} s  {reasons.get(name, '')}".rstrip()
              for name, seconds in report.timings.items()]
-    if report.quick_way_not_because:
-        lines.insert(0, f"the whole way, not the quick one: {report.quick_way_not_because}")
+    if report.fast_path_not_because:
+        lines.insert(0, f"the whole way, not the quick one: {report.fast_path_not_because}")
     return lines
 
 
@@ -368,7 +368,7 @@ def _now(value: str | None, env: Mapping[str, str]) -> datetime | None:
 def main_exit() -> None:
     """Entry point of the `blog` console script and of `python -m builder`: run the command,
     then end the process at once. Tearing down the 500 modules a build imports, object by
-    object, takes 50 ms: as long as a quick build's pages. Every file is closed by then, and
+    object, takes 50 ms: as long as a fast-path build's pages. Every file is closed by then, and
     the streams are flushed here. Under a profiler or a tracer (coverage), which write their
     findings as the process ends, it ends as usual."""
     code = main()

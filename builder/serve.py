@@ -71,7 +71,7 @@ class Preview:
         self.errors, self.built_once = (), True
         for warning in report.warnings:
             self.log(warning.format())
-        way = "the quick way" if report.quick_way else f"the whole way: {report.quick_way_not_because}"
+        way = "the quick way" if report.fast_path else f"the whole way: {report.fast_path_not_because}"
         self.log(f"built: {report.rendered} of {report.pages} pages rendered, {report.written} written "
                  f"in {time.perf_counter() - started:.2f} s ({way})")
         return True

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from builder.build import BuildOptions, build as build_site
-from builder.incremental import cache, ledger, quick, state, store
+from builder.incremental import fast_path, last_build, output_record, post_cache, store
 from builder.content.config import load_config
 from builder.core.model import Asset, Heading, Page, Post, PostLink, Reference, Tag, Topic
 from support import NOW, build, edit, snapshot
@@ -59,7 +59,7 @@ def shard_versions(site: Path) -> dict[str, tuple[int, int]]:
 
 def cached(site: Path) -> dict[Path, Post]:
     """Give the posts the site's cache holds for its current config."""
-    return cache.read_posts(site, cache.cache_key(load_config(site)))
+    return post_cache.read_posts(site, post_cache.cache_key(load_config(site)))
 
 
 def test_a_cached_build_equals_an_uncached_one(site: Path, tmp_path: Path) -> None:
@@ -202,14 +202,14 @@ def test_a_post_comes_back_from_the_cache_field_for_field_wherever_the_site_move
         field_lines=(("title", 2), ("date", 3)),
     )
     key = b"k" * 16
-    cache.write_posts(old_root, key, {source: post})
+    post_cache.write_posts(old_root, key, {source: post})
     new_root.mkdir()
     (old_root / ".cache").rename(new_root / ".cache")
-    [(path, back)] = cache.read_posts(new_root, key).items()
+    [(path, back)] = post_cache.read_posts(new_root, key).items()
     assert path == back.source == new_root / "content" / "posts" / "un-article.md"
     assert back == dataclasses.replace(post, source=path)
     assert back.date.tzinfo is paris
-    assert cache.read_posts(new_root, b"x" * 16) == {}  # made for another builder or config
+    assert post_cache.read_posts(new_root, b"x" * 16) == {}  # made for another builder or config
 
 
 def counted_squares() -> tuple[list[tuple[int, ...]], Callable[[tuple[int, ...]], tuple[int, ...]]]:
@@ -225,21 +225,21 @@ def counted_squares() -> tuple[list[tuple[int, ...]], Callable[[tuple[int, ...]]
 
 def test_a_remembered_result_is_given_again_only_for_the_same_argument_and_builder(tmp_path: Path) -> None:
     calls, squares = counted_squares()
-    remembered = cache.remembered(tmp_path, b"k" * 16, "squares", squares)
+    remembered = post_cache.remembered(tmp_path, b"k" * 16, "squares", squares)
     assert remembered((1, 2)) == remembered((1, 2)) == (1, 4)
     assert calls == [(1, 2)]  # the second came from .cache/memo/squares.pickle
     assert remembered((3,)) == (9,) and len(calls) == 2
     assert remembered((1, 2)) == (1, 4) and len(calls) == 3  # only the last result is kept
-    assert cache.remembered(tmp_path, b"x" * 16, "squares", squares)((1, 2)) == (1, 4)  # another builder or config
+    assert post_cache.remembered(tmp_path, b"x" * 16, "squares", squares)((1, 2)) == (1, 4)  # another builder or config
     assert len(calls) == 4
 
 
 @pytest.mark.parametrize("damage", ["truncate", "flip-a-byte", "foreign-pickle"])
 def test_a_damaged_remembered_result_is_computed_again_not_trusted(tmp_path: Path, damage: str) -> None:
     calls, squares = counted_squares()
-    remembered = cache.remembered(tmp_path, b"k" * 16, "squares", squares)
+    remembered = post_cache.remembered(tmp_path, b"k" * 16, "squares", squares)
     assert remembered((1, 2)) == (1, 4)
-    [memo] = (tmp_path / cache.MEMO_DIR).iterdir()
+    [memo] = (tmp_path / post_cache.MEMO_DIR).iterdir()
     data = memo.read_bytes()
     memo.write_bytes({
         "truncate": data[: len(data) // 2],
@@ -254,7 +254,7 @@ def test_a_damaged_remembered_result_is_computed_again_not_trusted(tmp_path: Pat
 def test_related_posts_remembered_by_a_build_follow_a_change_of_tags(site: Path, tmp_path: Path) -> None:
     grow(site)
     assert build(site, tmp_path / "warm").code == 0
-    assert (site / cache.MEMO_DIR / "related.pickle").is_file()
+    assert (site / post_cache.MEMO_DIR / "related.pickle").is_file()
     post = site / "content" / "posts" / "lot-003.md"
     post.write_text(post.read_text("utf-8").replace("tags: [CNIL, lot-3]", "tags: [lot-1, lot-2]"), "utf-8")
     assert build(site, tmp_path / "edited").code == 0
@@ -263,11 +263,11 @@ def test_related_posts_remembered_by_a_build_follow_a_change_of_tags(site: Path,
 
 
 def _code_digest_of(package_parent: Path) -> str:
-    """Give `state.code_digest()` as a fresh process computes it for the builder under `package_parent`."""
+    """Give `last_build.code_digest()` as a fresh process computes it for the builder under `package_parent`."""
     import subprocess
     import sys
 
-    return subprocess.run([sys.executable, "-c", "from builder.incremental.state import code_digest; print(code_digest())"],
+    return subprocess.run([sys.executable, "-c", "from builder.incremental.last_build import code_digest; print(code_digest())"],
                           env={**os.environ, "PYTHONPATH": str(package_parent)}, cwd=package_parent,
                           capture_output=True, text=True, check=True).stdout.strip()
 
@@ -293,8 +293,8 @@ def test_editing_a_module_of_a_subpackage_makes_the_caches_stale(tmp_path: Path)
 
 OPTIONS = BuildOptions(now=datetime.fromisoformat(NOW), cache=True, search=False)
 # A file of each store, as a build and then a fast-path build leave them.
-EACH_STORE = {"posts": None, "memo": cache.MEMO_DIR / "related.pickle", "ledger": None, "ledger-edits": None,
-              "record": quick.RECORD_FILE, "record-edits": quick.EDITS_FILE, "state": state.STATE_FILE}
+EACH_STORE = {"posts": None, "memo": post_cache.MEMO_DIR / "related.pickle", "ledger": None, "ledger-edits": None,
+              "record": fast_path.RECORD_FILE, "record-edits": fast_path.EDITS_FILE, "state": last_build.STATE_FILE}
 
 
 def store_files(site: Path) -> dict[Path, store.Header | None]:
@@ -306,7 +306,7 @@ def store_files(site: Path) -> dict[Path, store.Header | None]:
 def file_of(site: Path, output: Path, kind: str) -> Path:
     """Give the file of a store (`EACH_STORE`) that a build of `site` into `output` left."""
     chosen = {"posts": site / shard_holding(site, PREMIER).relative_to(site),
-              "ledger": ledger.ledger_path(site, output), "ledger-edits": ledger.edits_path(site, output)}
+              "ledger": output_record.ledger_path(site, output), "ledger-edits": output_record.edits_path(site, output)}
     return chosen.get(kind) or site / EACH_STORE[kind]
 
 
@@ -317,11 +317,11 @@ def test_every_file_a_build_leaves_in_the_cache_is_a_checked_file_of_the_store(s
     edits = [(PREMIER, "Un second paragraphe", "Un autre paragraphe"),  # the fast path
              (Path("site.yaml"), "\n", "\n\n"),  # a whole rebuild, the cache warm
              (PREMIER, "Un autre paragraphe", "Un dernier paragraphe")]  # the fast path again
-    assert not build_site(site, output, OPTIONS).quick_way
+    assert not build_site(site, output, OPTIONS).fast_path
     for path, old, new in [(None, "", ""), *edits]:
         if path is not None:
             edit(site / path, old, new)
-            assert build_site(site, output, OPTIONS).quick_way == (path == PREMIER)
+            assert build_site(site, output, OPTIONS).fast_path == (path == PREMIER)
         files = store_files(site)
         assert files and all(header is not None for header in files.values()), [
             path for path, header in files.items() if header is None]
@@ -337,7 +337,7 @@ def test_a_damaged_stale_or_misplaced_file_of_any_store_changes_no_byte_of_the_o
     output = tmp_path / "public"
     build_site(site, output, OPTIONS)
     edit(site / PREMIER, "Un second paragraphe", "Un autre paragraphe")
-    assert build_site(site, output, OPTIONS).quick_way  # it leaves the edits of the ledger and of the record
+    assert build_site(site, output, OPTIONS).fast_path  # it leaves the edits of the ledger and of the record
     path = file_of(site, output, kind)
     data = path.read_bytes()
     header = store.parse_header(data.partition(b"\n")[0])

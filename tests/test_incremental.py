@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.incremental.state import LIBRARIES, library_versions
+from builder.incremental.last_build import LIBRARIES, library_versions
 from builder.writer.write import MARKER
 from support import CYBERATTAQUES, NOW, blog, delete_premier, file_for, snapshot
 

@@ -666,7 +666,7 @@ def test_each_kind_of_edit_in_turn_keeps_a_preview_equal_to_a_clean_build() -> N
         for edit in (None, *EVERY_KIND):
             if edit is not None and not site.apply(edit):
                 continue
-            quick += build_site(site.root, output, options, memo).quick_way
+            quick += build_site(site.root, output, options, memo).fast_path
             clean = build_tree(site.root, Path(folder) / f"clean-{len(site.log)}", "--no-cache", "--drafts",
                                "--future", log=site.log)
             if snapshot(output) != clean:

@@ -198,8 +198,8 @@ def test_a_package_that_keeps_the_rules_breaks_none(tmp_path: Path) -> None:
         "builder/output/render.py": "import builder.site.index\nfrom builder.content import load\n",
         "builder/writer/write.py": "from builder.output import render\n",
         "builder/site/index.py": "def f():\n    from builder.content.load import Post\n",
-        "builder/incremental/cache.py": "from builder import __version__\nfrom builder.output import render\n",
-        "builder/build.py": "from builder.incremental import cache\nfrom builder.writer.write import put\n",
+        "builder/incremental/post_cache.py": "from builder import __version__\nfrom builder.output import render\n",
+        "builder/build.py": "from builder.incremental import post_cache\nfrom builder.writer.write import put\n",
         "builder/check.py": "from builder import build\n",
         "builder/importers/posts.py": "from builder.content.load import Post\nfrom builder.importers import html\n",
         "builder/importers/html.py": "",
@@ -210,10 +210,10 @@ def test_a_package_that_keeps_the_rules_breaks_none(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("files, rule, key", [
-    ({"builder/check.py": "from builder.incremental import cache\n", "builder/incremental/cache.py": ""},
-     "a", "builder/check.py: imports builder.incremental.cache"),
-    ({"builder/check.py": "def f():\n    import builder.incremental.state as s\n"},
-     "a", "builder/check.py: imports builder.incremental.state"),
+    ({"builder/check.py": "from builder.incremental import post_cache\n", "builder/incremental/post_cache.py": ""},
+     "a", "builder/check.py: imports builder.incremental.post_cache"),
+    ({"builder/check.py": "def f():\n    import builder.incremental.last_build as s\n"},
+     "a", "builder/check.py: imports builder.incremental.last_build"),
     ({"builder/content/load.py": "from builder.output import render\n", "builder/output/render.py": ""},
      "b", "builder/content/load.py: imports builder.output.render"),
     ({"builder/core/model.py": "from builder import content\n", "builder/content/load.py": ""},

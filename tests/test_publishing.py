@@ -142,7 +142,7 @@ def test_netlify_pins_the_python_version_that_ci_tests() -> None:
 def test_netlify_keeps_the_builder_cache_between_builds() -> None:
     plugins = netlify_config()["plugins"]
     [plugin] = [p for p in plugins if p["package"] == "./netlify/plugins/builder-cache"]
-    assert ".cache" in plugin["inputs"]["paths"]  # the builder's cache folder (builder/incremental/cache.py)
+    assert ".cache" in plugin["inputs"]["paths"]  # the builder's cache folder (builder/incremental/post_cache.py)
     assert netlify_config()["build"]["environment"]["PIP_CACHE_DIR"] in plugin["inputs"]["paths"]
     manifest = yaml.safe_load((PLUGIN / "manifest.yml").read_text("utf-8"))
     assert manifest["name"] == "builder-cache"

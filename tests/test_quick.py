@@ -14,7 +14,7 @@ from xml.etree import ElementTree
 import pytest
 from bs4 import BeautifulSoup
 
-from builder.incremental import ledger, quick, state, store
+from builder.incremental import fast_path, last_build, output_record, store
 from builder.build import BuildOptions, BuildReport, Memo, build as build_site
 from builder.serve import Preview
 from support import NOW, blog, edit as edit_file, snapshot
@@ -56,11 +56,11 @@ def rebuild(site: Path, output: Path) -> BuildReport:
 
 def test_a_body_edit_makes_only_its_page_and_the_feeds_that_hold_it(site: Path, tmp_path: Path) -> None:
     output = tmp_path / "public"
-    assert not build_site(site, output, OPTIONS).quick_way  # a first build: no record yet
+    assert not build_site(site, output, OPTIONS).fast_path  # a first build: no record yet
     before = snapshot(output)
     edit(site, PREMIER, "Un second paragraphe", "Un autre paragraphe")
     report = rebuild(site, output)
-    assert report.quick_way and report.posts_read == report.posts_rendered == 1
+    assert report.fast_path and report.posts_read == report.posts_rendered == 1
     assert report.rendered_because == {"whose inputs changed": ["/2020/11/premier-article/"]}
     after = snapshot(output)
     changed = {path for path in after if after[path] != before.get(path)} - {".blog-build"}
@@ -78,11 +78,11 @@ def test_edits_in_a_row_each_take_the_quick_way(site: Path, tmp_path: Path) -> N
     output = tmp_path / "public"
     build_site(site, output, OPTIONS)
     edit(site, PREMIER, "Un second paragraphe", "Un autre paragraphe")
-    assert rebuild(site, output).quick_way
+    assert rebuild(site, output).fast_path
     edit(site, CODE, "Un court article", "Un très court article")
     edit(site, PREMIER, "Un autre paragraphe", "Un troisième paragraphe")
     report = rebuild(site, output)
-    assert report.quick_way and report.posts_read == 2 and len(report.rendered_because["whose inputs changed"]) == 2
+    assert report.fast_path and report.posts_read == 2 and len(report.rendered_because["whose inputs changed"]) == 2
 
 
 def test_a_post_touched_but_not_changed_takes_the_quick_way_and_writes_nothing(site: Path, tmp_path: Path) -> None:
@@ -90,7 +90,7 @@ def test_a_post_touched_but_not_changed_takes_the_quick_way_and_writes_nothing(s
     build_site(site, output, OPTIONS)
     os.utime(site / PREMIER, ns=(10**18, 10**18))
     report = rebuild(site, output)
-    assert report.quick_way and report.posts_read == 1 and report.posts_rendered == 0 and report.written == 0
+    assert report.fast_path and report.posts_read == 1 and report.posts_rendered == 0 and report.written == 0
 
 
 def test_a_new_link_to_a_post_file_resolves_on_the_quick_way(site: Path, tmp_path: Path) -> None:
@@ -99,7 +99,7 @@ def test_a_new_link_to_a_post_file_resolves_on_the_quick_way(site: Path, tmp_pat
     edit(site, PREMIER, "Un second paragraphe",
          "Voir [le code](un-peu-de-code.md#resultats-et-donnees). Un second paragraphe")
     report = rebuild(site, output)
-    assert report.quick_way
+    assert report.fast_path
     page = BeautifulSoup((output / PREMIER_URL).read_bytes(), "html.parser")
     links = [a["href"] for a in page.select(".post-body a")]
     assert "/2021/02/un-peu-de-code/#resultats-et-donnees" in links
@@ -140,11 +140,11 @@ def test_a_new_post_or_a_template_change_takes_the_whole_way(site: Path, tmp_pat
     build_site(site, output, OPTIONS)
     (site / POSTS / "nouveau.md").write_text((site / PREMIER).read_text("utf-8").replace(
         "title: Premier article", "title: Un nouvel article"), "utf-8")
-    assert not rebuild(site, output).quick_way
+    assert not rebuild(site, output).fast_path
     (site / "templates").mkdir()
     (site / "templates" / "404.html").write_text("{% extends 'base.html' %}", "utf-8")
     edit(site, PREMIER, "Un second paragraphe", "Un autre paragraphe")
-    assert not rebuild(site, output).quick_way
+    assert not rebuild(site, output).fast_path
 
 
 @pytest.mark.parametrize("target, why", [
@@ -172,11 +172,11 @@ def test_a_link_to_an_address_the_last_build_made_takes_the_quick_way(site: Path
     edit(site, PREMIER, "Un second paragraphe", "Voir [le mot-clé](/tags/cnil/) et [le code]"
                                                "(../../../2021/02/un-peu-de-code/). Un second paragraphe")
     report = rebuild(site, output)
-    assert report.quick_way, report.quick_way_not_because
+    assert report.fast_path, report.fast_path_not_because
     # An anchor of another post's page, named by its address: only the whole way reads its headings.
     edit(site, PREMIER, "/tags/cnil/", "/2021/02/un-peu-de-code/#resultats-et-donnees")
     report = rebuild(site, output)
-    assert not report.quick_way and "an anchor of another post" in report.quick_way_not_because
+    assert not report.fast_path and "an anchor of another post" in report.fast_path_not_because
 
 
 def test_a_broken_link_is_reported_as_the_whole_way_reports_it(site: Path, tmp_path: Path) -> None:
@@ -201,94 +201,94 @@ def test_a_post_cached_by_a_preview_since_the_last_build_is_compared_with_that_b
     preview = BuildOptions(drafts=True, future=True, now=datetime.fromisoformat(NOW), cache=True, search=False)
     build_site(site, tmp_path / "preview", preview, Memo())  # the cache now holds the new title
     report = rebuild(site, output)
-    assert not report.quick_way  # the last build showed the old title in every listing
+    assert not report.fast_path  # the last build showed the old title in every listing
 
 
 @pytest.mark.parametrize("damage", ["truncate", "flip", "remove"])
 def test_a_damaged_record_leads_to_the_whole_way(site: Path, tmp_path: Path, damage: str) -> None:
     output = tmp_path / "public"
     build_site(site, output, OPTIONS)
-    record = site / quick.RECORD_FILE
+    record = site / fast_path.RECORD_FILE
     if damage == "truncate":
         record.write_bytes(record.read_bytes()[: record.stat().st_size // 2])
     else:
         damage_file(record, damage)
     edit(site, PREMIER, "Un second paragraphe", "Un autre paragraphe")
-    assert not rebuild(site, output).quick_way
+    assert not rebuild(site, output).fast_path
     edit(site, PREMIER, "Un autre paragraphe", "Un troisième paragraphe")
-    assert rebuild(site, output).quick_way  # the whole build recorded the site again
+    assert rebuild(site, output).fast_path  # the whole build recorded the site again
 
 
 def test_the_record_is_read_back_by_field_name_not_by_position(site: Path, tmp_path: Path) -> None:
     output = tmp_path / "public"
     build_site(site, output, OPTIONS)
-    path = site / quick.RECORD_FILE
-    header = store.read_header(path, quick.KIND, quick.VERSION)
-    fields = store.load(path, quick.KIND, quick.VERSION)
+    path = site / fast_path.RECORD_FILE
+    header = store.read_header(path, fast_path.KIND, fast_path.VERSION)
+    fields = store.load(path, fast_path.KIND, fast_path.VERSION)
     assert header is not None and isinstance(fields, dict)
-    written = quick.read_record(site)
-    store.save(path, quick.KIND, quick.VERSION, header.made_for, dict(reversed(fields.items())))
-    assert quick.read_record(site) == written  # the same fields, in another order: the same record
+    written = fast_path.read_record(site)
+    store.save(path, fast_path.KIND, fast_path.VERSION, header.made_for, dict(reversed(fields.items())))
+    assert fast_path.read_record(site) == written  # the same fields, in another order: the same record
     edit(site, PREMIER, "Un second paragraphe", "Un autre paragraphe")
-    assert rebuild(site, output).quick_way
+    assert rebuild(site, output).fast_path
 
 
 @pytest.mark.parametrize("wrong", ["a field of another type", "a field missing", "a field unknown", "by position"])
 def test_a_record_with_fields_not_of_the_record_leads_to_the_whole_way(site: Path, tmp_path: Path, wrong: str) -> None:
     output = tmp_path / "public"
     build_site(site, output, OPTIONS)
-    path = site / quick.RECORD_FILE
-    header = store.read_header(path, quick.KIND, quick.VERSION)
-    fields = store.load(path, quick.KIND, quick.VERSION)
+    path = site / fast_path.RECORD_FILE
+    header = store.read_header(path, fast_path.KIND, fast_path.VERSION)
+    fields = store.load(path, fast_path.KIND, fast_path.VERSION)
     assert header is not None and isinstance(fields, dict)
     body = {"a field of another type": {**fields, "order": list(fields["order"])},
             "a field missing": {name: value for name, value in fields.items() if name != "warned"},
             "a field unknown": {**fields, "extra": ()},
             "by position": tuple(fields.values())}[wrong]
-    store.save(path, quick.KIND, quick.VERSION, header.made_for, body)  # well-formed for the store, checksum and all
-    assert quick.read_record(site) is None
+    store.save(path, fast_path.KIND, fast_path.VERSION, header.made_for, body)  # well-formed for the store, checksum and all
+    assert fast_path.read_record(site) is None
     edit(site, PREMIER, "Un second paragraphe", "Un autre paragraphe")
-    assert not rebuild(site, output).quick_way
+    assert not rebuild(site, output).fast_path
     edit(site, PREMIER, "Un autre paragraphe", "Un troisième paragraphe")
-    assert rebuild(site, output).quick_way  # the whole build recorded the site again
+    assert rebuild(site, output).fast_path  # the whole build recorded the site again
 
 
 def test_quick_builds_keep_their_files_beside_the_ledger_until_a_whole_build(site: Path, tmp_path: Path) -> None:
     output = tmp_path / "public"
     build_site(site, output, OPTIONS)
-    whole, edits = ledger.ledger_path(site, output), ledger.edits_path(site, output)
+    whole, edits = output_record.ledger_path(site, output), output_record.edits_path(site, output)
     written = whole.read_bytes()
     for old, new in [("Un second paragraphe", "Un autre paragraphe"), ("Un autre paragraphe", "Un dernier paragraphe")]:
         edit(site, PREMIER, old, new)
-        assert rebuild(site, output).quick_way
+        assert rebuild(site, output).fast_path
         assert whole.read_bytes() == written and edits.is_file()  # the ledger is not written again
     # What the ledger and its edits say together is what the output holds, file for file.
-    marker = state.marker_of(output, ".blog-build")
-    scope = quick.read_record(site).scope
-    files, _why = ledger.read_ledger(site, output, scope, marker)
+    marker = last_build.marker_of(output, ".blog-build")
+    scope = fast_path.read_record(site).scope
+    files, _why = output_record.read_ledger(site, output, scope, marker)
     on_disk = {path: (len(data), (output / path).stat().st_mtime_ns) for path, data in snapshot(output).items()}
     assert {path: (entry.size, entry.mtime_ns) for path, entry in files.items()} == {
         path: stat for path, stat in on_disk.items() if path != ".blog-build"}
     edit(site, Path("site.yaml"), "\n", "\n\n")
-    assert not rebuild(site, output).quick_way and not edits.exists()
+    assert not rebuild(site, output).fast_path and not edits.exists()
 
 
 def test_the_record_amended_by_quick_builds_is_what_a_whole_build_records(site: Path, tmp_path: Path) -> None:
     output = tmp_path / "public"
     build_site(site, output, OPTIONS)
-    written = (site / quick.RECORD_FILE).read_bytes()
+    written = (site / fast_path.RECORD_FILE).read_bytes()
     # Links to post files to resolve: one added for good, one added then taken away.
     for path, old, new in [(PREMIER, "Un second paragraphe", "Voir [le code](un-peu-de-code.md)."),
                            (CODE, "Un court article", "Voir [le premier](premier-article.md)."),
                            (CODE, "Voir [le premier](premier-article.md).", "Un article court")]:
         edit(site, path, old, new)
-        assert rebuild(site, output).quick_way
-    assert (site / quick.RECORD_FILE).read_bytes() == written and (site / quick.EDITS_FILE).is_file()
-    amended = quick.read_record(site)
-    (site / quick.EDITS_FILE).unlink()
-    (site / quick.RECORD_FILE).unlink()
-    assert not build_site(site, output, OPTIONS).quick_way  # no record: the whole way records the site
-    assert amended == dataclasses.replace(quick.read_record(site), base=amended.base)
+        assert rebuild(site, output).fast_path
+    assert (site / fast_path.RECORD_FILE).read_bytes() == written and (site / fast_path.EDITS_FILE).is_file()
+    amended = fast_path.read_record(site)
+    (site / fast_path.EDITS_FILE).unlink()
+    (site / fast_path.RECORD_FILE).unlink()
+    assert not build_site(site, output, OPTIONS).fast_path  # no record: the whole way records the site
+    assert amended == dataclasses.replace(fast_path.read_record(site), base=amended.base)
 
 
 @pytest.mark.parametrize("damage", ["garbage", "flip", "remove"])
@@ -296,26 +296,26 @@ def test_damaged_edits_of_the_record_lead_to_the_whole_way(site: Path, tmp_path:
     output = tmp_path / "public"
     build_site(site, output, OPTIONS)
     edit(site, PREMIER, "Un second paragraphe", "Un autre paragraphe")
-    assert rebuild(site, output).quick_way
-    damage_file(site / quick.EDITS_FILE, damage)  # removed, the record alone names the last whole build's inputs
+    assert rebuild(site, output).fast_path
+    damage_file(site / fast_path.EDITS_FILE, damage)  # removed, the record alone names the last whole build's inputs
     edit(site, PREMIER, "Un autre paragraphe", "Un troisième paragraphe")
     report = rebuild(site, output)
-    assert not report.quick_way and "no record of the last build" in report.quick_way_not_because
+    assert not report.fast_path and "no record of the last build" in report.fast_path_not_because
     edit(site, PREMIER, "Un troisième paragraphe", "Un quatrième paragraphe")
-    assert rebuild(site, output).quick_way
+    assert rebuild(site, output).fast_path
 
 
 def test_long_edits_of_the_record_are_folded_into_it(site: Path, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(quick, "MOST_EDITED_POSTS", 1)
+    monkeypatch.setattr(fast_path, "MOST_EDITED_POSTS", 1)
     output = tmp_path / "public"
     build_site(site, output, OPTIONS)
     edit(site, PREMIER, "Un second paragraphe", "Un autre paragraphe")
-    assert rebuild(site, output).quick_way and (site / quick.EDITS_FILE).is_file()
+    assert rebuild(site, output).fast_path and (site / fast_path.EDITS_FILE).is_file()
     edit(site, CODE, "Un court article", "Un article court")
-    assert rebuild(site, output).quick_way and not (site / quick.EDITS_FILE).exists()
+    assert rebuild(site, output).fast_path and not (site / fast_path.EDITS_FILE).exists()
     edit(site, CODE, "Un article court", "Un article bref")
-    assert rebuild(site, output).quick_way  # from the record written whole
+    assert rebuild(site, output).fast_path  # from the record written whole
 
 
 @pytest.mark.parametrize("damage", ["garbage", "flip", "remove", "stale"])
@@ -323,8 +323,8 @@ def test_damaged_or_stale_edits_of_the_ledger_lead_to_the_whole_way(site: Path, 
     output = tmp_path / "public"
     build_site(site, output, OPTIONS)
     edit(site, PREMIER, "Un second paragraphe", "Un autre paragraphe")
-    assert rebuild(site, output).quick_way
-    edits = ledger.edits_path(site, output)
+    assert rebuild(site, output).fast_path
+    edits = output_record.edits_path(site, output)
     if damage == "stale":  # edits of another ledger: they amend this one no more
         data = edits.read_bytes()
         header = store.parse_header(data.partition(b"\n")[0])
@@ -334,17 +334,17 @@ def test_damaged_or_stale_edits_of_the_ledger_lead_to_the_whole_way(site: Path, 
         damage_file(edits, damage)
     edit(site, PREMIER, "Un autre paragraphe", "Un troisième paragraphe")
     report = rebuild(site, output)
-    assert not report.quick_way and "no record of what the output holds" in report.quick_way_not_because
+    assert not report.fast_path and "no record of what the output holds" in report.fast_path_not_because
 
 
 def test_long_edits_are_folded_into_the_ledger(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ledger, "MOST_EDITED_FILES", 3)  # a quick build makes 3 files here
+    monkeypatch.setattr(output_record, "MOST_EDITED_FILES", 3)  # a quick build makes 3 files here
     output = tmp_path / "public"
     build_site(site, output, OPTIONS)
     edit(site, PREMIER, "Un second paragraphe", "Un autre paragraphe")
-    assert rebuild(site, output).quick_way and ledger.edits_path(site, output).is_file()
+    assert rebuild(site, output).fast_path and output_record.edits_path(site, output).is_file()
     edit(site, PREMIER, "Un autre paragraphe", "Un troisième paragraphe")
-    assert rebuild(site, output).quick_way and not ledger.edits_path(site, output).exists()
+    assert rebuild(site, output).fast_path and not output_record.edits_path(site, output).exists()
 
 
 def test_an_edit_outside_a_posts_code_keeps_its_highlighted_code(site: Path, tmp_path: Path,
@@ -358,7 +358,7 @@ def test_an_edit_outside_a_posts_code_keeps_its_highlighted_code(site: Path, tmp
     monkeypatch.setattr("pygments.highlight", no_highlighting)
     edit(site, CODE, "Un court article", "Un article court")
     report = build_site(site, output, OPTIONS)
-    assert report.quick_way and report.posts_rendered == 1
+    assert report.fast_path and report.posts_rendered == 1
     monkeypatch.undo()
     assert snapshot(output) == clean(site, tmp_path / "clean")  # which highlights it all
     monkeypatch.setattr("pygments.highlight", no_highlighting)
@@ -373,11 +373,11 @@ def test_a_file_changed_in_the_output_takes_the_whole_way(site: Path, tmp_path: 
     output = tmp_path / "public"
     build_site(site, output, OPTIONS)
     edit(site, PREMIER, "Un second paragraphe", "Un autre paragraphe")
-    assert build_site(site, output, OPTIONS).quick_way  # its file of edits, beside the ledger, holds 3 files
+    assert build_site(site, output, OPTIONS).fast_path  # its file of edits, beside the ledger, holds 3 files
     (output / "404.html").write_text("abîmé", "utf-8") if change == "write" else (output / "tags/index.html").unlink()
     edit(site, PREMIER, "Un autre paragraphe", "Un troisième paragraphe")
     report = rebuild(site, output)
-    assert not report.quick_way and "a file of the output was changed" in report.quick_way_not_because
+    assert not report.fast_path and "a file of the output was changed" in report.fast_path_not_because
 
 
 PREVIEW = BuildOptions(drafts=True, future=True, now=datetime.fromisoformat(NOW), cache=True, search=False)
@@ -392,15 +392,15 @@ def clean_preview(site: Path, output: Path) -> dict[str, bytes]:
 
 def test_a_preview_takes_the_quick_way_from_its_memo(site: Path, tmp_path: Path) -> None:
     output, memo = tmp_path / "preview", Memo()
-    assert not build_site(site, output, PREVIEW, memo).quick_way
+    assert not build_site(site, output, PREVIEW, memo).fast_path
     for number, (old, new) in enumerate([("Un second paragraphe", "Un autre paragraphe"),
                                          ("Un autre paragraphe", "Un troisième paragraphe")]):
         edit(site, PREMIER, old, new)
         report = build_site(site, output, PREVIEW, memo)
-        assert report.quick_way and report.rendered_because == {"whose inputs changed": ["/2020/11/premier-article/"]}
+        assert report.fast_path and report.rendered_because == {"whose inputs changed": ["/2020/11/premier-article/"]}
         assert snapshot(output) == clean_preview(site, tmp_path / f"clean-{number}")
     edit(site, POSTS / "brouillon.md", "title:", "title: Encore")  # a draft's title: every listing of it
-    assert not build_site(site, output, PREVIEW, memo).quick_way
+    assert not build_site(site, output, PREVIEW, memo).fast_path
     assert snapshot(output) == clean_preview(site, tmp_path / "clean-title")
 
 
@@ -409,8 +409,8 @@ def test_a_preview_and_a_build_in_turn_each_take_the_quick_way(site: Path, tmp_p
     build_site(site, tmp_path / "preview", PREVIEW, memo)
     build_site(site, tmp_path / "public", OPTIONS)
     edit(site, PREMIER, "Un second paragraphe", "Un autre paragraphe")
-    assert build_site(site, tmp_path / "preview", PREVIEW, memo).quick_way  # the cache now holds the new body
-    assert rebuild(site, tmp_path / "public").quick_way
+    assert build_site(site, tmp_path / "preview", PREVIEW, memo).fast_path  # the cache now holds the new body
+    assert rebuild(site, tmp_path / "public").fast_path
     assert snapshot(tmp_path / "preview") == clean_preview(site, tmp_path / "clean-preview")
 
 
@@ -436,12 +436,12 @@ def test_a_post_with_an_image_beside_it_takes_the_quick_way_until_the_image_chan
     output = tmp_path / "public"
     build_site(site, output, OPTIONS)
     edit(site, PREMIER, "Un second paragraphe", "Un autre paragraphe")
-    assert rebuild(site, output).quick_way
+    assert rebuild(site, output).fast_path
     assert (output / "2020" / "11" / "premier-article" / "schema.svg").is_file()
     (site / POSTS / "schema.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><g/></svg>\n', "utf-8")
     edit(site, PREMIER, "Un autre paragraphe", "Un troisième paragraphe")
     report = rebuild(site, output)
-    assert not report.quick_way and "other than a post" in report.quick_way_not_because
+    assert not report.fast_path and "other than a post" in report.fast_path_not_because
 
 
 def test_a_preview_takes_the_whole_way_once_a_scheduled_posts_time_has_come(site: Path, tmp_path: Path) -> None:
@@ -450,7 +450,7 @@ def test_a_preview_takes_the_whole_way_once_a_scheduled_posts_time_has_come(site
     edit(site, PREMIER, "Un second paragraphe", "Un autre paragraphe")
     later = "2099-06-01T12:00:00+02:00"  # after the fixture's post of 2027: no longer scheduled
     report = build_site(site, output, dataclasses.replace(PREVIEW, now=datetime.fromisoformat(later)), memo)
-    assert not report.quick_way and "the moment" in report.quick_way_not_because
+    assert not report.fast_path and "the moment" in report.fast_path_not_because
     assert blog("build", "--source", site, "--output", tmp_path / "clean", "--now", later, "--no-search",
                 "--no-cache", "--drafts", "--future").code == 0
     assert snapshot(output) == snapshot(tmp_path / "clean")

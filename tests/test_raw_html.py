@@ -76,7 +76,7 @@ def test_a_quick_build_gives_the_raw_html_warnings_a_whole_build_gives(site: Pat
     assert whole.warnings  # the fixture's post of tags and links
     edit(site / POSTS / "premier-article.md", "Un second paragraphe", "Un autre paragraphe")
     quick = build_site(site, output, CACHED)
-    assert quick.quick_way and quick.warnings == whole.warnings
+    assert quick.fast_path and quick.warnings == whole.warnings
 
 
 def test_an_edit_that_pastes_raw_html_takes_the_whole_way_and_warns(site: Path, tmp_path: Path) -> None:
@@ -84,7 +84,7 @@ def test_an_edit_that_pastes_raw_html_takes_the_whole_way_and_warns(site: Path, 
     before = build_site(site, output, CACHED).warnings
     path = paste(site)
     report = build_site(site, output, CACHED)
-    assert not report.quick_way and "raw HTML shown as text" in report.quick_way_not_because
+    assert not report.fast_path and "raw HTML shown as text" in report.fast_path_not_because
     added = [warning for warning in report.warnings if warning not in before]
     assert {warning.path for warning in added} == {path} and len(added) == 3
 

@@ -11,7 +11,7 @@ import pytest
 
 from builder.build import BuildOptions, build as build_site
 from builder.content.config import load_config
-from builder.output.reads import POST_NAMES
+from builder.output.template_reads import POST_NAMES
 from builder.output.templates import load_templates
 from builder.content.folders import default_theme, theme_dirs
 from support import NOW, blog, snapshot

@@ -6,7 +6,7 @@ of listings, pages, the output or the cache.
 - `folders`: where a site's posts, templates and static files are;
 - `sources`: a source file read safely (inside the site, of a sane size, decoded);
 - `yamldoc`: YAML mappings read with the line of each key;
-- `fields`: the checks the config and the front-matter share (known keys, types);
+- `field_checks`: the checks the config and the front-matter share (known keys, types);
 - `config`: `site.yaml` read and validated into a frozen `Config`;
 - `frontmatter`: a post split into front-matter and body, its fields validated;
 - `markdown`: Markdown in, HTML and headings out (the parser's setup and rules);

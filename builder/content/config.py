@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from builder.content.fields import type_problem, unknown_keys
+from builder.content.field_checks import type_problem, unknown_keys
 from builder.content.sources import control_characters, read_text
 from builder.content.yamldoc import Mapping, parse_mapping
 from builder.core.errors import BuildFailed, Problem, cut, quoted

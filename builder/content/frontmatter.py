@@ -8,7 +8,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from builder.content.fields import describe, type_problem, unknown_keys
+from builder.content.field_checks import describe, type_problem, unknown_keys
 from builder.content.yamldoc import Mapping, parse_mapping
 from builder.core.errors import Problem, quoted
 from builder.core.model import Config, Tag, Topic

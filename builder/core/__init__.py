@@ -8,5 +8,5 @@ other package of the builder.
 - `report`: what a build is asked to do (`BuildOptions`) and what it did (`BuildReport`), by stage;
 - `urls`: the one URL scheme of the site, the output path of each URL, and slugs;
 - `parallel`: independent work spread over processes, the results kept in order;
-- `collector`: Python's garbage collector, paused over work that makes many objects and few cycles.
+- `gc_pause`: Python's garbage collector, paused over work that makes many objects and few cycles.
 """

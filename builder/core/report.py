@@ -17,7 +17,7 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total), to draw a pr
 @dataclass(frozen=True, slots=True)
 class BuildOptions:
     """What a build includes: drafts and future posts only when asked; `now` decides the
-    future; the search index unless skipped (previews and quick builds do without)."""
+    future; the search index unless skipped (previews and fast-path builds do without)."""
 
     drafts: bool = False
     future: bool = False
@@ -40,9 +40,9 @@ class BuildReport:
     posts_rendered: int = 0  # of those, the ones whose bytes had changed, parsed and rendered
     rendered: int = 0  # pages rendered anew (the others were held by the output, or by the memo)
     rendered_because: dict[str, list[str]] = field(default_factory=dict)  # their URLs, by why
-    whole_because: str = ""  # why the output was replaced whole, if it was
-    quick_way: bool = False  # only edited posts' pages and feeds were made, from the last build's record
-    quick_way_not_because: str = ""  # why a build with the cache did not take the fast path
+    replaced_whole_because: str = ""  # why the output was replaced whole, if it was
+    fast_path: bool = False  # only edited posts' pages and feeds were made, from the last build's record
+    fast_path_not_because: str = ""  # why a build with the cache did not take the fast path
     written: int = 0  # files written (only those whose bytes changed, unless the output is replaced whole)
     unchanged: int = 0  # files the output held already, with the same bytes
     deleted: int = 0  # files deleted: no page writes them any more

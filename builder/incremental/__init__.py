@@ -10,8 +10,8 @@ few it needs.
 - `memo`: what a preview keeps in memory between builds;
 - `up_to_date`: whether a build has nothing to do, before the rest of the builder loads;
 - `store`: the one format, writer and reader of every file in `.cache/`;
-- `state`: what the last build was made from (`state.json`), so that "nothing to do" is known at once;
-- `cache`: posts as loaded, kept in shards between builds;
-- `ledger`: what the output holds, and what each of its files was made from;
-- `quick`: the fast path after editing posts' bodies: its record, and the plan of what to make.
+- `last_build`: what the last build was made from (`state.json`), so that "nothing to do" is known at once;
+- `post_cache`: posts as loaded, kept in shards between builds;
+- `output_record`: what the output holds, and what each of its files was made from;
+- `fast_path`: the fast path after editing posts' bodies: its record, and the plan of what to make.
 """

@@ -19,7 +19,7 @@ from builder.core.errors import BuildFailed
 from builder.core.model import Config
 from builder.core.parallel import aside
 from builder.core.report import BuildOptions, BuildReport
-from builder.incremental import cache, ledger, quick, state
+from builder.incremental import fast_path, last_build, output_record, post_cache
 from builder.incremental.memo import Memo
 from builder.output.assemble import channel_feeds
 from builder.output.render import render_post_pages
@@ -37,16 +37,16 @@ def output_scope(config: Config, options: BuildOptions) -> str:
     template's digest, so that a template's change re-renders only the pages that use it. Nor
     is --no-search: only the search page depends on it (its key holds it), so that switching
     it rewrites that page and the index, not the other pages."""
-    return ledger.scope_digest(cache.cache_key(config), options.drafts, options.future)
+    return output_record.scope_digest(post_cache.cache_key(config), options.drafts, options.future)
 
 
-def fast_build(site_root: Path, output: Path, options: BuildOptions, inputs: state.Inputs, memo: Memo | None,
+def fast_build(site_root: Path, output: Path, options: BuildOptions, inputs: last_build.Inputs, memo: Memo | None,
                output_checked: Callable[[], bool] | None) -> BuildReport | str:
     """Build the pages of the edited posts, and the feeds that hold them, from the last
     build's record (a preview's is in its memo); give why not when the fast path cannot
     build the edits."""
-    report = BuildReport(quick_way=True)
-    last = state.read_state(site_root) if memo is None else None
+    report = BuildReport(fast_path=True)
+    last = last_build.read_state(site_root) if memo is None else None
     if last is None and memo is None or memo is not None and memo.record is None:
         return NO_RECORD
     try:
@@ -54,48 +54,48 @@ def fast_build(site_root: Path, output: Path, options: BuildOptions, inputs: sta
     except BuildFailed:  # a complete build reports it
         return "the config has a problem"
     recover(output)  # a build stopped while moving files in is finished first: its marker then tells
-    scope, marker = output_scope(config, options), state.marker_of(output, MARKER)
-    settings = state.options_digest(options.drafts, options.future, options.search, output)
+    scope, marker = output_scope(config, options), last_build.marker_of(output, MARKER)
+    settings = last_build.options_digest(options.drafts, options.future, options.search, output)
     # (A preview's memo holds what its output holds while it has `marker`.)
     now = moment(options.now, config)
-    if not (state.stands(last, settings, now, marker) if last is not None else state.within(*memo.window, now)):
+    if not (last_build.still_current(last, settings, now, marker) if last is not None else last_build.in_window(*memo.window, now)):
         return "the output was replaced, or the moment publishes a post or withdraws one"
     with _output_check(site_root, output, memo, output_checked) as output_as_recorded:
-        record = report.stage("record", quick.read_record, site_root) if memo is None else memo.record
+        record = report.stage("record", fast_path.read_record, site_root) if memo is None else memo.record
         if record is None or (memo is None and record.inputs != last.inputs):
             return NO_RECORD
         if record.scope != scope:
             return "the config, an option, the builder or a library changed"
-        plan = report.stage("load", quick.plan, site_root, config, record, inputs, _posts_source(site_root, config, memo))
+        plan = report.stage("load", fast_path.plan, site_root, config, record, inputs, _posts_source(site_root, config, memo))
         if isinstance(plan, str):
             return plan
-        held = _output_held(site_root, output, scope, marker, memo, options.search)
-        if isinstance(held, str):
-            return f"no record of what the output holds: {held}"
+        known = _output_known(site_root, output, scope, marker, memo, options.search)
+        if isinstance(known, str):
+            return f"no record of what the output holds: {known}"
         _report_plan(report, plan, record, last, memo, options)
-        with staged(output, held[0]) as target:
+        with staged(output, known[0]) as target:
             made = _make_pages(site_root, target, plan, record, config, memo, report)
             # Written while the output's files are checked: the record names inputs that the
             # state names only once the files are published, and the cache is only a cache.
-            report.stage("cache", cache.update_posts, site_root, cache.cache_key(config), plan.loaded)
+            report.stage("cache", post_cache.update_posts, site_root, post_cache.cache_key(config), plan.loaded)
             if memo is None:
-                quick.write_edits(site_root, plan.record, plan.edited)
+                fast_path.write_edits(site_root, plan.record, plan.edited)
             if not output_as_recorded():
                 return "a file of the output was changed since the last build: the whole way writes it again"
-            files = {**held[0], **made}
+            files = {**known[0], **made}
             publish_site(target, files, options, config, report)
-    _remember(site_root, output, scope, held, files, made, plan, last, inputs, memo, report)
+    _remember(site_root, output, scope, known, files, made, plan, last, inputs, memo, report)
     return report
 
 
-def _posts_source(site_root: Path, config: Config, memo: Memo | None) -> quick.Fetch:
+def _posts_source(site_root: Path, config: Config, memo: Memo | None) -> fast_path.Fetch:
     """Give where the fast path finds the posts it did not read: the build cache, or the memo."""
     if memo is None:
-        return partial(cache.read_some, site_root, cache.cache_key(config))
+        return partial(post_cache.read_some, site_root, post_cache.cache_key(config))
     return partial(memo.posts_at, site_root)
 
 
-def _report_plan(report: BuildReport, plan: quick.Plan, record: quick.Record, last: state.State | None,
+def _report_plan(report: BuildReport, plan: fast_path.Plan, record: fast_path.Record, last: last_build.State | None,
                  memo: Memo | None, options: BuildOptions) -> None:
     """Say in the report what the fast path reads and publishes, as a complete build would."""
     report.posts, report.posts_read, report.posts_rendered = len(record.order), len(plan.loaded), plan.rendered
@@ -106,24 +106,24 @@ def _report_plan(report: BuildReport, plan: quick.Plan, record: quick.Record, la
     report.next_due = datetime.fromisoformat(until) if until and not options.future else None
 
 
-def _remember(site_root: Path, output: Path, scope: str, held: tuple[ledger.Ledger, ledger.Edits | None],
-              files: ledger.Ledger, made: ledger.Ledger, plan: quick.Plan, last: state.State | None,
-              inputs: state.Inputs, memo: Memo | None, report: BuildReport) -> None:
+def _remember(site_root: Path, output: Path, scope: str, known: tuple[output_record.Ledger, output_record.Edits | None],
+              files: output_record.Ledger, made: output_record.Ledger, plan: fast_path.Plan, last: last_build.State | None,
+              inputs: last_build.Inputs, memo: Memo | None, report: BuildReport) -> None:
     """Record what the fast path put in the output: in the ledger (or its edits) and the
     state, or in a preview's memo."""
-    marker = state.marker_of(output, MARKER)
-    _previous, edits = held
+    marker = last_build.marker_of(output, MARKER)
+    _previous, edits = known
     if edits is None:
-        ledger.write_files(site_root, output, scope, marker, files)
+        output_record.write_files(site_root, output, scope, marker, files)
     else:
-        ledger.write_edits(site_root, output, marker, edits, made)
+        output_record.write_edits(site_root, output, marker, edits, made)
     report.pages = len(files) if edits is None else edits.count  # (the fast path adds no file, and deletes none)
     report.unchanged = report.pages - report.written
     if memo is not None:
-        memo.held, memo.scope, memo.marker, memo.record = files, scope, marker, plan.record
+        memo.output_files, memo.scope, memo.marker, memo.record = files, scope, marker, plan.record
         memo.posts.update((post.source, post) for post in plan.loaded)
     else:
-        state.write_state(site_root, dataclasses.replace(last, inputs=inputs.digest, output_marker=marker))
+        last_build.write_state(site_root, dataclasses.replace(last, inputs=inputs.digest, output_marker=marker))
 
 
 def _output_check(site_root: Path, output: Path, memo: Memo | None,
@@ -134,12 +134,12 @@ def _output_check(site_root: Path, output: Path, memo: Memo | None,
     if started is not None:
         return nullcontext(started)
     if memo is not None:
-        return aside(ledger.untouched, output, memo.held or {})
-    return aside(ledger.output_as_recorded, site_root, output)
+        return aside(output_record.untouched, output, memo.output_files or {})
+    return aside(output_record.output_as_recorded, site_root, output)
 
 
-def _output_held(site_root: Path, output: Path, scope: str, marker: tuple[int, int], memo: Memo | None,
-                 search: bool) -> tuple[ledger.Ledger, ledger.Edits | None] | str:
+def _output_known(site_root: Path, output: Path, scope: str, marker: tuple[int, int], memo: Memo | None,
+                 search: bool) -> tuple[output_record.Ledger, output_record.Edits | None] | str:
     """Give what the fast path knows the output holds, and the edits it adds its files to: every
     file (a preview's memo; the ledger on disk when the search index needs every post page, or
     when the edits grew long), or only the files fast builds made since the ledger was written
@@ -147,17 +147,17 @@ def _output_held(site_root: Path, output: Path, scope: str, marker: tuple[int, i
     if memo is not None:
         files, why = memo.previous(scope, marker)
         return (files, None) if files else why
-    edits, why = ledger.read_edits(site_root, output, scope, marker)
+    edits, why = output_record.read_edits(site_root, output, scope, marker)
     if edits is None:
         return why
-    if not search and len(edits.files) < ledger.MOST_EDITED_FILES:
+    if not search and len(edits.files) < output_record.MOST_EDITED_FILES:
         return edits.files, edits
-    files, why = ledger.read_ledger(site_root, output, scope, marker)
+    files, why = output_record.read_ledger(site_root, output, scope, marker)
     return (files, None) if files else why
 
 
-def _make_pages(site_root: Path, target: Target, plan: quick.Plan, record: quick.Record, config: Config,
-                memo: Memo | None, report: BuildReport) -> ledger.Ledger:
+def _make_pages(site_root: Path, target: Target, plan: fast_path.Plan, record: fast_path.Record, config: Config,
+                memo: Memo | None, report: BuildReport) -> output_record.Ledger:
     """Make the pages and feeds of the fast path in the target; give the files made."""
     if memo is not None and memo.templates is not None and memo.templates.config == config:
         env = memo.templates.env  # a preview's, with the templates it compiled already

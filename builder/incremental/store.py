@@ -16,7 +16,7 @@ a pickle is read with an unpickler that refuses every class but the model's: a c
 data, never code.
 
 This module uses the standard library alone (the model's types are imported only when a pickle
-is written or read): `builder.incremental.state` imports it, and runs before the rest of the
+is written or read): `builder.incremental.last_build` imports it, and runs before the rest of the
 builder is loaded.
 """
 

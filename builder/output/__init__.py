@@ -10,7 +10,7 @@ of the cache, and never imports the writer: the commands hand it down as a `Dest
 - `pages`: the job of every page: its template, URL, inputs, and the context made of them alone;
 - `keys`: each page's key, a digest of its template and of the inputs its context is made of;
 - `render`: the pages' jobs rendered with Jinja, on processes, template errors located;
-- `reads`: what a theme's templates read of the posts a page lists, to key the page by it;
+- `template_reads`: what a theme's templates read of the posts a page lists, to key the page by it;
 - `seo`: what a page's <head> says (title, description, canonical URL, OpenGraph, JSON-LD);
 - `share`: links that share a post by e-mail and on social networks;
 - `chart`: the archives' chart of posts per month, as inline SVG;

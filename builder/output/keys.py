@@ -14,7 +14,7 @@ from operator import attrgetter
 from typing import Any
 
 from builder.core.model import CARD, Post, shown_by_card, view_digest
-from builder.output.reads import OWN_POST
+from builder.output.template_reads import OWN_POST
 
 
 def fingerprint(value: Any) -> str:

@@ -13,7 +13,7 @@ from builder.content import french, typography
 from builder.core import urls
 from builder.core.model import Config
 from builder.output.keys import fingerprint
-from builder.output.reads import listed_post_names, template_reads
+from builder.output.template_reads import listed_post_names, template_reads
 
 
 def make_environment(template_dirs: tuple[Path, ...], config: Config) -> jinja2.Environment:

@@ -14,7 +14,7 @@ from builder.writer.write import Ledger, Target, merged_view, publish
 
 def publish_site(target: Target, files: Ledger, options: BuildOptions, config: Config, report: BuildReport) -> None:
     """Index the post pages if one changed, then put the staged files in place; `files` are
-    the files of the build, as put in the target: every one, but in a quick build that knows
+    the files of the build, as put in the target: every one, but in a fast-path build that knows
     only some of what the output holds (it deletes none, and makes no search index then)."""
     search = options.search and report.posts > 0  # Pagefind refuses a site without a page to index
     indexed = search and (target.replaces_whole or _post_pages_changed(target, files) or not _has_index(target))

@@ -44,7 +44,7 @@ def replaceable(output: Path) -> bool:
 class Target:
     """Where a build puts the files it makes: a staging folder beside the output, whether it
     will replace the output whole, and what the output holds already, as far as known: every
-    file (the ledger), or only some (the files quick builds made since), or none."""
+    file (the ledger), or only some (the files fast-path builds made since), or none."""
 
     staging: Path
     output: Path
@@ -65,7 +65,7 @@ class Target:
         if self.replaces_whole:
             return WHOLE
         held = self.previous.get(path)
-        if held is None:  # not in the ledger, or a quick build's target, which knows only some files
+        if held is None:  # not in the ledger, or a fast-path build's target, which knows only some files
             return NEW_INPUTS if os.path.isfile(f"{self.output}/{path}") else NEW_PAGE
         return NEW_INPUTS if held.key != key else CHANGED_FILE
 

@@ -3,7 +3,7 @@ kept between builds so that an unchanged file is neither read nor rendered again
 
 The posts are spread over a fixed number of shard files by a stable hash of their path, so
 that an edit rewrites one small file, not the whole cache; within a file, each post is pickled
-on its own, so that a quick build decodes only the few posts it wants. Each file is a file of
+on its own, so that a fast-path build decodes only the few posts it wants. Each file is a file of
 the store (`builder/incremental/store.py`): its header says it holds posts, made for the
 cache key (builder, libraries, config) and its own shard number, with a checksum of its body;
 a file that is stale, truncated, corrupted or misplaced is detected and ignored, never
@@ -29,7 +29,7 @@ from typing import TypeVar
 from builder import __version__
 from builder.core.model import Config, Post
 from builder.incremental import store
-from builder.incremental.state import code_digest, library_versions
+from builder.incremental.last_build import code_digest, library_versions
 
 CACHE_DIR = ".cache"
 SHARDS_DIR = Path(CACHE_DIR) / "posts"
@@ -133,7 +133,7 @@ def _decoded(site_root: Path, entries: list[tuple[str, bytes]]) -> dict[str, Pos
 
 def _encoded(post: Post) -> bytes:
     """Give a post's fields but its path, pickled on their own: a shard is a list of such
-    entries, so that a quick build decodes only the few posts it wants of a shard."""
+    entries, so that a fast-path build decodes only the few posts it wants of a shard."""
     return store.pickled(_post_rest(post))
 
 

@@ -1,18 +1,18 @@
-"""The quick way to rebuild after editing posts: when the edits change nothing that a page shows
+"""The fast path to rebuild after editing posts: when the edits change nothing that a page shows
 but the edited posts' own pages and the feeds that hold them, only those are made, from what the
 last complete build recorded, without reading the whole site again.
 
 After each complete build with the cache, `.cache/quick.pickle` records what a post's page and
 the feeds are made from besides the posts themselves: the published posts in order, each one's
 neighbours and related posts, each feed's posts, the values every page's key holds, every post
-file's size and time (a quick build keeps what it changes of it in a small file of edits beside
+file's size and time (a fast-path build keeps what it changes of it in a small file of edits beside
 it, `.cache/quick-edits.pickle`), and the posts with raw HTML shown as text, whose warnings a
-quick build gives again, as the whole way does. A build takes the quick way when, since that
+fast-path build gives again, as a complete build does. A build takes the fast path when, since that
 build, only post files changed (the config, the templates, the static files, the builder and
 the options are the same, and no post file was added or removed) and each edited post still
 shows other pages the same card (title, date, tags, summary…), the same images and the same
 headings' anchors, its links resolve, and it has raw HTML shown as text only if it had.
-Otherwise, or when the record is missing or damaged, a build takes the whole way. Both give the
+Otherwise, or when the record is missing or damaged, a build is a complete build. Both give the
 same bytes (tests/test_quick.py, and the property test, check it).
 
 Both files are files of the store (`builder/incremental/store.py`), their bodies pickled dicts
@@ -35,18 +35,18 @@ from builder.content.links import missing_static_images, post_link_targets, reso
 from builder.content.load import UNCHANGED, file_stamp, load_post, post_assets
 from builder.core import urls
 from builder.core.model import Channel, Config, Post, shown_by_card
-from builder.incremental import cache, store
-from builder.incremental.state import Inputs
+from builder.incremental import post_cache, store
+from builder.incremental.last_build import Inputs
 from builder.output.headers import remote_images
 from builder.site.index import Neighbours, SiteIndex
 
 RECORD_FILE = Path(".cache") / "quick.pickle"
 KIND, VERSION = "record", 4  # a record file's, in its header (see `store`): its body is the fields by name
-# What quick builds changed in the record since it was written whole (see `write_edits`).
+# What fast-path builds changed in the record since it was written whole (see `write_edits`).
 EDITS_FILE = Path(".cache") / "quick-edits.pickle"
 EDITS_KIND, EDITS_VERSION = "record-edits", 2
-MOST_EDITED_POSTS = 1_000  # post files edited by quick builds since the record was written whole: beyond, it is again
-MOST_EDITS = 16  # beyond as many edited posts, the whole way is about as quick
+MOST_EDITED_POSTS = 1_000  # post files edited by fast-path builds since the record was written whole: beyond, it is again
+MOST_EDITS = 16  # beyond as many edited posts, a complete build is about as quick
 NONE = -1  # the position of no post: the oldest has no older one
 
 
@@ -55,7 +55,7 @@ class Record:
     """What a complete build was made from, besides the posts themselves (in the cache)."""
 
     inputs: str  # the digest of its inputs, as its `State` holds it
-    base: str  # the `inputs` of the record as written whole, which the edits of quick builds amend
+    base: str  # the `inputs` of the record as written whole, which the edits of fast-path builds amend
     scope: str  # the ledger's: builder, libraries, config and options
     others: str  # the digest of its inputs but the post files
     files: dict[str, tuple[int, int]]  # every post file's (mtime_ns, size), by path from the site root
@@ -68,7 +68,7 @@ class Record:
     digests: dict[str, str]  # the templates' (`templates.template_digests`)
     listed: tuple[str, ...]  # what the templates show of a post other than a page's own
     static: tuple[str, ...]  # the URLs of the static files
-    warned: tuple[str, ...] = ()  # the posts with raw HTML shown as text, whose warnings a quick build gives again
+    warned: tuple[str, ...] = ()  # the posts with raw HTML shown as text, whose warnings a fast-path build gives again
     addresses: tuple[str, ...] = ()  # every page's, feed's, static file's and alias's: what links may name
     left_out: tuple[int, int] = (0, 0)  # the drafts and the future posts the build left out
 
@@ -91,7 +91,7 @@ def _as_record(value: object) -> Record | None:
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """What the quick way makes: the page of each edited post that is published, with the
+    """What the fast path makes: the page of each edited post that is published, with the
     posts around it; the feeds that hold one; and what to record once they are in place."""
 
     pages: list[tuple[Post, Neighbours]]
@@ -110,9 +110,9 @@ def make_record(site_root: Path, inputs: Inputs, scope: str, posts: tuple[Post, 
                 left_out: tuple[int, int] = (0, 0)) -> Record | None:
     """Give the record of a complete build of the site at `site_root`, of `posts` (drafts and
     future posts too) and of `index`, made of those it published; None if a post's file is not
-    named from the site root, as the build's inputs are (then there is no quick way)."""
-    prefix = cache.site_prefix(site_root)
-    paths = {post.source: cache.site_relative(post.source, prefix) for post in posts}
+    named from the site root, as the build's inputs are (then there is no fast path)."""
+    prefix = post_cache.site_prefix(site_root)
+    paths = {post.source: post_cache.site_relative(post.source, prefix) for post in posts}
     if None in paths.values() or set(paths.values()) != inputs.posts.keys():
         return None
     shapes = {paths[post.source]: shape(post) for post in posts}
@@ -134,7 +134,7 @@ def make_record(site_root: Path, inputs: Inputs, scope: str, posts: tuple[Post, 
 
 
 def read_record(site_root: Path) -> Record | None:
-    """Give the record of the last complete build (as the edits of quick builds since amend
+    """Give the record of the last complete build (as the edits of fast-path builds since amend
     it), or None when there is none or it is damaged."""
     record = _as_record(store.load(site_root / RECORD_FILE, KIND, VERSION))
     if record is None:
@@ -155,8 +155,8 @@ def write_record(site_root: Path, record: Record) -> None:
 
 
 def write_edits(site_root: Path, record: Record, edited: list[str]) -> None:
-    """Keep what a quick build changed in the record (`record`, as it is now): the edited post
-    files' sizes and times, and their resolved links, beside what the quick builds since the
+    """Keep what a fast-path build changed in the record (`record`, as it is now): the edited post
+    files' sizes and times, and their resolved links, beside what the fast-path builds since the
     record was written whole changed; a small file, rather than 2 MB at 10,000 posts. Past
     `MOST_EDITED_POSTS` post files, the record is written whole again."""
     _inputs, files, resolved = _edits(site_root, record.base) or ("", {}, {})
@@ -170,13 +170,13 @@ def write_edits(site_root: Path, record: Record, edited: list[str]) -> None:
 
 
 def forget_record(site_root: Path) -> None:
-    """Drop the record: the next build takes the whole way."""
+    """Drop the record: the next build is a complete build."""
     (site_root / EDITS_FILE).unlink(missing_ok=True)
     (site_root / RECORD_FILE).unlink(missing_ok=True)
 
 
 def _edits(site_root: Path, base: str) -> tuple[str, dict, dict] | None:
-    """Give what quick builds changed in the record written whole with `base` for its inputs:
+    """Give what fast-path builds changed in the record written whole with `base` for its inputs:
     the inputs since, and the files and resolved links (None: none any more) they changed;
     None when there are no such edits, or they amend another record, or they are damaged."""
     edits = store.load(site_root / EDITS_FILE, EDITS_KIND, EDITS_VERSION, base)
@@ -340,10 +340,10 @@ def _resolved(loaded: list[Post], targets: list[Post], site_root: Path, record: 
         return None
     if missing_static_images(tuple(edited), set(record.static)):
         return None
-    prefix = cache.site_prefix(site_root)
+    prefix = post_cache.site_prefix(site_root)
     for post in edited:
-        published = cache.site_relative(post.source, prefix) in where
-        if published and any(cache.site_relative(link.target, prefix) not in where for link in post.post_links):
+        published = post_cache.site_relative(post.source, prefix) in where
+        if published and any(post_cache.site_relative(link.target, prefix) not in where for link in post.post_links):
             return None
     return edited
 

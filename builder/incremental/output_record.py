@@ -3,7 +3,7 @@ it is (`Stored`), kept in `.cache/outputs/` (a file per output folder: a site's 
 preview keep theirs apart), so that the next build makes again only the files whose inputs
 changed and writes only those whose bytes changed.
 
-A whole build writes the ledger whole. A quick build (`builder/incremental/quick.py`) makes a few files: it
+A whole build writes the ledger whole. A fast-path build (`builder/incremental/fast_path.py`) makes a few files: it
 keeps them in a small file of edits beside the ledger, which names the ledger it amends (by its
 checksum) and the output's marker since, rather than decode and write 17,000 entries again.
 
@@ -15,7 +15,7 @@ A damaged record is ignored; each file's size and time are checked before it is 
 
 Both are files of the store (`builder/incremental/store.py`). The ledger's header says it was
 made for the scope, and holds the output's path and marker and the count of its files, so
-that a quick build reads the header alone, not the 17,000 entries; the edits' header says
+that a fast-path build reads the header alone, not the 17,000 entries; the edits' header says
 they were made for the ledger with that checksum, and holds the marker and count since. The
 body of each maps output paths to entries (`ENTRY`).
 """
@@ -36,7 +36,7 @@ from builder.writer.write import as_written, file_untouched
 LEDGER_DIR = Path(".cache") / "outputs"
 KIND, VERSION = "ledger", 5
 EDITS_KIND, EDITS_VERSION = "ledger-edits", 1
-MOST_EDITED_FILES = 2_000  # files made by quick builds since the ledger was written whole: beyond, it is again
+MOST_EDITED_FILES = 2_000  # files made by fast-path builds since the ledger was written whole: beyond, it is again
 
 # A body's entries are compact tuples, not `Stored` objects (making 17,605 of them costs a
 # tenth of the up-to-date check's CPU time): the fields of `Stored`, in this order.
@@ -50,7 +50,7 @@ Ledger = dict[str, Stored]
 
 @dataclass(frozen=True, slots=True)
 class Edits:
-    """What quick builds made since the ledger was written whole: the files they put in the
+    """What fast-path builds made since the ledger was written whole: the files they put in the
     output, the ledger they amend (its checksum), and how many files the output holds."""
 
     files: Ledger
@@ -70,7 +70,7 @@ def ledger_path(site_root: Path, output: Path) -> Path:
 
 
 def edits_path(site_root: Path, output: Path) -> Path:
-    """Give the file that records what quick builds made since the ledger was written whole."""
+    """Give the file that records what fast-path builds made since the ledger was written whole."""
     path = ledger_path(site_root, output)
     return path.with_name(f"{path.stem}.edits.pickle")
 
@@ -90,8 +90,8 @@ def read_ledger(site_root: Path, output: Path, scope: str, marker: tuple[int, in
 
 
 def read_edits(site_root: Path, output: Path, scope: str, marker: tuple[int, int]) -> tuple[Edits | None, str]:
-    """Give what quick builds made since the ledger was written whole, as `read_ledger` would
-    amend it, reading only the ledger's header (a quick build checks the whole ledger in
+    """Give what fast-path builds made since the ledger was written whole, as `read_ledger` would
+    amend it, reading only the ledger's header (a fast-path build checks the whole ledger in
     another process: see `fast_build.fast_build`); or None and why, as `read_ledger` gives."""
     try:
         header, _body, edits = _read(site_root, output, scope, marker, whole=False)
@@ -136,7 +136,7 @@ def write_files(site_root: Path, output: Path, scope: str, marker: tuple[int, in
 
 
 def write_edits(site_root: Path, output: Path, marker: tuple[int, int], edits: Edits, made: Ledger) -> None:
-    """Record the files a quick build made (`made`) beside those quick builds made since the
+    """Record the files a fast-path build made (`made`) beside those fast-path builds made since the
     ledger was written whole (`edits`), and the output's marker once they are in place."""
     about = {"marker": list(marker), "count": edits.count}
     store.write(edits_path(site_root, output), EDITS_KIND, EDITS_VERSION, edits.ledger, _body({**edits.files, **made}),

@@ -169,18 +169,18 @@ def forget_state(site_root: Path) -> None:
 
 def is_current(state: State | None, inputs: str, options: str, now: datetime, marker: tuple[int, int]) -> bool:
     """Tell whether a build now would write exactly what the last one wrote."""
-    return state is not None and state.inputs == inputs and stands(state, options, now, marker)
+    return state is not None and state.inputs == inputs and still_current(state, options, now, marker)
 
 
-def stands(state: State, options: str, now: datetime, marker: tuple[int, int]) -> bool:
+def still_current(state: State, options: str, now: datetime, marker: tuple[int, int]) -> bool:
     """Tell whether the output of the last build is still there, untouched, and made with the
     same options for the same published posts as a build now would be, its inputs aside."""
     if state.options != options or state.output_marker != marker or marker == (0, 0):
         return False
-    return within(state.published_from, state.published_until, now)
+    return in_window(state.published_from, state.published_until, now)
 
 
-def within(published_from: str | None, published_until: str | None, now: datetime) -> bool:
+def in_window(published_from: str | None, published_until: str | None, now: datetime) -> bool:
     """Tell whether `now` lies between two moments (ISO; None: no bound), the second excluded."""
     if published_from and now < datetime.fromisoformat(published_from):
         return False
