@@ -481,9 +481,13 @@ def _page_jobs(index: SiteIndex, config: Config, searchable: bool, key: Keyer,
                 "description": f"Les articles de {config.title} publiés en {name}.",
                 "crumbs": [home, archives, Crumb(str(year.year), year.url), Crumb(name)],
             })
-    yield PageJob("search.html", urls.SEARCH, "search", key("search.html", str(searchable)), newest_change, lambda: {
+    # The search page merges one Pagefind bundle per quarter of posts, newest first (see search.py).
+    bundles = sorted({f"{urls.SEARCH_BUNDLE}{urls.search_bundle(post.url)}/" for post in index.posts} if searchable
+                     else (), reverse=True)
+    yield PageJob("search.html", urls.SEARCH, "search", key("search.html", str(searchable), *bundles), newest_change,
+                  lambda: {
         "title": "Rechercher", "description": f"Chercher parmi tous les articles de {config.title}.",
-        "crumbs": [home, Crumb("Recherche")], "searchable": searchable,
+        "crumbs": [home, Crumb("Recherche")], "searchable": searchable, "bundles": bundles,
     })
     yield PageJob("404.html", urls.NOT_FOUND, "404", key("404.html"), newest_change, lambda: {
         "title": "Page introuvable", "description": "Cette page n’existe pas ou plus.", "crumbs": [],
