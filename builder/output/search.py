@@ -69,7 +69,8 @@ def index_site(folder: Path, config: Config, into: Path) -> None:
                           "search") from None
     if result.returncode != 0:
         said = " / ".join(line.strip() for line in (result.stdout + result.stderr).splitlines() if line.strip())
-        raise BuildFailed([Problem(_TOOL, 1, 1, f"Pagefind failed on bundle {into.name} (exit code {result.returncode}): {said}")], "search")
+        message = f"Pagefind failed on bundle {into.name} (exit code {result.returncode}): {said}"
+        raise BuildFailed([Problem(_TOOL, 1, 1, message)], "search")
 
 
 def pagefind_binary() -> Path:

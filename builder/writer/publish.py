@@ -68,7 +68,8 @@ def _stale_bundles(target: Target, files: Ledger, bundles: dict[str, list[str]])
     those with a post page written or deleted, or missing from the output's index."""
     if target.replaces_whole:
         return sorted(bundles)
-    changed = [path for path in files if path not in target.previous or target.previous[path].digest != files[path].digest]
+    changed = [path for path, stored in files.items()
+               if path not in target.previous or target.previous[path].digest != stored.digest]
     changed += [path for path in target.previous if path not in files]
     touched = {urls.search_bundle(path) for path in changed if fnmatch(path, urls.POST_PAGES_GLOB)}
     return sorted(name for name in bundles
