@@ -3,9 +3,9 @@ run through Pagefind's own JavaScript API (tests/js/pagefind_query.mjs, under No
 
 from __future__ import annotations
 
-import re
-
+import gzip
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from builder.build import BuildOptions, Memo, build as build_site
-from support import (CYBERATTAQUES, DRAFT, FIXTURE_SITE, POST_URL, PUBLISHED, SEARCH_BUNDLE, TESTS, build,
-                     copy_site, delete_premier, file_for, read_page, snapshot)
+from support import (AMENDE, BALISES, CODE, CYBERATTAQUES, DMP, DRAFT, FIXTURE_SITE, POST_URL, PREMIER, PUBLISHED,
+                     SEARCH_BUNDLE, TESTS, build, copy_site, delete_premier, edit, file_for, read_page, snapshot)
 
 QUERY_SCRIPT = TESTS / "js" / "pagefind_query.mjs"
 # A post that says "hôpital" often, but only in its body: the post with it in its title must still rank first.
@@ -52,12 +52,31 @@ def indexed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return output
 
 
-def search(output: Path, query: str) -> list[dict]:
-    """Run `query` against the built index with Pagefind's JavaScript API; give the results, best first."""
+def bundles_of(output: Path) -> list[str]:
+    """Give the search bundles the built search page loads, as URL paths: the one whose UI
+    it starts, then those that UI merges."""
+    root = read_page(output, "/recherche/").find(id="recherche")
+    return [root["data-bundle"], *root.get("data-merge", "").split()]
+
+
+def bundle_posts(output: Path) -> dict[str, set[str]]:
+    """Give the URLs of the posts each search bundle of the output indexes, by bundle name,
+    read from its fragments (gzip bytes: Pagefind's signature, then the page's JSON)."""
+    found: dict[str, set[str]] = {}
+    for fragment in sorted((output / "pagefind").glob("*/fragment/*.pf_fragment")):
+        data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
+        found.setdefault(fragment.parent.parent.name, set()).add(json.loads(data)["url"])
+    return found
+
+
+def search(output: Path, query: str, bundles: list[str] | None = None) -> list[dict]:
+    """Run `query` against the built index with Pagefind's JavaScript API, merging the bundles
+    as the search page does (or only those of `bundles`); give the results, best first."""
     node = shutil.which("node")
     if node is None:
         pytest.skip("Node.js is needed to run Pagefind's JavaScript API")
-    result = subprocess.run([node, str(QUERY_SCRIPT), str(output), query], capture_output=True, text=True, timeout=60)
+    command = [node, str(QUERY_SCRIPT), str(output), query, *(bundles or bundles_of(output))]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -83,8 +102,8 @@ def test_only_published_posts_are_indexed(indexed: Path) -> None:
     for query in ("dossier", "hopital", "CNIL", "code"):
         for result in search(indexed, query):
             assert POST_URL.match(result["url"]), result
-    entry = json.loads((indexed / "pagefind" / "pagefind-entry.json").read_text())
-    assert entry["languages"]["fr"]["page_count"] == len(PUBLISHED) + 1
+    entries = [json.loads(path.read_text()) for path in (indexed / "pagefind").glob("*/pagefind-entry.json")]
+    assert sum(entry["languages"]["fr"]["page_count"] for entry in entries) == len(PUBLISHED) + 1
     assert search(indexed, "inachevé") == []  # the draft's title
     assert search(indexed, "programmé") == []  # the future post's summary
     assert DRAFT not in json.dumps(search(indexed, "brouillon"))
@@ -97,23 +116,28 @@ def test_navigation_and_footers_are_not_indexed(indexed: Path) -> None:
 
 
 def test_the_index_is_in_french(indexed: Path) -> None:
-    entry = json.loads((indexed / "pagefind" / "pagefind-entry.json").read_text())
-    assert list(entry["languages"]) == ["fr"]
-    assert (indexed / "pagefind" / "wasm.fr.pagefind").is_file()
+    bundles = sorted((indexed / "pagefind").iterdir())
+    assert [bundle.name for bundle in bundles] == ["2020-q4", "2021-q1"]
+    for bundle in bundles:
+        assert list(json.loads((bundle / "pagefind-entry.json").read_text())["languages"]) == ["fr"]
+        assert (bundle / "wasm.fr.pagefind").is_file()
 
 
 def test_search_page_loads_only_same_origin_files_that_exist(indexed: Path) -> None:
     page = read_page(indexed, "/recherche/")
     loaded = [s["src"] for s in page.find_all("script", src=True)]
     loaded += [link["href"] for link in page.find_all("link", rel="stylesheet")]
-    assert f"{SEARCH_BUNDLE}pagefind-ui.js" in loaded and f"{SEARCH_BUNDLE}pagefind-ui.css" in loaded
+    newest = f"{SEARCH_BUNDLE}2021-q1/"  # the UI of the newest bundle, which merges the others
+    assert f"{newest}pagefind-ui.js" in loaded and f"{newest}pagefind-ui.css" in loaded
     assert any(re.fullmatch(r"/js/search\.[0-9a-f]{10}\.js", url) for url in loaded), loaded
     for url in loaded:
         assert url.startswith("/") and not url.startswith("//"), url
         assert file_for(indexed, url).is_file(), url
-    # What the UI then fetches itself: the API, its worker, the French WebAssembly and the index.
-    for name in ("pagefind.js", "pagefind-worker.js", "wasm.fr.pagefind", "pagefind-entry.json"):
-        assert (indexed / "pagefind" / name).is_file(), name
+    # What the UI then fetches itself: the API, its worker, each bundle's French WebAssembly and index.
+    assert bundles_of(indexed) == [newest, f"{SEARCH_BUNDLE}2020-q4/"]
+    for bundle in bundles_of(indexed):
+        for name in ("pagefind.js", "pagefind-worker.js", "wasm.fr.pagefind", "pagefind-entry.json"):
+            assert file_for(indexed, bundle + name).is_file(), bundle + name
     inline = [s for s in page.find_all("script", src=False) if s.get("type") != "application/ld+json"]
     assert inline == []  # nothing a strict Content-Security-Policy would have to allow
 
@@ -204,7 +228,9 @@ def test_an_edit_indexes_the_site_again_as_a_clean_build_would(tmp_path: Path, d
     clean = tmp_path / "clean"
     assert build(site, clean, "--no-cache", search=True).code == 0
     assert snapshot(output) == snapshot(clean)
-    assert [hit["url"] for hit in search(output, "parapluies")] == [BODY_ONLY]
+    # Its own bundle has it; the other bundles, which lack the word, give their near matches, below it.
+    assert [hit["url"] for hit in search(output, "parapluies", [f"{SEARCH_BUNDLE}2021-q1/"])] == [BODY_ONLY]
+    assert search(output, "parapluies")[0]["url"] == BODY_ONLY
 
 
 def test_an_edit_that_changes_no_post_page_keeps_the_index(tmp_path: Path) -> None:
@@ -216,7 +242,7 @@ def test_an_edit_that_changes_no_post_page_keeps_the_index(tmp_path: Path) -> No
     run = build(site, output, search=True)
     assert run.code == 0, run.stderr
     assert ", search index in " not in run.stdout
-    assert (output / "humans.txt").is_file() and (output / "pagefind" / "pagefind.js").is_file()
+    assert (output / "humans.txt").is_file() and (output / "pagefind" / "2021-q1" / "pagefind.js").is_file()
 
 
 def test_a_failed_index_after_an_edit_leaves_the_previous_site_whole(monkeypatch: pytest.MonkeyPatch,
@@ -277,3 +303,81 @@ def test_switching_search_off_and_on_rewrites_only_the_search_page_and_its_index
     assert build(site, tmp_path / "clean-with", "--no-cache", search=True).code == 0
     assert snapshot(output) == snapshot(tmp_path / "clean-with")
     assert BODY_ONLY in [hit["url"] for hit in search(output, "hôpitaux")]
+
+
+# --- One bundle per quarter of posts ----------------------------------------------------------------
+
+MOVED = "/2019/06/premier-article/"  # PREMIER (2020-11), dated in another year
+
+
+def test_a_clean_build_makes_one_bundle_per_quarter_holding_its_posts(indexed: Path) -> None:
+    assert bundle_posts(indexed) == {"2021-q1": {CYBERATTAQUES, CODE, BALISES, BODY_ONLY},
+                                     "2020-q4": {AMENDE, DMP, PREMIER}}
+    assert [hit["url"] for hit in search(indexed, "rançongiciel", [f"{SEARCH_BUNDLE}2020-q4/"])] == []
+    # A query through the search page's bundles finds the posts of each of them.
+    found = [hit["url"] for hit in search(indexed, "CNIL")]
+    assert {AMENDE, BODY_ONLY} <= set(found) and found[0] == AMENDE  # its title says it
+
+
+def edited_site(tmp_path: Path) -> tuple[Path, Path, dict[str, tuple[int, int]]]:
+    """Build the searchable site with its index; give its source, its output and the output's
+    files as on disk."""
+    site = searchable_site(tmp_path / "site")
+    output = tmp_path / "public"
+    assert build(site, output, search=True).code == 0
+    return site, output, files_as_on_disk(output)
+
+
+def as_clean(site: Path, output: Path, folder: Path) -> bool:
+    """Tell whether `output` holds the very bytes of a clean build of `site`, index included."""
+    assert build(site, folder, "--no-cache", search=True).code == 0
+    return snapshot(output) == snapshot(folder)
+
+
+def test_an_edit_indexes_its_bundle_alone_again(tmp_path: Path) -> None:
+    site, output, before = edited_site(tmp_path)
+    edit(site / "content" / "posts" / "groupements.md", "outils", "outils et leurs parapluies")
+    run = build(site, output, search=True)
+    assert run.code == 0 and ", search index in " in run.stdout, run.stderr
+    after = files_as_on_disk(output)
+    rewritten = {path for path in after if before.get(path) != after[path]}
+    assert any(path.startswith("pagefind/2021-q1/") for path in rewritten)
+    older = {path: on_disk for path, on_disk in before.items() if path.startswith("pagefind/2020-q4/")}
+    assert older and older == {path: after.get(path) for path in older}  # same inode, same time
+    assert {path for path in after if path.startswith("pagefind/2020-q4/")} == set(older)
+    assert as_clean(site, output, tmp_path / "clean")
+
+
+def test_a_post_moved_to_a_new_year_gets_a_bundle_of_its_own(tmp_path: Path) -> None:
+    site, output, _before = edited_site(tmp_path)
+    posts = site / "content" / "posts"
+    edit(posts / "premier-article.md", "date: 2020-11-15T10:00:00", "date: 2019-06-15T10:00:00")
+    edit(posts / "un-peu-de-code.md", PREMIER, MOVED)
+    assert build(site, output, search=True).code == 0
+    assert bundle_posts(output) == {"2021-q1": {CYBERATTAQUES, CODE, BALISES, BODY_ONLY},
+                                    "2020-q4": {AMENDE, DMP}, "2019-q2": {MOVED}}
+    assert bundles_of(output)[-1] == f"{SEARCH_BUNDLE}2019-q2/"  # the search page merges it
+    assert [hit["url"] for hit in search(output, "premier")][:1] == [MOVED]
+    assert as_clean(site, output, tmp_path / "clean")
+
+
+def test_the_bundle_of_a_quarter_goes_with_its_last_post(tmp_path: Path) -> None:
+    site, output, _before = edited_site(tmp_path)
+    posts = site / "content" / "posts"
+    delete_premier(site)
+    for name in ("deux-medecins-a-l-amende.md", "dossier-medical-partage.md"):
+        (posts / name).unlink()
+    run = build(site, output, search=True)
+    assert run.code == 0, run.stderr
+    assert sorted(path.name for path in (output / "pagefind").iterdir()) == ["2021-q1"]
+    assert bundles_of(output) == [f"{SEARCH_BUNDLE}2021-q1/"]
+    assert as_clean(site, output, tmp_path / "clean")
+
+
+def test_an_index_of_one_bundle_for_the_whole_site_is_made_again_in_bundles(tmp_path: Path) -> None:
+    site, output, _before = edited_site(tmp_path)
+    # What a build before bundles left: one index, its files straight under /pagefind/.
+    shutil.copytree(output / "pagefind" / "2021-q1", output / "pagefind", dirs_exist_ok=True)
+    edit(site / "content" / "posts" / "groupements.md", "outils", "outils et leurs parapluies")
+    assert build(site, output, search=True).code == 0
+    assert as_clean(site, output, tmp_path / "clean")

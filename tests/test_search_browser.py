@@ -23,7 +23,7 @@ import pytest
 from tornado.websocket import websocket_connect
 
 from hosting import headers_for, site_rules
-from support import CYBERATTAQUES, FIXTURE_SITE, build
+from support import AMENDE, CYBERATTAQUES, FIXTURE_SITE, build, copy_site
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -33,13 +33,29 @@ LOADED = "JSON.stringify(document.readyState === 'complete' && document.styleShe
 
 pytestmark = pytest.mark.slow
 
+# A post of another quarter than CYBERATTAQUES's (so in another search bundle) that says
+# "hôpital" in its body alone.
+URGENCES = "/2020/10/les-urgences-s-equipent/"
+URGENCES_POST = """---
+title: Les urgences s’équipent
+date: 2020-10-05T09:00:00+02:00
+topic: sante-numerique
+tags: [CNIL, RGPD]
+---
+
+Chaque hôpital du territoire équipe ses urgences de nouveaux écrans pour suivre les patients.
+"""
+
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The fixture site built with its index and served on localhost with netlify.toml's
     and its `_headers`' headers; give its origin."""
-    output = tmp_path_factory.mktemp("browser") / "public"
-    assert build(FIXTURE_SITE, output, "--no-cache", search=True).code == 0
+    root = tmp_path_factory.mktemp("browser")
+    output = root / "public"
+    site = copy_site(FIXTURE_SITE, root / "site")
+    (site / "content" / "posts" / "urgences.md").write_text(URGENCES_POST, "utf-8")
+    assert build(site, output, "--no-cache", search=True).code == 0
     rules = site_rules(output)
 
     class Handler(SimpleHTTPRequestHandler):
@@ -158,3 +174,13 @@ def test_pages_load_without_a_refusal_under_netlifys_headers(served: str, tmp_pa
     outcomes = open_in_chromium([(served + url, LOADED) for url in urls], tmp_path / "profile")
     assert [(url, errors) for url, (_loaded, errors) in zip(urls, outcomes) if errors] == []
     assert all(loaded == ["loaded"] for loaded, _errors in outcomes)
+
+
+def test_a_query_finds_the_posts_of_every_bundle_title_matches_first(served: str, tmp_path: Path) -> None:
+    visits = [(f"{served}/recherche/?q={query}", RESULTS) for query in ("hopitaux", "CNIL")]
+    [(hopitaux, errors), (cnil, more_errors)] = open_in_chromium(visits, tmp_path / "profile")
+    # Accents folded and French stemming, across the 2021-q1 and 2020-q4 bundles: "hôpitaux"
+    # in CYBERATTAQUES's title, "hôpital" in the other's body alone.
+    assert hopitaux[:2] == [CYBERATTAQUES, URGENCES]
+    assert cnil[0] == AMENDE  # "CNIL" in its title, in the 2020-q4 bundle, not the newest one
+    assert errors == [] and more_errors == []

@@ -61,9 +61,16 @@ def page_jobs(index: SiteIndex, config: Config, searchable: bool, keys: PageKeys
     yield from _archive_jobs(index, config, keys, newest_change)
     yield _job(keys, "search.html", urls.SEARCH, "search", newest_change, _plain_context,
                title="Rechercher", description=f"Chercher parmi tous les articles de {config.title}.",
-               crumbs=(HOME_CRUMB, Crumb("Recherche")), searchable=searchable)
+               crumbs=(HOME_CRUMB, Crumb("Recherche")), searchable=searchable,
+               bundles=search_bundles(index.posts) if searchable else ())
     yield _job(keys, "404.html", urls.NOT_FOUND, "404", newest_change, _plain_context,
                title="Page introuvable", description="Cette page n’existe pas ou plus.", crumbs=())
+
+
+def search_bundles(posts: tuple[Post, ...]) -> tuple[str, ...]:
+    """Give the URLs of the search index's bundles, one per quarter of posts, newest first: the
+    search page merges them all (see `search.py`)."""
+    return tuple(sorted({f"{urls.SEARCH_BUNDLE}{urls.search_bundle(post.url)}/" for post in posts}, reverse=True))
 
 
 def _tag_jobs(index: SiteIndex, config: Config, keys: PageKeys, newest_change: datetime | None) -> Iterator[PageJob]:

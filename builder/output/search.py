@@ -1,10 +1,14 @@
 """Site search: Pagefind indexes the post pages of a written site, with the stemming of the
-site's language, and writes its index and scripts beside them, for `/recherche/`."""
+site's language, one bundle (index and scripts) per quarter of posts under `/pagefind/`, which
+`/recherche/` merges."""
 
 from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from builder.core import urls
@@ -16,21 +20,44 @@ _TOOL = Path("pagefind")  # what problems name: the index is no source file's fa
 _INSTALL_HINT = "install it with `pip install 'pagefind[extended]'`, or build with --no-search"
 
 
-def index_site(folder: Path, config: Config, into: Path | None = None) -> None:
-    """Index the post pages under `folder` (a written site) into its `pagefind/` folder, or
-    into the folder `into`; raise `BuildFailed` when Pagefind is missing or fails."""
+def index_bundles(bundles: dict[str, list[str]], view: Callable[[list[str]], AbstractContextManager[Path]],
+                  into: Path, config: Config, jobs: int) -> None:
+    """Index each search bundle (its name, and the output paths of its post pages) into its own
+    folder under `into`, reading the pages in a folder `view(paths)` gives, up to `jobs` runs
+    at a time; raise `BuildFailed` naming every run that failed, once all have ended."""
+    # One run per bundle, so that an edit re-indexes one bundle (half a second), not the whole
+    # site; the search page merges the bundles (Pagefind's mergeIndex). The runs are processes:
+    # threads here only wait for them.
+    def index(name: str) -> tuple[Problem, ...]:
+        with view(bundles[name]) as folder:
+            try:
+                index_site(folder, config, into / name)
+            except BuildFailed as failed:
+                return failed.problems
+        return ()
+
+    names = sorted(bundles)
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(names)))) as pool:
+        problems = dict.fromkeys(problem for found in pool.map(index, names) for problem in found)
+    if problems:  # a missing program is one problem, not one per bundle
+        raise BuildFailed(list(problems), "search")
+
+
+def index_site(folder: Path, config: Config, into: Path) -> None:
+    """Index the post pages under `folder` (a written site, or a part of it) into the folder
+    `into`; raise `BuildFailed` when Pagefind is missing or fails."""
     # The program, not the `pagefind.index` Python API: that API's service answers each request
     # after a 0.1 s poll, so giving it 2,000 pages one by one took 202 s against the program's
     # 1.6 s; and its `get_files` hung on that 11 MB index (it reads answers of 2 MiB at most).
     # Measured with pagefind 1.5.2 on bench/generate.py's site.
     # Paths relative to the site, so that no build folder's path can reach the index.
-    where = ["--output-path", os.path.relpath(into, folder)] if into else ["--output-subdir", urls.SEARCH_BUNDLE.strip("/")]
+    into.parent.mkdir(parents=True, exist_ok=True)
     command = [
         str(pagefind_binary()),
         "--site", ".",
-        *where,
+        "--output-path", os.path.relpath(into, folder),
         "--glob", urls.POST_PAGES_GLOB,
-        "--force-language", config.language.split("-")[0].lower(),  # one index, French stemming
+        "--force-language", config.language.split("-")[0].lower(),  # French stemming
         "--quiet",
     ]
     try:
@@ -42,7 +69,8 @@ def index_site(folder: Path, config: Config, into: Path | None = None) -> None:
                           "search") from None
     if result.returncode != 0:
         said = " / ".join(line.strip() for line in (result.stdout + result.stderr).splitlines() if line.strip())
-        raise BuildFailed([Problem(_TOOL, 1, 1, f"Pagefind failed (exit code {result.returncode}): {said}")], "search")
+        message = f"Pagefind failed on bundle {into.name} (exit code {result.returncode}): {said}"
+        raise BuildFailed([Problem(_TOOL, 1, 1, message)], "search")
 
 
 def pagefind_binary() -> Path:

@@ -1,27 +1,37 @@
-"""Putting a build's staged files in place, with the search index made first when a post page
-changed: what the index reads is the site as it will be published."""
+"""Putting a build's staged files in place, with the search bundles whose post pages changed
+indexed first: what the index reads is the site as it will be published."""
 
 from __future__ import annotations
 
 from fnmatch import fnmatch
+from pathlib import Path
 
 from builder.core import urls
 from builder.core.model import Config, Stored
 from builder.core.report import BuildOptions, BuildReport
-from builder.output.search import index_site
+from builder.output.search import index_bundles
 from builder.writer.write import Ledger, Target, merged_view, publish
 
 
 def publish_site(target: Target, files: Ledger, options: BuildOptions, config: Config, report: BuildReport) -> None:
-    """Index the post pages if one changed, then put the staged files in place; `files` are
-    the files of the build, as put in the target: every one, but in a fast-path build that knows
-    only some of what the output holds (it deletes none, and makes no search index then)."""
+    """Index the search bundles whose post pages changed, then put the staged files in place;
+    `files` are the files of the build, as put in the target: every one, but in a fast-path
+    build that knows only some of what the output holds (it deletes none, and makes no search index
+    then)."""
     search = options.search and report.posts > 0  # Pagefind refuses a site without a page to index
-    indexed = search and (target.replaces_whole or _post_pages_changed(target, files) or not _has_index(target))
-    if indexed:
-        report.stage("search", _index, target, files, config)
-    # A new index replaces the old one whole; with no post left, or built with --no-search, the old one goes.
-    anew = (urls.SEARCH_BUNDLE.strip("/"),) if indexed or not search else ()
+    bundles = _bundles(files) if search else {}
+    existing = [] if target.replaces_whole else _index_folders(target.output)
+    # An index of another layout (files beside the bundles' folders) is made again whole.
+    foreign = any(not (target.output / _SEARCH / name).is_dir() for name in existing)
+    stale = sorted(bundles) if foreign else _stale_bundles(target, files, bundles)
+    if stale:
+        report.stage("search", _index, target, {name: bundles[name] for name in stale}, config, options.jobs)
+    # A bundle indexed again replaces its old self whole, and the bundles of no post left go;
+    # without search, the whole old index goes.
+    if not search or foreign:
+        anew: tuple[str, ...] = (_SEARCH,)
+    else:
+        anew = tuple(f"{_SEARCH}/{name}" for name in sorted(set(stale) | (set(existing) - set(bundles))))
     report.written, report.deleted = report.stage("publish", publish, target, files, anew)
     report.merged = not target.replaces_whole
 
@@ -41,24 +51,40 @@ def restored(previous: Ledger, files: Ledger) -> tuple[str, ...]:
                         and not unchanged(previous[path], stored)))
 
 
-def _post_pages_changed(target: Target, files: Ledger) -> bool:
-    """Tell whether a post page was written or deleted: only those are searched."""
+_SEARCH = urls.SEARCH_BUNDLE.strip("/")
+
+
+def _bundles(files: Ledger) -> dict[str, list[str]]:
+    """Give each search bundle's post pages among the build's files, by bundle name."""
+    bundles: dict[str, list[str]] = {}
+    for path in sorted(files):
+        if fnmatch(path, urls.POST_PAGES_GLOB):
+            bundles.setdefault(urls.search_bundle(path), []).append(path)
+    return bundles
+
+
+def _stale_bundles(target: Target, files: Ledger, bundles: dict[str, list[str]]) -> list[str]:
+    """Give the bundles to index: every one in a build that replaces the output whole, else
+    those with a post page written or deleted, or missing from the output's index."""
+    if target.replaces_whole:
+        return sorted(bundles)
     changed = [path for path, stored in files.items()
                if path not in target.previous or target.previous[path].digest != stored.digest]
     changed += [path for path in target.previous if path not in files]
-    return any(fnmatch(path, urls.POST_PAGES_GLOB) for path in changed)
+    touched = {urls.search_bundle(path) for path in changed if fnmatch(path, urls.POST_PAGES_GLOB)}
+    return sorted(name for name in bundles
+                  if name in touched or not (target.output / _SEARCH / name / "pagefind-entry.json").is_file())
 
 
-def _has_index(target: Target) -> bool:
-    """Tell whether the output holds a search index (a build with --no-search removes it)."""
-    return (target.output / urls.SEARCH_BUNDLE.strip("/") / "pagefind-entry.json").is_file()
+def _index_folders(output: Path) -> list[str]:
+    """Give the names the output's search index holds (bundles' folders, if of this layout)."""
+    try:
+        return sorted(entry.name for entry in (output / _SEARCH).iterdir())
+    except OSError:  # no index
+        return []
 
 
-def _index(target: Target, files: Ledger, config: Config) -> None:
-    """Index the post pages of the site as it will be published, into the staging folder, so
-    that a failed index leaves the output as it was."""
-    if target.replaces_whole:
-        index_site(target.staging, config)
-        return
-    with merged_view(target, [path for path in files if fnmatch(path, urls.POST_PAGES_GLOB)]) as view:
-        index_site(view, config, target.staging / urls.SEARCH_BUNDLE.strip("/"))
+def _index(target: Target, bundles: dict[str, list[str]], config: Config, jobs: int) -> None:
+    """Index the post pages of these bundles, as the site will be published, into the staging
+    folder, so that a failed index leaves the output as it was."""
+    index_bundles(bundles, lambda paths: merged_view(target, paths), target.staging / _SEARCH, config, jobs)

@@ -97,8 +97,9 @@ def staged(output: Path, previous: Ledger | None = None) -> Iterator[Target]:
 def publish(target: Target, paths: Collection[str], whole: tuple[str, ...] = ()) -> tuple[int, int]:
     """Put the staged files in place: swap the staging folder in whole, or move each staged
     file in and delete the files that are not among the build's `paths` any more, through a
-    journal; a folder named in `whole` (the search index, made by a tool) replaces its old
-    self: the files it no longer has (all, when none was staged) are deleted. Give (files
+    journal; a folder named in `whole` (the search index or one of its bundles, made by a
+    tool) replaces its old self: the files it no longer has (all, when none was staged) are
+    deleted. Give (files
     written, files deleted)."""
     if target.replaces_whole:
         (target.staging / MARKER).write_bytes(MARKER_TEXT)
@@ -141,7 +142,7 @@ def _kept(target: Target, path: str, whole: tuple[str, ...]) -> bool:
     """Tell whether a file a tool staged (in a folder of `whole`) is in the output already,
     with the same bytes: it need not move (pages are compared as they are staged)."""
     output_file = target.output / path
-    return (path.split("/", 1)[0] in whole and output_file.is_file()
+    return (any(path.startswith(f"{folder}/") for folder in whole) and output_file.is_file()
             and filecmp.cmp(target.staging / path, output_file, shallow=False))
 
 

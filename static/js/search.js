@@ -14,9 +14,12 @@
     }
     return;
   }
+  // The index is one bundle per quarter of posts: the newest one's UI merges the others.
+  var merged = (root.getAttribute("data-merge") || "").split(" ").filter(Boolean);
   var ui = new PagefindUI({
     element: "#recherche",
     bundlePath: root.getAttribute("data-bundle"),
+    mergeIndex: merged.map(function (path) { return { bundlePath: path }; }),
     showSubResults: true,
     showImages: false
   });
