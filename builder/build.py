@@ -13,13 +13,13 @@ from builder.content.folders import POSTS_DIR, theme_dirs
 from builder.content.links import missing_static_images, resolve_links
 from builder.content.load import load_posts, raw_html_warnings_of
 from builder.content.static import static_pages
-from builder.core.gc_pause import paused
 from builder.core.errors import BuildFailed, Problem
+from builder.core.gc_pause import paused
 from builder.core.model import Page, Post, Sources
 from builder.core.report import BuildOptions, BuildReport, Progress, for_stage
 from builder.incremental.build_cache import BuildCache
-from builder.incremental.memo import Memo
 from builder.incremental.last_build import Inputs
+from builder.incremental.memo import Memo
 from builder.output.assemble import assemble
 from builder.output.headers import image_problems
 from builder.writer.publish import publish_site, restored, unchanged
@@ -41,7 +41,7 @@ def build(site_root: Path, output: Path, options: BuildOptions = BuildOptions(),
     before reading anything."""
     if memo is not None:
         options = dataclasses.replace(options, search=False)
-    with paused():  # the one place: a build makes many objects and almost no cycles
+    with paused():  # a build makes many objects and almost no cycles (see `gc_pause`)
         cache = BuildCache(site_root, output, options, memo, inputs, output_checked)
         fast = cache.fast_build()
         if isinstance(fast, BuildReport):

@@ -18,8 +18,8 @@ from builder.core.errors import BuildFailed, counted, display_path
 from builder.core.errors import named as _named  # under the name `_build_and_report` has always used
 from builder.core.parallel import default_jobs
 from builder.incremental import up_to_date
-from builder.writer.write import MARKER, replaceable
 from builder.progress import TerminalProgress
+from builder.writer.write import MARKER, replaceable
 
 # The rest of the builder is imported by the commands that need it: `blog build` with nothing
 # to do answers before loading Jinja, markdown-it, Pygments or YAML. Hence this name, written
