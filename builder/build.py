@@ -41,7 +41,7 @@ def build(site_root: Path, output: Path, options: BuildOptions = BuildOptions(),
     before reading anything."""
     if memo is not None:
         options = dataclasses.replace(options, search=False)
-    with paused():  # a build makes many objects and almost no cycles (see `gc_pause`)
+    with paused():  # the one place: a build makes many objects and almost no cycles (see `gc_pause`)
         cache = BuildCache(site_root, output, options, memo, inputs, output_checked)
         fast = cache.fast_build()
         if isinstance(fast, BuildReport):

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TextIO
 
 from builder import __version__
-from builder.core import gc_pause
 from builder.core.errors import BuildFailed, counted, display_path
 from builder.core.errors import named as _named  # under the name `_build_and_report` has always used
 from builder.core.parallel import default_jobs
@@ -159,8 +158,7 @@ def _run_build(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO,
     now = _now(args.now, env)
     # "Nothing changed" and a fast-path build check every file of the output against the ledger: from
     # now on, in another process beside this one's work (stopped if neither asks for its answer).
-    # The collector is paused from here, as a build pauses it, over the imports and the inputs too.
-    with gc_pause.paused(), up_to_date.check_output(source, output, args.cache) as output_checked:
+    with up_to_date.check_output(source, output, args.cache) as output_checked:
         return _build_and_report(source, output, args, now, stdout, stderr, output_checked)
 
 
