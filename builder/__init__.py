@@ -11,7 +11,8 @@ ones (tests/test_layers.py checks it):
 - `incremental`: what a build can skip, behind one `BuildCache`: the cache, the record of the
   output, the fast path;
 - the commands: `cli` (the `blog` command), `build` (config -> load -> index -> render, feeds
-  -> write, asking its `BuildCache` what to skip), `serve`, `check`, `commands` (new, init, import, due), `scaffold`, `progress`,
+  -> write, asking its `BuildCache` what to skip), `serve`, `check`, `commands` (new, init,
+  import, due), `scaffold`, `progress`,
   and `importers` (other blogs' posts).
 """
 

@@ -56,7 +56,8 @@ class BuildCache:
         """Keep the posts as loaded (before their links resolve) for the next build."""
         fresh = {post.source: post for post in posts}
         if self.on_disk and fresh != (self._known or {}):
-            report.stage("cache", post_cache.write_posts, self.site_root, post_cache.cache_key(config), fresh, self._known)
+            report.stage("cache", post_cache.write_posts, self.site_root, post_cache.cache_key(config), fresh,
+                         self._known)
         if self.memo is not None:
             self.memo.posts = fresh
 
@@ -109,9 +110,9 @@ class BuildCache:
             self.memo.record, self.memo.window = record, window
             return
         # The inputs were taken before reading: a file changed during the build makes them stale.
+        options = last_build.options_digest(self.options.drafts, self.options.future, self.options.search, self.output)
         last_build.write_state(self.site_root, last_build.State(
-            format=last_build.FORMAT, inputs=self.inputs.digest,
-            options=last_build.options_digest(self.options.drafts, self.options.future, self.options.search, self.output),
+            format=last_build.FORMAT, inputs=self.inputs.digest, options=options,
             published_from=window[0], published_until=window[1], output_marker=marker))
         if record is None:
             fast_path.forget_record(self.site_root)

@@ -58,7 +58,9 @@ def fast_build(site_root: Path, output: Path, options: BuildOptions, inputs: las
     settings = last_build.options_digest(options.drafts, options.future, options.search, output)
     # (A preview's memo holds what its output holds while it has `marker`.)
     now = moment(options.now, config)
-    if not (last_build.still_current(last, settings, now, marker) if last is not None else last_build.in_window(*memo.window, now)):
+    current = (last_build.still_current(last, settings, now, marker) if last is not None
+               else last_build.in_window(*memo.window, now))
+    if not current:
         return "the output was replaced, or the moment publishes a post or withdraws one"
     with _output_check(site_root, output, memo, output_checked) as output_as_recorded:
         record = report.stage("record", fast_path.read_record, site_root) if memo is None else memo.record
@@ -66,7 +68,8 @@ def fast_build(site_root: Path, output: Path, options: BuildOptions, inputs: las
             return NO_RECORD
         if record.scope != scope:
             return "the config, an option, the builder or a library changed"
-        plan = report.stage("load", fast_path.plan, site_root, config, record, inputs, _posts_source(site_root, config, memo))
+        fetch = _posts_source(site_root, config, memo)
+        plan = report.stage("load", fast_path.plan, site_root, config, record, inputs, fetch)
         if isinstance(plan, str):
             return plan
         known = _output_known(site_root, output, scope, marker, memo, options.search)
@@ -106,8 +109,9 @@ def _report_plan(report: BuildReport, plan: fast_path.Plan, record: fast_path.Re
     report.next_due = datetime.fromisoformat(until) if until and not options.future else None
 
 
-def _remember(site_root: Path, output: Path, scope: str, known: tuple[output_record.Ledger, output_record.Edits | None],
-              files: output_record.Ledger, made: output_record.Ledger, plan: fast_path.Plan, last: last_build.State | None,
+def _remember(site_root: Path, output: Path, scope: str,
+              known: tuple[output_record.Ledger, output_record.Edits | None], files: output_record.Ledger,
+              made: output_record.Ledger, plan: fast_path.Plan, last: last_build.State | None,
               inputs: last_build.Inputs, memo: Memo | None, report: BuildReport) -> None:
     """Record what the fast path put in the output: in the ledger (or its edits) and the
     state, or in a preview's memo."""

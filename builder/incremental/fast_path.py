@@ -31,7 +31,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from builder.content.folders import POSTS_DIR
-from builder.content.links import missing_static_images, post_link_targets, resolve_links, site_link_problems, site_links
+from builder.content.links import (missing_static_images, post_link_targets, resolve_links, site_link_problems,
+                                   site_links)
 from builder.content.load import UNCHANGED, file_stamp, load_post, post_assets
 from builder.core import urls
 from builder.core.model import Channel, Config, Post, shown_by_card
@@ -45,7 +46,8 @@ KIND, VERSION = "record", 4  # a record file's, in its header (see `store`): its
 # What fast-path builds changed in the record since it was written whole (see `write_edits`).
 EDITS_FILE = Path(".cache") / "quick-edits.pickle"
 EDITS_KIND, EDITS_VERSION = "record-edits", 2
-MOST_EDITED_POSTS = 1_000  # post files edited by fast-path builds since the record was written whole: beyond, it is again
+# Post files edited by fast-path builds since the record was written whole: beyond, it is again.
+MOST_EDITED_POSTS = 1_000
 MOST_EDITS = 16  # beyond as many edited posts, a complete build is about as quick
 NONE = -1  # the position of no post: the oldest has no older one
 
