@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from builder.content.folders import theme_folders
 from builder.core.model import Config, Post, Sources
 from builder.core.report import BuildOptions, BuildReport
 from builder.incremental import fast_path, last_build, output_record, post_cache
 from builder.incremental.fast_build import fast_build, output_scope
 from builder.incremental.memo import Memo
+from builder.incremental.up_to_date import read_inputs
 from builder.output.assemble import Rendering, site_addresses
 from builder.output.templates import Templates, load_templates
 from builder.site.index import related_positions
@@ -31,8 +31,7 @@ class BuildCache:
         self.site_root, self.output, self.options, self.memo = site_root, output, options, memo
         self.on_disk = options.cache
         # The inputs' sizes and times, taken before anything is read (the caller's, if it took them).
-        self.inputs = inputs if inputs is not None or not self.on_disk else last_build.read_inputs(
-            site_root, theme_folders(site_root))
+        self.inputs = inputs if inputs is not None or not self.on_disk else read_inputs(site_root)
         self.output_checked = output_checked  # the check of the output's files, if the caller started it
         self._known: dict[Path, Post] | None = None
 

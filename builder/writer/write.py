@@ -53,8 +53,12 @@ class Target:
 
     # A `Destination`, for the output code, which does not import this module.
     def held(self, path: str, key: str) -> Stored | None:
-        """Give what the output holds at `path`, if made from the same inputs (see `holds`)."""
-        return holds(self, path, key)
+        """Give what the output holds at `path` if that file was made from the same inputs (`key`)
+        and is still as it was written; None when the file must be made again."""
+        entry = self.previous.get(path)
+        if entry is None or not key or entry.key != key or not file_untouched(f"{self.output}/{path}", entry):
+            return None  # (a path joined as text: this runs for every page, and pathlib is slow)
+        return entry
 
     def put(self, page: Page, key: str = "") -> Page:
         """Stage a page, unless the output holds its very bytes (see `put`)."""
@@ -212,15 +216,6 @@ def recover(output: Path) -> None:
             os.replace(retired[-1], output)
     for path in leftovers:
         shutil.rmtree(path, ignore_errors=True)
-
-
-def holds(target: Target, path: str, key: str) -> Stored | None:
-    """Give what the output holds at `path` if that file was made from the same inputs (`key`)
-    and is still as it was written; None when the file must be made again."""
-    entry = target.previous.get(path)
-    if entry is None or not key or entry.key != key or not file_untouched(f"{target.output}/{path}", entry):
-        return None  # (a path joined as text: this runs for every page, and pathlib is slow)
-    return entry
 
 
 def put(target: Target, page: Page, key: str = "") -> Page:
