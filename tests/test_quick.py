@@ -219,13 +219,19 @@ def test_a_damaged_record_leads_to_the_whole_way(site: Path, tmp_path: Path, dam
     assert rebuild(site, output).fast_path  # the whole build recorded the site again
 
 
-def test_the_record_is_read_back_by_field_name_not_by_position(site: Path, tmp_path: Path) -> None:
-    output = tmp_path / "public"
+def _built_record(site: Path, output: Path) -> tuple[Path, store.Header, dict]:
+    """Build the site; give its record's file, the file's header, and the record's fields by name."""
     build_site(site, output, OPTIONS)
     path = site / fast_path.RECORD_FILE
     header = store.read_header(path, fast_path.KIND, fast_path.VERSION)
     fields = store.load(path, fast_path.KIND, fast_path.VERSION)
     assert header is not None and isinstance(fields, dict)
+    return path, header, fields
+
+
+def test_the_record_is_read_back_by_field_name_not_by_position(site: Path, tmp_path: Path) -> None:
+    output = tmp_path / "public"
+    path, header, fields = _built_record(site, output)
     written = fast_path.read_record(site)
     store.save(path, fast_path.KIND, fast_path.VERSION, header.made_for, dict(reversed(fields.items())))
     assert fast_path.read_record(site) == written  # the same fields, in another order: the same record
@@ -236,11 +242,7 @@ def test_the_record_is_read_back_by_field_name_not_by_position(site: Path, tmp_p
 @pytest.mark.parametrize("wrong", ["a field of another type", "a field missing", "a field unknown", "by position"])
 def test_a_record_with_fields_not_of_the_record_leads_to_the_whole_way(site: Path, tmp_path: Path, wrong: str) -> None:
     output = tmp_path / "public"
-    build_site(site, output, OPTIONS)
-    path = site / fast_path.RECORD_FILE
-    header = store.read_header(path, fast_path.KIND, fast_path.VERSION)
-    fields = store.load(path, fast_path.KIND, fast_path.VERSION)
-    assert header is not None and isinstance(fields, dict)
+    path, header, fields = _built_record(site, output)
     body = {"a field of another type": {**fields, "order": list(fields["order"])},
             "a field missing": {name: value for name, value in fields.items() if name != "warned"},
             "a field unknown": {**fields, "extra": ()},
