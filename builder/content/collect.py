@@ -10,7 +10,7 @@ from urllib.parse import unquote
 
 from builder.core.model import Heading, Reference
 
-_WORD = re.compile(r"\w+(?:[’'-]\w+)*")
+_WORD = re.compile(r"\w++(?:[’'-]\w++)*+")  # possessive: nothing follows that could take back a letter
 _SHOWN_LENGTH = 60  # of a raw HTML tag quoted in a warning: enough to recognise it
 
 

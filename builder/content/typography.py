@@ -4,6 +4,7 @@ of text. Editors type plain text; readers see it set the French way."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -62,24 +63,79 @@ def typeset_runs(runs: Sequence[tuple[str, bool]]) -> list[str]:
     numbers = _DIGIT.search(text) is not None
     if not (quotes or high or numbers):
         return [run for run, _ in runs]
-    editable: list[bool] = []
+    fixed, start = [], 0
     for run, flag in runs:
-        editable += [flag] * len(run)
+        if not flag:
+            fixed.append((start, start + len(run)))
+        start += len(run)
     if "://" in text:
-        for match in _URL.finditer(text):
-            start, end = match.start(), _url_end(match.group()) + match.start()
-            editable[start:end] = [False] * (end - start)
-    out = list(text)
+        fixed += [(match.start(), match.start() + _url_end(match.group())) for match in _URL.finditer(text)]
+    editable, out = _Editable(fixed), _Changes(text)
     if quotes:
         _quotes(text, out, editable)
     if high:
         _high_punctuation(text, out, editable)
     if numbers:
         _numbers(text, out, editable)
-    pieces, start = [], 0
-    for run, flag in runs:  # each run gets back its own characters, however they were rewritten
-        pieces.append("".join(out[start:start + len(run)]) if flag else run)
-        start += len(run)
+    return _applied(runs, text, out)
+
+
+class _Changes(dict):
+    """What the rules make of a block's characters, by position: those they rewrite (a
+    character may become several, or none); the others read as in the text."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def __missing__(self, position: int) -> str:
+        """Give the character as written, where no rule rewrote it."""
+        return self.text[position]
+
+
+class _Editable:
+    """Whether a block's character may change, by position: not in a run that is only read,
+    nor in a URL. A few spans per block, where a flag per character cost a list as long as
+    the text for every paragraph."""
+
+    __slots__ = ("starts", "ends")
+
+    def __init__(self, fixed: list[tuple[int, int]]) -> None:
+        self.starts, self.ends = [], []
+        for start, end in sorted(fixed):  # merged, so that the span before a position is the one to look at
+            if self.ends and start <= self.ends[-1]:
+                self.ends[-1] = max(self.ends[-1], end)
+            elif start < end:
+                self.starts.append(start)
+                self.ends.append(end)
+
+    def __getitem__(self, position: int) -> bool:
+        """Tell whether the character at `position` may change."""
+        before = bisect_right(self.starts, position) - 1
+        return before < 0 or position >= self.ends[before]
+
+    def all(self, start: int, end: int) -> bool:
+        """Tell whether every character from `start` to `end` may change."""
+        before = bisect_right(self.starts, start) - 1
+        if before >= 0 and start < self.ends[before]:
+            return False
+        return before + 1 >= len(self.starts) or self.starts[before + 1] >= end
+
+
+def _applied(runs: Sequence[tuple[str, bool]], text: str, out: _Changes) -> list[str]:
+    """Give each run its own characters, as the rules rewrote them (a run only read keeps its text)."""
+    changed = sorted(out)
+    pieces, start, next_change = [], 0, 0
+    for run, flag in runs:
+        end, cursor, parts = start + len(run), start, []
+        while next_change < len(changed) and changed[next_change] < end:
+            position = changed[next_change]
+            parts += (text[cursor:position], out[position])
+            cursor, next_change = position + 1, next_change + 1
+        pieces.append("".join(parts) + text[cursor:end] if flag and parts else run)
+        start = end
     return pieces
 
 
@@ -97,7 +153,7 @@ def _url_end(url: str) -> int:
     return end
 
 
-def _quotes(text: str, out: list[str], editable: list[bool]) -> None:
+def _quotes(text: str, out: _Changes, editable: _Editable) -> None:
     """Turn straight apostrophes into ’ and straight double quotes into « » (“ ” when nested),
     pairing them by depth, then space every guillemet with narrow no-break spaces."""
     depth = 0
@@ -128,7 +184,7 @@ def _quotes(text: str, out: list[str], editable: list[bool]) -> None:
             _space_before(text, out, editable, position, after_marks=True)
 
 
-def _space_after(text: str, out: list[str], editable: list[bool], position: int) -> None:
+def _space_after(text: str, out: _Changes, editable: _Editable, position: int) -> None:
     """Put a narrow no-break space after an opening guillemet, and a space before it when
     it is glued to the previous word."""
     before = text[position - 1] if position else " "
@@ -143,7 +199,7 @@ def _space_after(text: str, out: list[str], editable: list[bool], position: int)
         out[position] += NNBSP
 
 
-def _space_before(text: str, out: list[str], editable: list[bool], position: int, after_marks: bool = False) -> None:
+def _space_before(text: str, out: _Changes, editable: _Editable, position: int, after_marks: bool = False) -> None:
     """Put a narrow no-break space before a closing guillemet or a high punctuation mark; after
     another high mark, only before a guillemet (`after_marks`): `utile ?! »`."""
     if position == 0:
@@ -155,7 +211,7 @@ def _space_before(text: str, out: list[str], editable: list[bool], position: int
         out[position] = NNBSP + out[position]
 
 
-def _tighten(text: str, out: list[str], editable: list[bool], start: int, step: int) -> None:
+def _tighten(text: str, out: _Changes, editable: _Editable, start: int, step: int) -> None:
     """Make the run of spaces at `start` (read in direction `step`) one narrow no-break space."""
     position, first = start, True
     while 0 <= position < len(text) and text[position] in _SPACES and editable[position]:
@@ -163,7 +219,7 @@ def _tighten(text: str, out: list[str], editable: list[bool], start: int, step: 
         position, first = position + step, False
 
 
-def _high_punctuation(text: str, out: list[str], editable: list[bool]) -> None:
+def _high_punctuation(text: str, out: _Changes, editable: _Editable) -> None:
     """Put a narrow no-break space before ; : ! ? that end a clause."""
     for match in _HIGH_MARKS.finditer(text):
         position = match.start()
@@ -174,7 +230,7 @@ def _high_punctuation(text: str, out: list[str], editable: list[bool]) -> None:
             _space_before(text, out, editable, position)
 
 
-def _numbers(text: str, out: list[str], editable: list[bool]) -> None:
+def _numbers(text: str, out: _Changes, editable: _Editable) -> None:
     """Keep numbers whole and on the line of their unit: narrow no-break spaces between
     thousands, a no-break space before the unit."""
     for match in _THOUSANDS.finditer(text):
@@ -189,7 +245,9 @@ def _numbers(text: str, out: list[str], editable: list[bool]) -> None:
             out[position] = NBSP + out[position]
 
 
-def _replace_spaces(out: list[str], editable: list[bool], start: int, end: int) -> None:
+def _replace_spaces(out: _Changes, editable: _Editable, start: int, end: int) -> None:
     """Make the spaces from `start` to `end` one no-break space, where they may change."""
-    if all(editable[start:end]):
-        out[start:end] = [NBSP] + [""] * (end - start - 1)
+    if editable.all(start, end):
+        out[start] = NBSP
+        for position in range(start + 1, end):
+            out[position] = ""
