@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from functools import lru_cache
 
@@ -35,8 +36,14 @@ def post_url(date: datetime, slug: str) -> str:
     return f"/{date:%Y}/{date:%m}/{slug}/"
 
 
-# The output files of post pages, as a glob (archives are `yyyy/…` but never `yyyy/mm/x/index.html`).
-POST_PAGES_GLOB = "[0-9][0-9][0-9][0-9]/[0-9][0-9]/*/index.html"
+# The output files of post pages: `yyyy/mm/slug/index.html`. A month's archive is `yyyy/mm/`, its
+# next pages `yyyy/mm/page/N/` (one folder deeper, which a glob's `*` would take in as well).
+_POST_PAGE = re.compile(r"[0-9]{4}/[0-9]{2}/[^/]+/index\.html")
+
+
+def is_post_page(path: str) -> bool:
+    """Tell whether an output path is a post's page."""
+    return _POST_PAGE.fullmatch(path) is not None
 
 
 def paginated(base: str, number: int) -> str:
@@ -63,6 +70,14 @@ def search_bundle(post: str) -> str:
     benchmark's 10,000) is what Pagefind indexes in half a second."""
     year, month = post.strip("/").split("/")[:2]
     return f"{year}-q{(int(month) - 1) // 3 + 1}"
+
+
+def search_bundle_glob(name: str) -> str:
+    """Give the glob of the post pages a search bundle indexes, for Pagefind (whose `*` never
+    crosses a `/`): `2021/{01,02,03}/*/index.html` for `2021-q1`."""
+    year, quarter = name.split("-q")
+    months = ",".join(f"{3 * (int(quarter) - 1) + offset:02d}" for offset in (1, 2, 3))
+    return f"{year}/{{{months}}}/*/index.html"
 
 
 def rss_url(listing: str) -> str:

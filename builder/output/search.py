@@ -23,15 +23,16 @@ _INSTALL_HINT = "install it with `pip install 'pagefind[extended]'`, or build wi
 def index_bundles(bundles: dict[str, list[str]], view: Callable[[list[str]], AbstractContextManager[Path]],
                   into: Path, config: Config, jobs: int) -> None:
     """Index each search bundle (its name, and the output paths of its post pages) into its own
-    folder under `into`, reading the pages in a folder `view(paths)` gives, up to `jobs` runs
-    at a time; raise `BuildFailed` naming every run that failed, once all have ended."""
+    folder under `into`, reading the pages in a folder `view(paths)` gives (the bundle's glob
+    picks them there, among others it may hold), up to `jobs` runs at a time; raise
+    `BuildFailed` naming every run that failed, once all have ended."""
     # One run per bundle, so that an edit re-indexes one bundle (half a second), not the whole
     # site; the search page merges the bundles (Pagefind's mergeIndex). The runs are processes:
     # threads here only wait for them.
     def index(name: str) -> tuple[Problem, ...]:
         with view(bundles[name]) as folder:
             try:
-                index_site(folder, config, into / name)
+                index_site(folder, config, into / name, urls.search_bundle_glob(name))
             except BuildFailed as failed:
                 return failed.problems
         return ()
@@ -43,9 +44,9 @@ def index_bundles(bundles: dict[str, list[str]], view: Callable[[list[str]], Abs
         raise BuildFailed(list(problems), "search")
 
 
-def index_site(folder: Path, config: Config, into: Path) -> None:
-    """Index the post pages under `folder` (a written site, or a part of it) into the folder
-    `into`; raise `BuildFailed` when Pagefind is missing or fails."""
+def index_site(folder: Path, config: Config, into: Path, glob: str) -> None:
+    """Index the post pages under `folder` (a written site, or a part of it) that `glob`
+    matches into the folder `into`; raise `BuildFailed` when Pagefind is missing or fails."""
     # The program, not the `pagefind.index` Python API: that API's service answers each request
     # after a 0.1 s poll, so giving it 2,000 pages one by one took 202 s against the program's
     # 1.6 s; and its `get_files` hung on that 11 MB index (it reads answers of 2 MiB at most).
@@ -56,7 +57,7 @@ def index_site(folder: Path, config: Config, into: Path) -> None:
         str(pagefind_binary()),
         "--site", ".",
         "--output-path", os.path.relpath(into, folder),
-        "--glob", urls.POST_PAGES_GLOB,
+        "--glob", glob,
         "--force-language", config.language.split("-")[0].lower(),  # French stemming
         "--quiet",
     ]
