@@ -180,6 +180,49 @@ def failing_pagefind(folder: Path) -> Path:
     return script
 
 
+def recording_pagefind(folder: Path) -> tuple[Path, Path]:
+    """Give a stand-in for Pagefind that notes the folder it runs in and its glob, one line a
+    run, then runs the real one; and the file of its notes."""
+    from builder.output.search import pagefind_binary
+
+    notes = folder / "pagefind-runs.txt"
+    script = folder / "pagefind"
+    script.write_text(f'''#!/bin/sh
+glob=""
+previous=""
+for argument in "$@"; do
+  [ "$previous" = "--glob" ] && glob="$argument"
+  previous="$argument"
+done
+echo "$(pwd) $glob" >> "{notes}"
+exec "{pagefind_binary()}" "$@"
+''', "utf-8")
+    script.chmod(0o755)
+    return script, notes
+
+
+def test_a_clean_build_indexes_the_staged_pages_and_an_edit_a_view_of_its_quarter(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    script, notes = recording_pagefind(tmp_path)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(script))
+    site = searchable_site(tmp_path / "site")
+    output = tmp_path / "out" / "public"
+    assert build(site, output, search=True).code == 0
+    runs = sorted(line.split(" ") for line in notes.read_text("utf-8").splitlines())
+    # Each quarter's run reads the staging folder itself (no view of links is made), its own
+    # months only: the glob picks them among every page of the build.
+    assert [glob for _folder, glob in runs] == ["2020/{10,11,12}/*/index.html", "2021/{01,02,03}/*/index.html"]
+    assert all(Path(folder).name.startswith(".public.staging-") and "-view-" not in Path(folder).name
+               for folder, _glob in runs)
+    notes.unlink()
+    edit(site / "content" / "posts" / "groupements.md", "outils", "outils et leurs parapluies")
+    assert build(site, output, search=True).code == 0
+    # An edit stages one post page: its quarter is read through a view of the site as it will be.
+    [(folder, glob)] = [line.split(" ") for line in notes.read_text("utf-8").splitlines()]
+    assert glob == "2021/{01,02,03}/*/index.html" and Path(folder).name.startswith(".public.staging-view-")
+    assert as_clean(site, output, tmp_path / "clean")
+
+
 def test_a_failed_index_leaves_the_previous_site_whole(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     site = copy_site(FIXTURE_SITE, tmp_path / "site")
     output = tmp_path / "out" / "public"
