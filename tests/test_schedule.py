@@ -88,7 +88,7 @@ def test_a_quick_rebuild_keeps_the_schedule_of_a_clean_build(site: Path, tmp_pat
     post.write_text(post.read_text("utf-8") + "\nUne phrase de plus.\n", "utf-8")
     quick = blog("build", "--source", site, "--output", site / "public", "--now", NOW, "--no-search", "--explain")
     assert quick.code == 0 and "the whole way" not in quick.stdout, quick.stdout
-    clean = build(site, tmp_path / "clean", "--no-cache")
+    assert build(site, tmp_path / "clean", "--no-cache").code == 0
     assert (site / "public" / "schedule.json").read_bytes() == (tmp_path / "clean" / "schedule.json").read_bytes()
 
 
