@@ -194,7 +194,7 @@ for argument in "$@"; do
   [ "$previous" = "--glob" ] && glob="$argument"
   previous="$argument"
 done
-echo "$(pwd) $glob" >> "{notes}"
+printf '%s\t%s\n' "$(pwd)" "$glob" >> "{notes}"
 exec "{pagefind_binary()}" "$@"
 ''', "utf-8")
     script.chmod(0o755)
@@ -208,7 +208,7 @@ def test_a_clean_build_indexes_the_staged_pages_and_an_edit_a_view_of_its_quarte
     site = searchable_site(tmp_path / "site")
     output = tmp_path / "out" / "public"
     assert build(site, output, search=True).code == 0
-    runs = sorted(line.split(" ") for line in notes.read_text("utf-8").splitlines())
+    runs = sorted(line.split("\t") for line in notes.read_text("utf-8").splitlines())
     # Each quarter's run reads the staging folder itself (no view of links is made), its own
     # months only: the glob picks them among every page of the build.
     assert [glob for _folder, glob in runs] == ["2020/{10,11,12}/*/index.html", "2021/{01,02,03}/*/index.html"]
@@ -218,7 +218,7 @@ def test_a_clean_build_indexes_the_staged_pages_and_an_edit_a_view_of_its_quarte
     edit(site / "content" / "posts" / "groupements.md", "outils", "outils et leurs parapluies")
     assert build(site, output, search=True).code == 0
     # An edit stages one post page: its quarter is read through a view of the site as it will be.
-    [(folder, glob)] = [line.split(" ") for line in notes.read_text("utf-8").splitlines()]
+    [(folder, glob)] = [line.split("\t") for line in notes.read_text("utf-8").splitlines()]
     assert glob == "2021/{01,02,03}/*/index.html" and Path(folder).name.startswith(".public.staging-view-")
     assert as_clean(site, output, tmp_path / "clean")
 
